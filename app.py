@@ -1,0 +1,24 @@
+"""LeadScore: the notebook-style app. Run with ``streamlit run app.py``.
+
+This entry point sets up the shared session keys once, registers the six pages in journey
+order with ``st.navigation``, shows the journey in the sidebar and runs the chosen page, turning
+any problem into a plain message instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import _ui
+
+st.set_page_config(page_title="LeadScore", page_icon=":dart:", layout="wide")
+
+_ui.init_session()
+
+pages = [
+    st.Page(_ui.PAGE_FILES[step], title=step, icon=_ui.PAGE_ICONS[step], default=(step == "Data"))
+    for step in _ui.STEPS
+]
+page = st.navigation(pages, position="sidebar")
+_ui.journey_sidebar(current=page.title)
+_ui.run_page(page)

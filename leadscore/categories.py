@@ -1,0 +1,167 @@
+"""Category spellings: group "LinkedIn", "linkedin " and "Linked-In" into one value.
+
+Two steps, both conservative so genuinely different values ("Paid Ad", "Paid Social") stay apart:
+
+1. Spellings that differ only in case, spaces or punctuation share a *key* ("linkedin") and
+   are grouped; the most common spelling names the group.
+2. Near-duplicate keys (typos such as "linkdin") are merged into a much more common key only
+   when their character n-gram profiles are almost identical (scikit-learn's
+   ``CountVectorizer`` on character n-grams plus cosine similarity, the same idea as skrub's
+   ``deduplicate`` but with a fixed, strict threshold instead of an automatic cluster count).
+
+The result is a plain ``{raw spelling: canonical value}`` dict the user can read and edit; it is
+stored in the cleaning plan and applied by :func:`canonicalize`, which also maps spellings never
+seen before ("LINKED-IN") through the same key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["category_key", "suggest_category_mapping", "canonicalize"]
+
+# Above this many distinct keys the pairwise comparison is skipped: such columns are mostly
+# rare values that end up in "Other" anyway.
+_MAX_KEYS_FOR_NEAR_DUPLICATES = 500
+
+
+def category_key(values: pd.Series) -> pd.Series:
+    """Reduce spellings to a comparison key: lower case, letters and digits only.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Raw category values (any dtype; missing values stay missing).
+
+    Returns
+    -------
+    pd.Series
+        Keys as strings, e.g. "Linked-In " -> "linkedin".
+
+    Example
+    -------
+    >>> category_key(pd.Series(["Linked-In ", "linkedin"])).tolist()
+    ['linkedin', 'linkedin']
+    """
+    text = values.astype("str").where(values.notna())
+    return text.str.casefold().str.replace(r"[\W_]+", "", regex=True)
+
+
+def _near_duplicate_keys(key_counts: pd.Series, similarity: float) -> dict[str, str]:
+    """Map rare keys to a much more common key with an almost identical spelling."""
+    keys = [k for k in key_counts.index if len(k) >= 4]
+    if len(keys) < 2 or len(keys) > _MAX_KEYS_FOR_NEAR_DUPLICATES:
+        return {}
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    # Binary counts (not TF-IDF) so a pair's similarity does not depend on the other values.
+    vectors = CountVectorizer(analyzer="char_wb", ngram_range=(2, 3), binary=True).fit_transform(keys)
+    sim = cosine_similarity(vectors)
+    np.fill_diagonal(sim, 0.0)
+    merges: dict[str, str] = {}
+    # Most common first, so a typo is absorbed by the dominant spelling, never the reverse.
+    for i in np.argsort(-key_counts[keys].to_numpy(), kind="stable"):
+        rare = keys[i]
+        best = int(np.argmax(sim[i]))
+        target = keys[best]
+        # Only a clearly dominant target absorbs a typo: two common, similar values
+        # ("Paid Ad" / "Paid Ads Search") are more likely to be genuinely different.
+        if (
+            sim[i, best] >= similarity
+            and key_counts[target] >= 3 * key_counts[rare]
+            and target not in merges
+        ):
+            merges[rare] = target
+    return merges
+
+
+def suggest_category_mapping(values: pd.Series, similarity: float = 0.8) -> dict[str, str]:
+    """Suggest one canonical value for each raw spelling of a category column.
+
+    Parameters
+    ----------
+    values : pd.Series
+        The raw column.
+    similarity : float, default 0.8
+        Cosine similarity of character n-grams above which a rare spelling is merged into a
+        spelling at least three times as common. Raise it to merge less.
+
+    Returns
+    -------
+    dict[str, str]
+        ``{raw value: canonical value}`` for every distinct raw value (as text). The canonical
+        value is the most common spelling of its group, trimmed of outer spaces.
+
+    Example
+    -------
+    >>> suggest_category_mapping(pd.Series(["LinkedIn", "LinkedIn", "linkedin ", "Linked In"]))
+    {'Linked In': 'LinkedIn', 'LinkedIn': 'LinkedIn', 'linkedin ': 'LinkedIn'}
+    """
+    raw = values.dropna().astype("str")
+    raw = raw[raw.str.strip() != ""]
+    if raw.empty:
+        return {}
+    counts = raw.value_counts()
+    table = pd.DataFrame({"raw": counts.index.astype("str"), "count": counts.to_numpy()})
+    table["key"] = category_key(table["raw"]).to_numpy()
+    table["clean"] = table["raw"].str.strip()
+    # Spellings with no letters or digits ("-", "?") keep their own key.
+    table.loc[table["key"] == "", "key"] = table["clean"]
+
+    key_counts = table.groupby("key", sort=True)["count"].sum()
+    merges = _near_duplicate_keys(key_counts, similarity)
+    table["group"] = table["key"].map(lambda k: merges.get(k, k))
+
+    # The most common trimmed spelling names the group; ties go to the alphabetically first.
+    spelling_counts = table.groupby(["group", "clean"], sort=True)["count"].sum().reset_index()
+    spelling_counts = spelling_counts.sort_values(
+        ["group", "count", "clean"], ascending=[True, False, True], kind="stable"
+    )
+    canonical = spelling_counts.drop_duplicates("group").set_index("group")["clean"]
+    table["canonical"] = table["group"].map(canonical)
+    return dict(sorted(zip(table["raw"], table["canonical"])))
+
+
+def canonicalize(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """Apply a spelling mapping, sending unseen spellings through the same key.
+
+    Works on unique values and then maps them, so it stays fast on a million rows.
+
+    Parameters
+    ----------
+    values : pd.Series
+        Raw category values.
+    mapping : dict[str, str]
+        ``{raw value: canonical value}`` from :func:`suggest_category_mapping` (possibly edited
+        by the user).
+
+    Returns
+    -------
+    pd.Series
+        Canonical values as ``object`` strings; missing and blank values become missing. A
+        spelling not in ``mapping`` takes the canonical value of any known spelling with the
+        same key ("LINKED-IN" -> "LinkedIn"), else its own trimmed text.
+
+    Example
+    -------
+    >>> canonicalize(pd.Series(["LINKED-IN", "Email"]), {"LinkedIn": "LinkedIn"}).tolist()
+    ['LinkedIn', 'Email']
+    """
+    text = values.astype("str").where(values.notna())
+    uniques = pd.Series(text.dropna().unique(), dtype="object")
+    if uniques.empty:
+        return pd.Series(np.nan, index=values.index, dtype="object")
+    known = pd.Series(mapping, dtype="object")
+    by_key = pd.Series(known.to_numpy(), index=category_key(known.index.to_series()).to_numpy())
+    by_key = by_key[~by_key.index.duplicated()]
+
+    resolved = uniques.map(known)
+    unresolved = resolved.isna()
+    resolved[unresolved] = category_key(uniques[unresolved]).map(by_key)
+    still = resolved.isna()
+    resolved[still] = uniques[still].str.strip()
+    resolved = resolved.where(resolved.astype("str").str.strip() != "")
+    lookup = dict(zip(uniques, resolved))
+    return text.map(lookup).astype("object")

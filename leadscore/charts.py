@@ -1,0 +1,484 @@
+"""Altair charts for the LeadScore app, one plain function per chart.
+
+Each function takes the DataFrame a ``leadscore`` function returned (or a tidy frame with the
+named columns), and returns an ``alt.Chart`` / ``alt.LayerChart`` that the app shows with
+``st.altair_chart`` and a unit test can inspect with ``chart.to_dict()``. No Streamlit here.
+
+Example
+-------
+>>> import pandas as pd
+>>> chart = importance_bars(pd.DataFrame({"column": ["source", "visits"], "importance": [0.3, 0.1]}))
+>>> chart.to_dict()["mark"]["type"]
+'bar'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+__all__ = [
+    "TIER_COLOURS",
+    "beeswarm",
+    "dependence",
+    "gains",
+    "importance_bars",
+    "learning_curve",
+    "reliability",
+    "segment_rates",
+    "tier_bars",
+    "tier_scale",
+    "waterfall",
+]
+
+#: Tier -> colour, used by every chart and table so "Hot" always looks the same.
+TIER_COLOURS: dict[str, str] = {
+    "Hot": "#d62728",
+    "Warm": "#ff7f0e",
+    "Cool": "#1f77b4",
+    "Cold": "#7f7f7f",
+}
+
+_UP = "#d62728"  # pushes a lead towards converting
+_DOWN = "#1f77b4"  # pushes a lead away from converting
+
+
+def tier_scale() -> alt.Scale:
+    """The colour scale mapping tier names to :data:`TIER_COLOURS`."""
+    return alt.Scale(domain=list(TIER_COLOURS), range=list(TIER_COLOURS.values()))
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], chart: str) -> pd.DataFrame:
+    """Check a chart's input has the columns it plots; return a plain copy for Altair.
+
+    Altair serialises the frame; pandas 3 ``str`` columns and categoricals are turned into
+    plain objects so the JSON stays simple.
+    """
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{chart} needs the columns {missing}; got {list(frame.columns)}")
+    plain = frame.loc[:, list(dict.fromkeys(columns))].copy()
+    for column in plain.columns:
+        if not pd.api.types.is_numeric_dtype(plain[column]):
+            plain[column] = plain[column].astype(object).where(plain[column].notna(), None)
+    return plain
+
+
+def importance_bars(
+    importance: pd.DataFrame,
+    *,
+    column: str = "column",
+    value: str = "importance",
+    top: int = 15,
+) -> alt.Chart:
+    """Horizontal bars: how much each of the user's columns moves the score.
+
+    Parameters
+    ----------
+    importance : DataFrame
+        One row per column, with the column name and its importance (e.g. mean absolute SHAP
+        points, from ``explain.global_importance``).
+    column, value : str
+        Names of the label and value columns.
+    top : int
+        Show only the ``top`` most important columns.
+
+    Returns
+    -------
+    alt.Chart
+        Bars sorted from most to least important.
+    """
+    data = _require(importance, [column, value], "importance_bars")
+    data = data.sort_values(value, ascending=False).head(top)
+    return (
+        alt.Chart(data, title="What moves the score")
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X(f"{value}:Q", title="Average effect on the score"),
+            y=alt.Y(f"{column}:N", sort="-x", title=None),
+            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{value}:Q", format=".3f")],
+        )
+    )
+
+
+def beeswarm(
+    points: pd.DataFrame,
+    *,
+    column: str = "column",
+    effect: str = "points",
+    level: str = "value_level",
+    top: int = 10,
+) -> alt.Chart:
+    """Beeswarm-style strip chart: one dot per lead and column, placed by its effect.
+
+    Parameters
+    ----------
+    points : DataFrame
+        One row per (lead, column): the column name, the effect on that lead's score, and
+        ``level``, the lead's value for that column scaled 0 (low) to 1 (high) for colour.
+        Categories have no order; their level can be missing and shows grey.
+    column, effect, level : str
+        Names of those columns.
+    top : int
+        Keep the ``top`` columns with the largest average absolute effect.
+
+    Returns
+    -------
+    alt.Chart
+        Ticks jittered vertically within each column's row; red = high value, blue = low.
+    """
+    wanted = [column, effect] + ([level] if level in points.columns else [])
+    data = _require(points, wanted, "beeswarm")
+    order = data.groupby(column)[effect].apply(lambda s: s.abs().mean()).sort_values(ascending=False)
+    keep = list(order.index[:top])
+    data = data[data[column].isin(keep)]
+    colour = (
+        alt.Color(
+            f"{level}:Q",
+            scale=alt.Scale(scheme="redblue", reverse=True, domain=[0, 1]),
+            title="Value (low to high)",
+        )
+        if level in data.columns
+        else alt.value("#4c78a8")
+    )
+    return (
+        alt.Chart(data, title="Each dot is one lead")
+        .mark_circle(size=14, opacity=0.6)
+        .encode(
+            x=alt.X(f"{effect}:Q", title="Effect on the score (left lowers, right raises)"),
+            y=alt.Y(f"{column}:N", sort=keep, title=None),
+            yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
+            color=colour,
+            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{effect}:Q", format=".3f")],
+        )
+        # Deterministic pseudo-jitter: random() would make every render differ.
+        .transform_window(row_in_column="row_number()", groupby=[column])
+        .transform_calculate(jitter="(datum.row_in_column * 0.618034) % 1")
+    )
+
+
+def dependence(
+    data: pd.DataFrame,
+    *,
+    value: str = "value",
+    effect: str = "points",
+    column_name: str | None = None,
+) -> alt.Chart:
+    """How one column's value changes the score: effect against value, one dot per lead.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per lead: the column's value and its effect on the score.
+    value, effect : str
+        Names of those columns.
+    column_name : str, optional
+        The user's column name, for the axis title.
+
+    Returns
+    -------
+    alt.Chart
+        Points (numbers on a quantitative axis, categories on a nominal axis).
+    """
+    frame = _require(data, [value, effect], "dependence")
+    kind = "Q" if pd.api.types.is_numeric_dtype(frame[value]) else "N"
+    return (
+        alt.Chart(frame, title=f"How {column_name or value} changes the score")
+        .mark_circle(size=25, opacity=0.5, color="#4c78a8")
+        .encode(
+            x=alt.X(f"{value}:{kind}", title=column_name or value),
+            y=alt.Y(f"{effect}:Q", title="Effect on the score"),
+            tooltip=[alt.Tooltip(f"{value}:{kind}"), alt.Tooltip(f"{effect}:Q", format=".3f")],
+        )
+    )
+
+
+def segment_rates(
+    rates: pd.DataFrame,
+    *,
+    segment: str = "segment",
+    rate: str = "conversion_rate",
+    leads: str = "leads",
+    overall: float | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """Conversion rate of each segment of one column, with the overall rate as a rule.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        One row per segment: its label, conversion rate (0-1) and number of leads.
+    segment, rate, leads : str
+        Names of those columns.
+    overall : float, optional
+        The overall conversion rate, drawn as a dashed line for comparison.
+
+    Returns
+    -------
+    alt.Chart or alt.LayerChart
+        Horizontal bars sorted by conversion rate.
+    """
+    data = _require(rates, [segment, rate, leads], "segment_rates")
+    bars = (
+        alt.Chart(data, title="Conversion rate by segment")
+        .mark_bar(color="#4c78a8")
+        .encode(
+            x=alt.X(f"{rate}:Q", title="Conversion rate", axis=alt.Axis(format="%")),
+            y=alt.Y(f"{segment}:N", sort="-x", title=None),
+            tooltip=[
+                alt.Tooltip(f"{segment}:N", title="Segment"),
+                alt.Tooltip(f"{rate}:Q", format=".1%", title="Conversion rate"),
+                alt.Tooltip(f"{leads}:Q", title="Leads"),
+            ],
+        )
+    )
+    if overall is None:
+        return bars
+    rule = (
+        alt.Chart(pd.DataFrame({"overall": [float(overall)]}))
+        .mark_rule(strokeDash=[4, 4], color="black")
+        .encode(x="overall:Q", tooltip=[alt.Tooltip("overall:Q", format=".1%", title="All leads")])
+    )
+    return alt.layer(bars, rule)
+
+
+def waterfall(
+    factors: pd.DataFrame,
+    *,
+    factor: str = "factor",
+    points: str = "points",
+    start: float = 0.0,
+    start_label: str = "Typical lead",
+    end_label: str = "This lead",
+) -> alt.Chart:
+    """One lead's explanation: start from a typical lead, add each factor's points.
+
+    Parameters
+    ----------
+    factors : DataFrame
+        One row per factor (from ``explain.explain_lead``): its label and points (positive
+        raises the score, negative lowers it), in the order to draw them.
+    factor, points : str
+        Names of those columns.
+    start : float
+        The typical lead's value the bars start from.
+    start_label, end_label : str
+        Labels of the first and last bars.
+
+    Returns
+    -------
+    alt.Chart
+        Floating bars from ``start`` to ``start + sum(points)``; red raises, blue lowers.
+    """
+    data = _require(factors, [factor, points], "waterfall")
+    values = data[points].astype(float).tolist()
+    labels = data[factor].astype(str).tolist()
+    ends = [start + sum(values[: i + 1]) for i in range(len(values))]
+    begins = [start] + ends[:-1]
+    final = ends[-1] if ends else start
+    steps = pd.DataFrame(
+        {
+            "step": [start_label, *labels, end_label],
+            "begin": [0.0, *begins, 0.0],
+            "end": [start, *ends, final],
+            "points": [start, *values, final],
+            "direction": ["total"] + ["raises" if v >= 0 else "lowers" for v in values] + ["total"],
+            "order": list(range(len(labels) + 2)),
+        }
+    )
+    colours = alt.Scale(domain=["raises", "lowers", "total"], range=[_UP, _DOWN, "#9e9e9e"])
+    return (
+        alt.Chart(steps, title="Why this lead got its score")
+        .mark_bar()
+        .encode(
+            y=alt.Y("step:N", sort=alt.EncodingSortField("order"), title=None),
+            x=alt.X("begin:Q", title="Score"),
+            x2="end:Q",
+            color=alt.Color("direction:N", scale=colours, title=None),
+            tooltip=[alt.Tooltip("step:N", title="Factor"), alt.Tooltip("points:Q", format="+.3f")],
+        )
+    )
+
+
+def reliability(
+    bins: pd.DataFrame,
+    *,
+    predicted: str = "predicted",
+    observed: str = "observed",
+    count: str = "leads",
+) -> alt.LayerChart:
+    """Reliability chart: predicted probability against what really happened, per bin.
+
+    Parameters
+    ----------
+    bins : DataFrame
+        One row per probability bin (from ``TrainingResult.reliability``): mean predicted
+        probability, observed conversion rate, and number of holdout leads.
+    predicted, observed, count : str
+        Names of those columns.
+
+    Returns
+    -------
+    alt.LayerChart
+        The diagonal (perfect calibration) and the model's points joined by a line.
+    """
+    wanted = [predicted, observed] + ([count] if count in bins.columns else [])
+    data = _require(bins, wanted, "reliability")
+    diagonal = (
+        alt.Chart(pd.DataFrame({"p": [0.0, 1.0]}))
+        .mark_line(strokeDash=[4, 4], color="#9e9e9e")
+        .encode(x="p:Q", y="p:Q")
+    )
+    size = alt.Size(f"{count}:Q", title="Leads") if count in data.columns else alt.value(60)
+    tooltip = [
+        alt.Tooltip(f"{predicted}:Q", format=".0%", title="Predicted"),
+        alt.Tooltip(f"{observed}:Q", format=".0%", title="Really converted"),
+    ] + ([alt.Tooltip(f"{count}:Q", title="Leads")] if count in data.columns else [])
+    model = alt.Chart(data).encode(
+        x=alt.X(f"{predicted}:Q", title="Predicted chance", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        y=alt.Y(f"{observed}:Q", title="Share that really converted", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+    )
+    return alt.layer(
+        diagonal,
+        model.mark_line(color="#4c78a8"),
+        model.mark_circle(color="#4c78a8").encode(size=size, tooltip=tooltip),
+    ).properties(title="Does a predicted 30% mean 30%?")
+
+
+def learning_curve(
+    curve: pd.DataFrame,
+    *,
+    rows: str = "training_rows",
+    score: str = "roc_auc",
+    split: str | None = None,
+    metric: str = "ROC AUC on held-out leads",
+) -> alt.Chart:
+    """Learning curve: model quality on held-out leads as it learns from more history.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        From ``TrainingResult.learning_curve``: number of training rows and the score reached
+        (one row per training size). In long format, ``split`` names the column saying which
+        split each score was measured on (e.g. "training" / "validation"), one line each.
+    rows, score : str
+        Names of those columns.
+    split : str, optional
+        Column naming the split, for several lines.
+    metric : str
+        The score's name for the axis title.
+
+    Returns
+    -------
+    alt.Chart
+        A line with points. Still rising at the right means more history would help.
+    """
+    wanted = [rows, score] + ([split] if split else [])
+    data = _require(curve, wanted, "learning_curve")
+    encoding = {
+        "x": alt.X(f"{rows}:Q", title="Leads used for training"),
+        "y": alt.Y(f"{score}:Q", title=metric, scale=alt.Scale(zero=False)),
+        "tooltip": [alt.Tooltip(f"{rows}:Q", title="Leads", format=","), alt.Tooltip(f"{score}:Q", format=".3f")],
+    }
+    if split:
+        encoding["color"] = alt.Color(f"{split}:N", title=None)
+    return alt.Chart(data, title="Would more history help?").mark_line(point=True).encode(**encoding)
+
+
+def gains(
+    curve: pd.DataFrame,
+    thresholds: pd.DataFrame | None = None,
+    *,
+    share_of_leads: str = "share_of_leads",
+    share_of_conversions: str = "share_of_conversions",
+) -> alt.LayerChart:
+    """Cumulative gains: call the top x% of leads by score, catch y% of conversions.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        From ``tiers.gains_curve``: share of leads called (best first) and share of all
+        conversions caught, both 0-1.
+    thresholds : DataFrame, optional
+        One row per tier threshold with ``tier`` (e.g. "Hot"), and ``share_of_leads`` where
+        that tier ends; drawn as vertical rules in the tier's colour.
+    share_of_leads, share_of_conversions : str
+        Names of the curve's columns.
+
+    Returns
+    -------
+    alt.LayerChart
+        The model's curve, the random-calling diagonal and the threshold rules.
+    """
+    data = _require(curve, [share_of_leads, share_of_conversions], "gains")
+    axis = alt.Axis(format="%")
+    layers = [
+        alt.Chart(pd.DataFrame({"p": [0.0, 1.0]}))
+        .mark_line(strokeDash=[4, 4], color="#9e9e9e")
+        .encode(x="p:Q", y="p:Q"),
+        alt.Chart(data)
+        .mark_line(color="#4c78a8")
+        .encode(
+            x=alt.X(f"{share_of_leads}:Q", title="Share of leads called (best first)", axis=axis),
+            y=alt.Y(f"{share_of_conversions}:Q", title="Share of conversions caught", axis=axis),
+            tooltip=[
+                alt.Tooltip(f"{share_of_leads}:Q", format=".0%", title="Leads called"),
+                alt.Tooltip(f"{share_of_conversions}:Q", format=".0%", title="Conversions caught"),
+            ],
+        ),
+    ]
+    if thresholds is not None and len(thresholds):
+        marks = _require(thresholds, ["tier", "share_of_leads"], "gains thresholds")
+        layers.append(
+            alt.Chart(marks)
+            .mark_rule(strokeWidth=2)
+            .encode(
+                x="share_of_leads:Q",
+                color=alt.Color("tier:N", scale=tier_scale(), title="Tier ends"),
+                tooltip=[alt.Tooltip("tier:N"), alt.Tooltip("share_of_leads:Q", format=".0%", title="Leads up to here")],
+            )
+        )
+    return alt.layer(*layers).properties(title="How many conversions you catch by calling the top leads")
+
+
+def tier_bars(
+    table: pd.DataFrame,
+    *,
+    tier: str = "tier",
+    leads: str = "leads",
+    title: str = "Leads per tier",
+) -> alt.Chart:
+    """Bars of one number per tier (leads by default), in tier colours and tier order.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per tier (from ``tiers.tier_table``).
+    tier, leads : str
+        Names of the tier column and the number to plot.
+    title : str
+        Chart title.
+
+    Returns
+    -------
+    alt.Chart
+    """
+    data = _require(table, [tier, leads], "tier_bars")
+    data = data[data[tier].isin(list(TIER_COLOURS))]
+    return (
+        alt.Chart(data, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{tier}:N", sort=list(TIER_COLOURS), title=None),
+            y=alt.Y(f"{leads}:Q", title=leads.replace("_", " ").capitalize()),
+            color=alt.Color(f"{tier}:N", scale=tier_scale(), legend=None),
+            tooltip=[alt.Tooltip(f"{tier}:N"), alt.Tooltip(f"{leads}:Q")],
+        )
+    )
+
+
+def tier_colour_styles(tiers: pd.Series | Sequence[str] | Mapping) -> list[str]:
+    """CSS background styles for a column of tier names (for ``DataFrame.style``)."""
+    light = {"Hot": "#f8d0d0", "Warm": "#ffe3c7", "Cool": "#d2e4f3", "Cold": "#e6e6e6"}
+    return [f"background-color: {light[t]}" if t in light else "" for t in tiers]

@@ -1,0 +1,133 @@
+"""Clean: review how the data will be cleaned, and which columns are left out and why."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from leadscore import journey
+from pages import _ui
+
+state = st.session_state
+
+_ui.intro(
+    "2. Clean the data",
+    "Real exports are messy: the same source spelled five ways, blanks, dates as text. LeadScore "
+    "suggests a cleaning plan; every choice below shows its default and what it does. The plan is "
+    "saved with the model, so new leads are cleaned **exactly** the same way when they are scored. "
+    "Columns that only get filled in *after* a lead converts (a deal size, a \"closed won\" "
+    "stage) would make the model look brilliant and be useless: those are left out.",
+)
+_ui.require("Clean")
+
+leads, outcome = state["leads"], state["outcome"]
+checked = _ui.inspection(target=outcome.column, outcome=outcome)
+
+# --- Controls: dates and time window ------------------------------------------------------
+st.subheader("Dates and time window")
+date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != outcome.column]
+date_column = st.selectbox(
+    "Date each lead came in (used to hold out the newest leads when testing the model)",
+    ["(none)", *date_columns],
+    index=1 if date_columns else 0,
+    key="clean_date_column",
+)
+date_column = None if date_column == "(none)" else date_column
+
+# --- Controls: leakage suspects -----------------------------------------------------------
+st.subheader("Columns that may give the answer away")
+suspects = list(checked.leakage_suspects)
+if suspects:
+    st.markdown(
+        "These columns look like they are filled in **after** the outcome is known. Tick "
+        "**Leave out** to keep a column away from the model. Keep one only if you know it is "
+        "filled in before the sale is decided."
+    )
+    draft = _ui.cleaning_plan(outcome, suspects, date_column)
+    switches = st.data_editor(
+        journey.exclusion_table(suspects, draft),
+        key=f"leakage:{state['leads_key']}:{outcome.column}",
+        hide_index=True,
+        disabled=["column", "advice", "reason", "evidence"],
+        column_config={
+            "column": "Column",
+            "advice": "LeadScore suggests",
+            "reason": st.column_config.TextColumn("Why", width="large"),
+            "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+            "exclude": st.column_config.CheckboxColumn("Leave out"),
+        },
+    )
+    suspects = journey.suspects_as_chosen(suspects, dict(zip(switches["column"], switches["exclude"])))
+else:
+    st.success("No column looks like it gives the answer away.")
+
+plan = _ui.cleaning_plan(outcome, suspects, date_column)
+
+# --- Controls: time window and rare categories --------------------------------------------
+left, right = st.columns(2)
+with left:
+    months = st.number_input(
+        "Use only the last N months of leads (0 = all history)",
+        min_value=0,
+        max_value=120,
+        value=int(plan.window_months or 0),
+        disabled=plan.date_column is None,
+        help="Markets change: very old leads may teach the model outdated habits.",
+        key="clean_window_months",
+    )
+with right:
+    rare = st.slider(
+        "Group categories rarer than this share of leads as 'Other'",
+        min_value=0.0,
+        max_value=0.05,
+        value=float(plan.rare_share),
+        step=0.005,
+        format="%.3f",
+        key="clean_rare_share",
+    )
+plan = replace(plan, window_months=int(months) or None, rare_share=float(rare))
+
+# --- Controls: category spellings ---------------------------------------------------------
+st.subheader("Category spellings")
+mapping_table = journey.category_mapping_table(plan)
+if len(mapping_table):
+    st.markdown(
+        "Different spellings of the same thing are merged (\"Linked In\", \"linkedin \" → "
+        "\"LinkedIn\"). Change the **Becomes** column to merge or split values your way."
+    )
+    edited = st.data_editor(
+        mapping_table,
+        key=f"categories:{state['leads_key']}:{outcome.column}",
+        hide_index=True,
+        disabled=["column", "raw_value"],
+        column_config={"column": "Column", "raw_value": "Written as", "becomes": "Becomes"},
+    )
+    plan = journey.plan_with_category_table(plan, edited)
+else:
+    st.info("No category needs merging: every value is already spelled one way.")
+
+# --- Results: the plan and its effect -----------------------------------------------------
+st.subheader("The cleaning plan")
+st.dataframe(journey.cleaning_choices(plan), hide_index=True)
+
+st.subheader("Before and after")
+selection = _ui.training_rows(plan)
+report = selection.report
+st.json(report, expanded=False)
+st.markdown(
+    f"**{len(leads):,}** leads in the file → **{len(selection.y):,}** leads with a known outcome "
+    f"to learn from, of which **{int(selection.y.sum()):,}** converted."
+)
+with st.expander("The first cleaned leads, as the model will see them"):
+    st.dataframe(_ui.cleaned_preview(plan), hide_index=True)
+_ui.look_at("the number of leads to learn from, and the columns left out with their reason.")
+
+in_use = state["plan"] == plan
+if in_use:
+    st.success("This cleaning plan is in use.")
+if st.button("Use this cleaning plan", type="primary", disabled=in_use):
+    state["plan"] = plan
+    state["training_rows"] = selection
+    journey.forget_after(state, "Clean")
+    st.rerun()
+if in_use:
+    _ui.next_step("Train", "Next: train a model →")
