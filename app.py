@@ -20,5 +20,4 @@ pages = [
     for step in _ui.STEPS
 ]
 page = st.navigation(pages, position="sidebar")
-_ui.journey_sidebar(current=page.title)
 _ui.run_page(page)

@@ -625,8 +625,8 @@ def model_card(bundle: ModelBundle) -> str:
             f"- Outcome column '{outcome.column}': converted = {', '.join(outcome.positive_values)}; "
             f"not converted = {', '.join(outcome.negative_values)}."
         )
-    if counts.get("open_rows"):
-        lines.append(f"- {counts['open_rows']} leads still open were set aside (no outcome yet).")
+    for reason, leads in (counts.get("set_aside") or {}).items():
+        lines.append(f"- {leads} leads set aside: {reason}.")
     lines.append(f"- Columns used ({len(bundle.features_used)}): {', '.join(bundle.features_used)}.")
     lines += [
         "",

@@ -2,8 +2,8 @@
 
 Two steps, both conservative so genuinely different values ("Paid Ad", "Paid Social") stay apart:
 
-1. Spellings that differ only in case, spaces or punctuation share a *key* ("linkedin") and
-   are grouped; the most common spelling names the group.
+1. Spellings that differ only in case, spaces, punctuation or a plural "s" share a *key*
+   ("linkedin") and are grouped; the most common spelling names the group.
 2. Near-duplicate keys (typos such as "linkdin") are merged into a much more common key only
    when their character n-gram profiles are almost identical (scikit-learn's
    ``CountVectorizer`` on character n-grams plus cosine similarity, the same idea as skrub's
@@ -110,6 +110,11 @@ def suggest_category_mapping(values: pd.Series, similarity: float = 0.8) -> dict
     # Spellings with no letters or digits ("-", "?") keep their own key.
     table.loc[table["key"] == "", "key"] = table["clean"]
 
+    # A plural is the same value when its singular also occurs ("Events" / "Event").
+    keys = set(table["key"])
+    plural = table["key"].str.endswith("s") & table["key"].str[:-1].isin(keys)
+    table.loc[plural, "key"] = table.loc[plural, "key"].str[:-1]
+
     key_counts = table.groupby("key", sort=True)["count"].sum()
     merges = _near_duplicate_keys(key_counts, similarity)
     table["group"] = table["key"].map(lambda k: merges.get(k, k))
@@ -149,19 +154,22 @@ def canonicalize(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
     >>> canonicalize(pd.Series(["LINKED-IN", "Email"]), {"LinkedIn": "LinkedIn"}).tolist()
     ['LinkedIn', 'Email']
     """
-    text = values.astype("str").where(values.notna())
-    uniques = pd.Series(text.dropna().unique(), dtype="object")
-    if uniques.empty:
+    # Resolve each distinct value once, then broadcast by code: no per-row Python.
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    if len(distinct) == 0:
         return pd.Series(np.nan, index=values.index, dtype="object")
+    uniques = pd.Series(np.asarray(distinct, dtype="object"), dtype="object").astype("str")
     known = pd.Series(mapping, dtype="object")
     by_key = pd.Series(known.to_numpy(), index=category_key(known.index.to_series()).to_numpy())
     by_key = by_key[~by_key.index.duplicated()]
 
-    resolved = uniques.map(known)
+    resolved = uniques.map(known).astype("object")
     unresolved = resolved.isna()
     resolved[unresolved] = category_key(uniques[unresolved]).map(by_key)
+    plural = resolved.isna()
+    resolved[plural] = category_key(uniques[plural]).str.removesuffix("s").map(by_key)
     still = resolved.isna()
     resolved[still] = uniques[still].str.strip()
     resolved = resolved.where(resolved.astype("str").str.strip() != "")
-    lookup = dict(zip(uniques, resolved))
-    return text.map(lookup).astype("object")
+    lookup = np.append(resolved.to_numpy(dtype="object"), np.nan)
+    return pd.Series(lookup[codes], index=values.index, dtype="object", name=values.name)

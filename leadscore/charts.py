@@ -62,7 +62,12 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], chart: str) -> pd.Data
     plain = frame.loc[:, list(dict.fromkeys(columns))].copy()
     for column in plain.columns:
         if not pd.api.types.is_numeric_dtype(plain[column]):
-            plain[column] = plain[column].astype(object).where(plain[column].notna(), None)
+            # Missing text must be JSON null, not NaN (which Vega cannot read).
+            plain[column] = pd.Series(
+                [None if pd.isna(value) else value for value in plain[column].astype(object)],
+                index=plain.index,
+                dtype=object,
+            )
     return plain
 
 
@@ -72,6 +77,7 @@ def importance_bars(
     column: str = "column",
     value: str = "importance",
     top: int = 15,
+    value_title: str = "Average effect on the score",
 ) -> alt.Chart:
     """Horizontal bars: how much each of the user's columns moves the score.
 
@@ -81,9 +87,11 @@ def importance_bars(
         One row per column, with the column name and its importance (e.g. mean absolute SHAP
         points, from ``explain.global_importance``).
     column, value : str
-        Names of the label and value columns.
+        Names of the label and value columns (``value="share"`` shows shares as percents).
     top : int
         Show only the ``top`` most important columns.
+    value_title : str
+        The value axis title.
 
     Returns
     -------
@@ -96,9 +104,12 @@ def importance_bars(
         alt.Chart(data, title="What moves the score")
         .mark_bar(color="#4c78a8")
         .encode(
-            x=alt.X(f"{value}:Q", title="Average effect on the score"),
+            x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format="%") if value == "share" else alt.Axis()),
             y=alt.Y(f"{column}:N", sort="-x", title=None),
-            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{value}:Q", format=".3f")],
+            tooltip=[
+                alt.Tooltip(f"{column}:N", title="Column"),
+                alt.Tooltip(f"{value}:Q", format=".1%" if value == "share" else ".3f", title=value_title),
+            ],
         )
     )
 
@@ -108,7 +119,7 @@ def beeswarm(
     *,
     column: str = "column",
     effect: str = "points",
-    level: str = "value_level",
+    level: str = "value_rank",
     top: int = 10,
 ) -> alt.Chart:
     """Beeswarm-style strip chart: one dot per lead and column, placed by its effect.
@@ -116,9 +127,9 @@ def beeswarm(
     Parameters
     ----------
     points : DataFrame
-        One row per (lead, column): the column name, the effect on that lead's score, and
-        ``level``, the lead's value for that column scaled 0 (low) to 1 (high) for colour.
-        Categories have no order; their level can be missing and shows grey.
+        From ``explain.beeswarm_data``: one row per (lead, column) with the column name, the
+        effect on that lead's score (percentage points), and ``level``, the lead's value for
+        that column ranked 0 (low) to 1 (high) for colour.
     column, effect, level : str
         Names of those columns.
     top : int
@@ -147,11 +158,11 @@ def beeswarm(
         alt.Chart(data, title="Each dot is one lead")
         .mark_circle(size=14, opacity=0.6)
         .encode(
-            x=alt.X(f"{effect}:Q", title="Effect on the score (left lowers, right raises)"),
+            x=alt.X(f"{effect}:Q", title="Percentage points (left lowers the chance, right raises it)"),
             y=alt.Y(f"{column}:N", sort=keep, title=None),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
             color=colour,
-            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{effect}:Q", format=".3f")],
+            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{effect}:Q", format="+.1f", title="Points")],
         )
         # Deterministic pseudo-jitter: random() would make every render differ.
         .transform_window(row_in_column="row_number()", groupby=[column])
@@ -189,7 +200,7 @@ def dependence(
         .mark_circle(size=25, opacity=0.5, color="#4c78a8")
         .encode(
             x=alt.X(f"{value}:{kind}", title=column_name or value),
-            y=alt.Y(f"{effect}:Q", title="Effect on the score"),
+            y=alt.Y(f"{effect}:Q", title="Percentage points"),
             tooltip=[alt.Tooltip(f"{value}:{kind}"), alt.Tooltip(f"{effect}:Q", format=".3f")],
         )
     )
@@ -244,59 +255,56 @@ def segment_rates(
 
 
 def waterfall(
-    factors: pd.DataFrame,
+    steps: pd.DataFrame,
     *,
     factor: str = "factor",
     points: str = "points",
     start: float = 0.0,
-    start_label: str = "Typical lead",
-    end_label: str = "This lead",
 ) -> alt.Chart:
-    """One lead's explanation: start from a typical lead, add each factor's points.
+    """One lead's explanation: from the average lead's chance, each factor adds or removes points.
 
     Parameters
     ----------
-    factors : DataFrame
-        One row per factor (from ``explain.explain_lead``): its label and points (positive
-        raises the score, negative lowers it), in the order to draw them.
+    steps : DataFrame
+        From ``explain.explain_lead``: one row per step with ``kind`` ("start", "factor",
+        "adjustment", "end"), the ``factor`` label, ``points`` and the running ``start`` /
+        ``end`` chance in percent. A plain table of factors and points also works: the bars then
+        start at ``start``.
     factor, points : str
-        Names of those columns.
+        Names of the label and points columns.
     start : float
-        The typical lead's value the bars start from.
-    start_label, end_label : str
-        Labels of the first and last bars.
+        Where a plain table's bars start (ignored when ``steps`` has ``start``/``end``).
 
     Returns
     -------
     alt.Chart
-        Floating bars from ``start`` to ``start + sum(points)``; red raises, blue lowers.
+        Floating bars in step order; red raises the chance, blue lowers it, grey are totals.
     """
-    data = _require(factors, [factor, points], "waterfall")
-    values = data[points].astype(float).tolist()
-    labels = data[factor].astype(str).tolist()
-    ends = [start + sum(values[: i + 1]) for i in range(len(values))]
-    begins = [start] + ends[:-1]
-    final = ends[-1] if ends else start
-    steps = pd.DataFrame(
-        {
-            "step": [start_label, *labels, end_label],
-            "begin": [0.0, *begins, 0.0],
-            "end": [start, *ends, final],
-            "points": [start, *values, final],
-            "direction": ["total"] + ["raises" if v >= 0 else "lowers" for v in values] + ["total"],
-            "order": list(range(len(labels) + 2)),
-        }
-    )
+    data = _require(steps, [factor, points], "waterfall")
+    if {"start", "end"} <= set(steps.columns):
+        data["begin"] = steps["start"].astype(float).to_numpy()
+        data["end"] = steps["end"].astype(float).to_numpy()
+        kinds = steps["kind"].astype(str).to_numpy() if "kind" in steps.columns else ["factor"] * len(steps)
+    else:
+        values = data[points].astype(float).to_numpy()
+        data["end"] = start + values.cumsum()
+        data["begin"] = data["end"] - values
+        kinds = ["factor"] * len(data)
+    data["direction"] = [
+        "total" if kind in ("start", "end") else ("raises" if value >= 0 else "lowers")
+        for kind, value in zip(kinds, data[points].astype(float))
+    ]
+    data["order"] = range(len(data))
     colours = alt.Scale(domain=["raises", "lowers", "total"], range=[_UP, _DOWN, "#9e9e9e"])
     return (
-        alt.Chart(steps, title="Why this lead got its score")
+        alt.Chart(data, title="Why this lead got its chance of converting")
         .mark_bar()
         .encode(
-            y=alt.Y("step:N", sort=alt.EncodingSortField("order"), title=None),
-            x=alt.X("begin:Q", title="Score"),
+            y=alt.Y(f"{factor}:N", sort=alt.EncodingSortField("order"), title=None),
+            x=alt.X("begin:Q", title="Chance of converting (%)"),
             x2="end:Q",
             color=alt.Color("direction:N", scale=colours, title=None),
-            tooltip=[alt.Tooltip("step:N", title="Factor"), alt.Tooltip("points:Q", format="+.3f")],
+            tooltip=[alt.Tooltip(f"{factor}:N", title="Step"), alt.Tooltip(f"{points}:Q", format="+.1f", title="Points")],
         )
     )
 

@@ -14,12 +14,15 @@ How each model kind is explained, and what it costs:
   seconds; pass ``exact=True`` to use exact Tree SHAP instead. A forest's contributions are in
   probability, a boosting model's in log-odds.
 
-Turning contributions into probability points: the model's calibrated probability for the lead
-minus the average probability (the reference) is split between the columns in proportion to
-their contributions. When calibration makes the two disagree in sign (rare), columns get their
-contribution times the local slope of the probability curve and the remainder is shown as
-"Calibration adjustment" in the waterfall. Reasons therefore always add up to the difference
-between the lead's probability and the average one.
+Turning contributions into probability points: the change from the average probability (the
+reference) to the lead's calibrated probability is split between the columns in proportion to
+their contributions (log-odds or probability). Two cases cannot be split that way honestly: the
+contributions point the other way than the change (calibration reversed it), or they mostly
+cancel out (their net is under a quarter of their total size, so proportions would shrink or
+blow up every factor). Then each column gets what it alone would do to the average lead
+(``sigmoid(logit(average) + contribution) - average`` for log-odds, the contribution itself for
+probability), and what is left is shown as "Combined effects and calibration" in the waterfall. The waterfall therefore
+always ends exactly at the lead's probability.
 
 shap is imported only when a tree model is explained.
 """
@@ -54,6 +57,8 @@ GLOBAL_SAMPLE = 2_000
 # Chunks bound the memory of dense encoded features for big batches.
 _CHUNK_ROWS = 50_000
 _LOG_ODDS = "log-odds"
+# Below this net/total ratio the contributions mostly cancel out (see _to_points).
+_MIN_NET_SHARE = 0.25
 _PROBABILITY = "probability"
 
 
@@ -105,7 +110,7 @@ def _sources(pipeline, n_features: int, cleaned_columns) -> list[str]:
 
         sources = list(feature_sources(pipeline))
         if len(sources) == n_features:
-            return sources
+            return _merge_indicators(sources)
     except (ImportError, AttributeError, TypeError, ValueError):
         pass
     # Fallback from feature names such as "onehot__Lead Source_LinkedIn".
@@ -115,7 +120,35 @@ def _sources(pipeline, n_features: int, cleaned_columns) -> list[str]:
     for name in names:
         bare = name.split("__", 1)[-1]
         sources.append(next((c for c in columns if bare == c or bare.startswith(c + "_")), bare))
-    return sources
+    return _merge_indicators(sources)
+
+
+def _merge_indicators(sources: list[str]) -> list[str]:
+    # "pages_viewed: missing" is part of what "pages_viewed" tells the model: one column for the user.
+    present = set(sources)
+    suffix = ": missing"
+    return [s[: -len(suffix)] if s.endswith(suffix) and s[: -len(suffix)] in present else s for s in sources]
+
+
+def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.DataFrame:
+    """Cleaned values as the user should read them: blanks filled for the model show as
+    missing, 0/1 flags as yes/no."""
+    plan = getattr(pipeline[0], "plan", None)
+    numeric = set(getattr(plan, "numeric", ()) or ())
+    boolean = set(getattr(plan, "boolean", ()) or ())
+    shown = cleaned.copy()
+    for column in cleaned.columns:
+        if column in boolean:
+            flags = cleaned[column]
+            shown[column] = flags.map({1.0: True, 0.0: False}).astype(object).where(flags.notna())
+        elif column in numeric and column in X_raw.columns:
+            raw = X_raw[column]
+            if not pd.api.types.is_numeric_dtype(raw.dtype):
+                from leadscore.read import to_number
+
+                raw = to_number(raw)[0]
+            shown[column] = cleaned[column].where(raw.notna().to_numpy())
+    return shown
 
 
 def _dense(matrix) -> np.ndarray:
@@ -249,7 +282,12 @@ class LeadContributions:
 
 
 def _tree_contributions(model, encoded, exact: bool):
-    import shap  # only tree models need shap; keeps `leadscore score` fast for logistic models
+    import warnings
+
+    with warnings.catch_warnings():
+        # shap's plotting colours warn about matplotlib deprecations on import; not our concern.
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        import shap  # only tree models need shap: `leadscore score` stays fast for logistic models
 
     explainer = shap.TreeExplainer(model)
     values = explainer.shap_values(_dense(encoded), approximate=not exact, check_additivity=False)
@@ -262,17 +300,22 @@ def _tree_contributions(model, encoded, exact: bool):
 
 
 def _to_points(raw: np.ndarray, probability: np.ndarray, base: float, unit: str):
+    """Percentage points per column, and the part left to calibration (see module docstring)."""
     total = raw.sum(axis=1)
+    spread = np.abs(raw).sum(axis=1)
     change = probability - base
-    consistent = (total * change > 0) & (np.abs(total) > 1e-12)
-    if unit == _LOG_ODDS:
-        middle = np.clip((probability + base) / 2, 1e-6, 1 - 1e-6)
-        slope = middle * (1 - middle)
-    else:
-        slope = np.ones_like(probability)
+    # Proportional allocation is used when the contributions agree with the change and do not
+    # mostly cancel out; otherwise it would shrink or blow up every factor of a near-average lead.
+    proportional = (total * change > 0) & (np.abs(total) >= _MIN_NET_SHARE * spread)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.where(consistent, change / np.where(consistent, total, 1.0), slope)
-    points = raw * scale[:, None] * 100
+        scale = np.where(proportional, change / np.where(proportional, total, 1.0), 0.0)
+    if unit == _LOG_ODDS:
+        # What each factor alone would do to the average lead.
+        start = math.log(min(max(base, 1e-6), 1 - 1e-6) / (1 - min(max(base, 1e-6), 1 - 1e-6)))
+        alone = 1 / (1 + np.exp(-(start + raw))) - base
+    else:
+        alone = raw
+    points = np.where(proportional[:, None], raw * scale[:, None], alone) * 100
     adjustment = change * 100 - points.sum(axis=1)
     return points, adjustment
 
@@ -327,8 +370,9 @@ def lead_contributions(
             reference = ExplainReference(float(base), np.zeros(0), "Average lead", 0)
         method = "tree SHAP" if exact else "Saabas (approximate tree SHAP)"
     points, adjustment = _to_points(raw, probability, reference.base_probability, unit)
+    shown = _shown_values(pipeline, X_raw, cleaned)
     return LeadContributions(
-        columns, raw, points, adjustment, probability, reference.base_probability, reference.label, unit, method, cleaned
+        columns, raw, points, adjustment, probability, reference.base_probability, reference.label, unit, method, shown
     )
 
 
@@ -523,8 +567,13 @@ def _segments(values: pd.Series, bins: int, min_leads: int) -> tuple[pd.Series, 
         numbers = values.astype(float)
         edges = np.unique(np.nanquantile(numbers.dropna(), np.linspace(0, 1, bins + 1)))[1:-1]
         if len(edges):
+            whole = bool(np.all(np.mod(numbers.dropna(), 1) == 0) and np.all(np.mod(edges, 1) == 0))
             labels = [f"under {_format_value(edges[0])}"]
-            labels += [f"{_format_value(lo)} to under {_format_value(hi)}" for lo, hi in zip(edges[:-1], edges[1:])]
+            for low, high in zip(edges[:-1], edges[1:]):
+                if whole:  # whole numbers: [3, 5) reads "3 to 4", [3, 4) reads "3"
+                    labels.append(_format_value(low) if high - low == 1 else f"{_format_value(low)} to {_format_value(high - 1)}")
+                else:
+                    labels.append(f"{_format_value(low)} to under {_format_value(high)}")
             labels.append(f"{_format_value(edges[-1])} and above")
             # right=False: ranges are [low, high), matching the words "under" and "and above".
             segment = pd.cut(numbers, [-np.inf, *edges, np.inf], labels=labels, right=False).astype(object)
@@ -556,7 +605,8 @@ def segment_rates(
     -------
     DataFrame with ``column``, ``segment``, ``leads``, ``converted``, ``conversion_rate``,
     ``overall_rate``, ``lift`` (rate / overall rate), ordered by column, then segment
-    (number ranges in order, categories by rate, highest first).
+    (number ranges in order, categories by rate, highest first, then "other values" and
+    "missing").
     """
     outcome = pd.to_numeric(pd.Series(np.asarray(y).ravel(), index=X_raw.index), errors="coerce")
     if len(outcome) != len(X_raw):
@@ -585,7 +635,10 @@ def segment_rates(
             position = {label: i for i, label in enumerate(range_order)}
             table = table.sort_values("segment", key=lambda s: s.map(position))
         else:
-            table = table.sort_values(["conversion_rate", "leads"], ascending=[False, False], kind="stable")
+            # Real values by rate, highest first; the pooled rest and blanks at the end.
+            table["_pooled"] = table["segment"].isin(["other values", "missing"])
+            table = table.sort_values(["_pooled", "conversion_rate", "leads"], ascending=[True, False, False], kind="stable")
+            table = table.drop(columns="_pooled")
         frames.append(table)
     result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["column", "segment", "leads", "converted", "conversion_rate"]
@@ -617,8 +670,8 @@ def segment_sentences(table: pd.DataFrame, top: int = 5, min_leads: int = 30) ->
     sentences = []
     for row in candidates.sort_values("weight", ascending=False).head(top).itertuples():
         sentences.append(
-            f"Leads with {row.column} {row.segment} converted at {format_percent(round(row.conversion_rate, 3))}, "
-            f"against {format_percent(round(row.overall_rate, 3))} overall ({row.leads:,} leads)."
+            f"Leads with {row.column} {row.segment} converted at {format_percent(round(row.conversion_rate, 2))}, "
+            f"against {format_percent(round(row.overall_rate, 2))} overall ({row.leads:,} leads)."
         )
     return sentences
 
@@ -628,8 +681,14 @@ def segment_sentences(table: pd.DataFrame, top: int = 5, min_leads: int = 30) ->
 
 
 def _factor_texts(column: str, values: pd.Series) -> np.ndarray:
-    display = _display(values).to_numpy()
-    return np.array([f"{column} is {text}" for text in display], dtype=object)
+    return f"{column} is " + _display(values).to_numpy()
+
+
+def _points_texts(points: np.ndarray) -> np.ndarray:
+    """``_points_text`` for many values, formatting each distinct rounded value once."""
+    rounded = np.where(np.abs(points) >= 1, np.round(points), np.round(points, 1))
+    codes, uniques = pd.factorize(rounded)
+    return np.array([_points_text(v) for v in uniques], dtype=object)[codes]
 
 
 def _points_text(points: float) -> str:
@@ -686,7 +745,7 @@ def lead_reasons(
                 column = contributions.columns[j]
                 values = cleaned[column].iloc[rows] if column in cleaned else pd.Series([np.nan] * len(rows))
                 factors = _factor_texts(column, values)
-                texts[rows] = [f"{f}: {_points_text(p)}" for f, p in zip(factors, points[rows, j])]
+                texts[rows] = factors + ": " + _points_texts(points[rows, j])
         result[f"reason_{rank + 1}"] = texts
     return pd.DataFrame(result, index=X_raw.index)
 
@@ -741,7 +800,7 @@ def explain_lead(
         steps.append({"kind": "factor", "factor": "Other columns", "column": "", "value": "", "points": rest})
     if abs(contributions.adjustment[0]) > 1e-9:
         steps.append(
-            {"kind": "adjustment", "factor": "Calibration adjustment", "column": "", "value": "", "points": contributions.adjustment[0]}
+            {"kind": "adjustment", "factor": "Combined effects and calibration", "column": "", "value": "", "points": contributions.adjustment[0]}
         )
     running = base
     for step in steps:

@@ -15,7 +15,6 @@ Example
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from dataclasses import dataclass, field
 
@@ -111,6 +110,8 @@ def inspect_leads(
     df: pd.DataFrame,
     target: str | None = None,
     outcome: OutcomeMapping | None = None,
+    *,
+    date_column: str | None = None,
 ) -> Inspection:
     """Inspect a lead table: profile, outcome, counts, sufficiency, leakage suspects.
 
@@ -123,6 +124,8 @@ def inspect_leads(
     outcome : OutcomeMapping, optional
         The user's answer to the outcome question (which values mean converted); takes
         precedence over ``target``.
+    date_column : str, optional
+        When each lead arrived; lets the leakage check spot dates recorded after the outcome.
 
     Returns
     -------
@@ -160,7 +163,7 @@ def inspect_leads(
 
     # --- Cleaning engineer's hook: leakage suspects and default exclusions (leakage.py, clean.py).
     inspection.leakage_suspects, inspection.excluded_columns = _leakage_and_exclusions(
-        df, suggestion.mapping, profiles
+        df, suggestion.mapping, profiles, date_column
     )
     return inspection
 
@@ -209,23 +212,15 @@ def format_inspection(inspection: Inspection) -> str:
 
 
 def _leakage_and_exclusions(
-    df: pd.DataFrame, mapping: OutcomeMapping, profiles: list[ColumnProfile]
+    df: pd.DataFrame, mapping: OutcomeMapping, profiles: list[ColumnProfile], date_column: str | None
 ) -> tuple[list, dict]:
-    """Ask leakage.py and clean.py (written by the cleaning engineer) for suspects and exclusions.
+    """Ask leakage.py (the cleaning engineer's) for suspects and default exclusions."""
+    from leadscore.leakage import default_exclusions, find_leakage_suspects
 
-    Skipped only while those modules do not exist yet, so that intake works on its own.
-    """
-    suspects: list = []
-    excluded: dict = {}
-    if importlib.util.find_spec("leadscore.leakage") is not None:
-        from leadscore.leakage import find_leakage_suspects
-
-        suspects = list(find_leakage_suspects(df, mapping.apply(df), profiles))
-    if importlib.util.find_spec("leadscore.clean") is not None:
-        from leadscore import clean
-
-        if hasattr(clean, "default_exclusions"):
-            excluded = dict(clean.default_exclusions(df, mapping, profiles, suspects))
+    suspects = list(find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column))
+    excluded = dict(default_exclusions(profiles, suspects))
+    # The outcome is what the model learns, never an input to leave out or keep.
+    excluded.pop(mapping.column, None)
     return suspects, excluded
 
 

@@ -81,6 +81,7 @@ _DEFAULTS: dict[str, object] = {
     "training": None,  # TrainingResult
     "bundle": None,  # ModelBundle of the trained (or picked saved) model
     "model_path": None,  # where that bundle is saved, if it is
+    "bundle_source": None,  # "trained" (this session) or the path of the saved model in use
     "tier_policy": None,  # TierPolicy (defaults set in new_state)
     "scored": None,  # DataFrame of scored leads
     "scored_name": None,
@@ -95,7 +96,7 @@ _DEFAULTS: dict[str, object] = {
 _STEP_KEYS: dict[str, tuple[str, ...]] = {
     "Data": ("outcome", "inspection"),
     "Clean": ("plan", "training_rows"),
-    "Train": ("training", "bundle", "model_path", "insights"),
+    "Train": ("training", "bundle", "bundle_source", "model_path", "insights"),
     "Insights": (),
     "Tiers": (),
     "Score": ("scored", "scored_name", "score_warnings"),
@@ -352,6 +353,29 @@ def cleaning_choices(plan) -> pd.DataFrame:
         ("Left out", f"{len(plan.excluded)} columns", "; ".join(f"{c}: {r}" for c, r in plan.excluded.items()) or "none"),
     ]
     return pd.DataFrame(rows, columns=["choice", "setting", "effect"])
+
+
+def slider_percents(policy) -> tuple[int, int, int]:
+    """The policy's Hot, Warm and Cool thresholds as whole percents, for sliders."""
+    return tuple(int(round(value * 100)) for value in (policy.hot, policy.warm, policy.cool))
+
+
+def action_table(policy) -> pd.DataFrame:
+    """The policy's next action per tier as an editable table (``tier``, ``action``)."""
+    from leadscore.tiers import TIERS
+
+    return pd.DataFrame({"tier": list(TIERS), "action": [policy.actions[t] for t in TIERS]})
+
+
+def actions_from_table(table: pd.DataFrame) -> dict[str, str]:
+    """Actions from the edited table; an emptied cell goes back to the default action."""
+    from leadscore.tiers import DEFAULT_ACTIONS
+
+    actions = {}
+    for tier, action in zip(table["tier"], table["action"]):
+        text = "" if action is None or pd.isna(action) else str(action).strip()
+        actions[str(tier)] = text or DEFAULT_ACTIONS[str(tier)]
+    return actions
 
 
 def retier(scored: pd.DataFrame, policy) -> pd.DataFrame:

@@ -359,7 +359,8 @@ def find_leakage_suspects(
     profiles : list of ColumnProfile
         From ``profile_columns(df)``; the kind decides how a column is examined.
     date_column : str, optional
-        The column saying when each lead arrived; other dates are compared with it.
+        The column saying when each lead arrived; other dates are compared with it. Default:
+        the most complete date column, the earliest if several are equally complete.
 
     Returns
     -------
@@ -387,10 +388,14 @@ def find_leakage_suspects(
     base_rate = float(y.mean())
     kinds = {p.name: p.kind for p in profiles}
 
+    from leadscore.timing import as_timestamps, choose_arrival_column
+
+    if date_column is None:
+        date_column = choose_arrival_column(
+            df, [c for c in df.columns if kinds.get(c) == "date" and c != outcome.name]
+        )
     arrival = None
     if date_column is not None and date_column in leads.columns:
-        from leadscore.timing import as_timestamps
-
         arrival = as_timestamps(leads[date_column])
 
     suspects = []
@@ -400,8 +405,6 @@ def find_leakage_suspects(
         values = leads[column]
         kind = kinds.get(column) or _kind_of(values)
         if kind == "date" and not pd.api.types.is_datetime64_any_dtype(values.dtype):
-            from leadscore.timing import as_timestamps
-
             values = as_timestamps(values)
         evidence: dict = {"known_outcomes": int(len(y))}
         if kind in ("number", "category", "boolean", "date"):

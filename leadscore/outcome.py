@@ -63,11 +63,13 @@ _OUTCOME_WORDS = {"converted", "conversion", "outcome", "won", "result", "status
                   "sold", "sale", "purchased", "subscribed", "success", "closed", "win", "label"}
 # An outcome has a handful of values; a column with dozens is something else.
 MAX_OUTCOME_VALUES = 12
+# A column the user names may hold a few more stages to sort, but not hundreds of amounts.
+MAX_NAMED_OUTCOME_VALUES = 30
 
 
 def _key(value: object) -> str:
-    """How a value is compared: as text, trimmed, lower case ("Yes " -> "yes")."""
-    return str(value).strip().lower()
+    """How a value is compared: as text, trimmed, lower case ("Yes " -> "yes", 1.0 -> "1")."""
+    return _tidy(str(value).strip().lower())
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,11 @@ def suggest_outcome(df: pd.DataFrame, column: str | None = None) -> OutcomeSugge
     candidates = tuple(name for name in candidate_names if name != column)
 
     values = _distinct_values(df[column])
+    if len(values) > MAX_NAMED_OUTCOME_VALUES:
+        raise LeadScoreInputError(
+            f"The column '{column}' has {len(values):,} different values, too many for an outcome. "
+            "Choose the column that says whether each lead converted (for example yes/no or won/lost)."
+        )
     positive = tuple(v for v in values if _key(v) in POSITIVE_SPELLINGS)
     negative = tuple(v for v in values if _key(v) in NEGATIVE_SPELLINGS)
     still_open = tuple(v for v in values if _key(v) in OPEN_SPELLINGS)

@@ -118,11 +118,15 @@ def _profile_column(name: str, series: pd.Series, unreadable_numbers: int) -> Co
     examples = tuple(str(v) for v in sample.value_counts().index[:3])
 
     kind, note = _kind(name, series, sample, distinct, len(present), is_text)
+    if kind == "personal":
+        # Enough to recognise the column, not enough to identify a person in a screenshot or log.
+        examples = tuple(example[:1] + "…" for example in examples)
     if unreadable_numbers:
         note = _join(
             note,
-            f"{unreadable_numbers:,} value{'s' if unreadable_numbers != 1 else ''} could not be read as "
-            "numbers and count as missing.",
+            "1 value could not be read as a number and counts as missing."
+            if unreadable_numbers == 1
+            else f"{unreadable_numbers:,} values could not be read as numbers and count as missing.",
         )
     return ColumnProfile(name, kind, round(missing_share, 4), distinct, examples, note)
 
@@ -139,11 +143,13 @@ def _kind(
 
     if pd.api.types.is_bool_dtype(series.dtype):
         return "boolean", ""
-    if distinct == 2:
-        values = set(sample.astype(str).str.strip().str.lower().unique())
-        if pd.api.types.is_numeric_dtype(series.dtype):
-            values = {_plain_number(v) for v in sample.unique()}
-        if values in BOOLEAN_PAIRS or (is_text and _mixed_boolean(values)):
+    # "Yes", "yes " and "NO" are still two values.
+    if distinct == 2 and pd.api.types.is_numeric_dtype(series.dtype):
+        if {_plain_number(v) for v in sample.unique()} in BOOLEAN_PAIRS:
+            return "boolean", ""
+    elif is_text and distinct <= 8:
+        values = set(lowered.unique())
+        if values in BOOLEAN_PAIRS or _mixed_boolean(values):
             return "boolean", ""
 
     personal = _personal(words, sample, lowered)

@@ -35,7 +35,14 @@ from charset_normalizer import from_bytes
 
 from leadscore.errors import LeadScoreInputError
 
-__all__ = ["MAX_UPLOAD_BYTES", "read_leads", "to_number", "to_datetime_if_dates"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "read_leads",
+    "to_number",
+    "to_datetime_if_dates",
+    "detect_encoding",
+    "detect_delimiter",
+]
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -49,11 +56,10 @@ NEARLY_ALL = 0.95
 DETECTION_SAMPLE = 20_000
 
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
-_MAGIC = (
+_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG", "an image (PNG)"),
     (b"\xff\xd8\xff", "an image (JPEG)"),
     (b"GIF8", "an image (GIF)"),
-    (b"BM", None),  # bitmap; checked together with NUL bytes below
     (b"%PDF", "a PDF document"),
     (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
     (b"\x1f\x8b", "a compressed (.gz) file"),
@@ -90,7 +96,7 @@ def read_leads(
     source : path, bytes or binary file-like
         The file. A Streamlit ``UploadedFile`` works as is (its ``name`` is used as filename).
     filename : str, optional
-        The file's name, used to recognise ``.xlsx`` and in messages.
+        The file's name, used in messages (the format is recognised from the content).
     max_bytes : int
         Files larger than this are refused before they are read.
 
@@ -122,9 +128,17 @@ def read_leads(
         head_text = _decode_head(data, encoding)
         _refuse_html(head_text, shown)
         delimiter = detect_delimiter(head_text)
-        df = _read_csv(data, encoding, delimiter, head_text, shown)
+        # pandas reads a file on disk itself, so the raw bytes need not stay in memory meanwhile.
+        on_disk = Path(source) if isinstance(source, (str, os.PathLike)) else None
+        table_source = on_disk if on_disk is not None else io.BytesIO(data)
+        del data
+        df = _read_csv(table_source, encoding, delimiter, head_text, shown)
         info = {"encoding": encoding, "delimiter": delimiter}
 
+    if len(df.columns) == 0:
+        raise LeadScoreInputError(
+            f"{_cap(shown)} is empty. Export your leads again with a header row and at least one lead."
+        )
     if len(df) == 0:
         raise LeadScoreInputError(
             f"{_cap(shown)} has column names but no leads. Export the file again including the rows "
@@ -217,9 +231,15 @@ def detect_encoding(data: bytes) -> str:
         return "utf-16-be"
     if _is_utf8(data):
         return "utf-8"
-    guess = from_bytes(data[:1_000_000]).best()
-    if guess is not None and guess.encoding not in _WESTERN_SINGLE_BYTE:
-        return guess.encoding
+    sample = data[:1_000_000]
+    # A few accented letters in mostly plain text are Windows-1252 (Excel's default in Western
+    # Europe and the Americas); only text full of non-Latin letters is worth a guess.
+    high = sum(byte >= 0x80 for byte in sample)
+    if high >= 20 and high > 0.05 * len(sample):
+        guess = from_bytes(sample).best()
+        # UTF-16/32 were ruled out above (no zero bytes), whatever a guess on little text says.
+        if guess is not None and guess.encoding not in _WESTERN_SINGLE_BYTE and not guess.encoding.startswith("utf"):
+            return guess.encoding
     try:
         data.decode("cp1252")
         return "cp1252"
@@ -273,7 +293,7 @@ def _load_bytes(source: Source, filename: str | None, max_bytes: int) -> tuple[b
 
 def _refuse_binary(data: bytes, shown: str) -> None:
     head = data[:4096]
-    what = next((name for magic, name in _MAGIC if name and head.startswith(magic)), None)
+    what = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
     has_bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if what is None and not has_bom and head.count(0) > 0:
         # Text in UTF-16 has zeros in every other byte; anything else with zeros is not text.
@@ -288,7 +308,8 @@ def _refuse_binary(data: bytes, shown: str) -> None:
 
 def _refuse_html(head_text: str, shown: str) -> None:
     start = head_text.lstrip().lower()[:2000]
-    if start.startswith(("<!doctype html", "<html", "<?xml")) or "<html" in start or "<body" in start:
+    # A table starts with a column name; a page starts with a tag.
+    if start.startswith("<") and ("<html" in start or "<body" in start or start.startswith("<!doctype html")):
         raise LeadScoreInputError(
             f"{_cap(shown)} is a web page (HTML), not a table of leads. This happens when a download "
             "link is saved with 'Save page as'. Open the page, use its Export or Download CSV button, "
@@ -327,13 +348,15 @@ def _read_excel(data: bytes, shown: str) -> pd.DataFrame:
     return df.dropna(how="all").reset_index(drop=True)
 
 
-def _read_csv(data: bytes, encoding: str, delimiter: str, head_text: str, shown: str) -> pd.DataFrame:
+def _read_csv(
+    table_source: Path | IO[bytes], encoding: str, delimiter: str, head_text: str, shown: str
+) -> pd.DataFrame:
     header_line = next((line for line in head_text.splitlines() if line.strip()), "")
     header = next(csv.reader([header_line], delimiter=delimiter), [])
     _refuse_duplicates(header, shown)
     try:
         df = pd.read_csv(
-            io.BytesIO(data),
+            table_source,
             sep=delimiter,
             encoding=encoding,
             encoding_errors="replace",
@@ -347,7 +370,7 @@ def _read_csv(data: bytes, encoding: str, delimiter: str, head_text: str, shown:
     except pd.errors.ParserError as error:
         raise LeadScoreInputError(
             f"{_cap(shown)} could not be read as a table: the rows do not all have the same number of "
-            f"{_DELIMITER_NAMES[delimiter]}-separated columns ({_first_line(error)}). Open it in a "
+            f"{_DELIMITER_NAMES[delimiter]}-separated columns{_where(error)}. Open it in a "
             "spreadsheet, check that row, save it as CSV again and upload it."
         ) from error
     df.columns = [str(c).strip() for c in df.columns]
@@ -391,15 +414,19 @@ def _looks_like_numbers(series: pd.Series, *, decimal_comma: bool) -> bool:
     values = series.dropna()
     if len(values) > DETECTION_SAMPLE:
         values = values.sample(DETECTION_SAMPLE, random_state=0)
-    texts = [t for t in (_strip_number_text(v) for v in values.tolist()) if t]
+    # Judge each distinct value once, weighted by how often it appears.
+    counts = values.value_counts(sort=False)
+    texts = [_strip_number_text(v) for v in counts.index.tolist()]
+    weights = [int(w) for t, w in zip(texts, counts.tolist()) if t]
+    texts = [t for t in texts if t]
     if not texts:
         return False
     # Booleans stay text (see module doc) even when written as 0/1 next to a stray word.
     if all(t.lower() in {"0", "1", "true", "false"} for t in texts):
         return False
     use_comma = _uses_decimal_comma(texts, default=decimal_comma)
-    readable = sum(not np.isnan(_parse_number(t, use_comma)) for t in texts)
-    return readable >= NEARLY_ALL * len(texts)
+    readable = sum(w for t, w in zip(texts, weights) if not np.isnan(_parse_number(t, use_comma)))
+    return readable >= NEARLY_ALL * sum(weights)
 
 
 def _strip_number_text(value: object) -> str | None:
@@ -475,11 +502,13 @@ def _naive(dates: pd.Series) -> pd.Series:
 def _is_utf8(data: bytes) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
+        # final=False everywhere: a head cut in the middle of a character is still UTF-8.
         for start in range(0, len(data), 1 << 20):
-            decoder.decode(data[start : start + (1 << 20)], final=start + (1 << 20) >= len(data))
+            decoder.decode(data[start : start + (1 << 20)], final=False)
     except UnicodeDecodeError:
         return False
-    return True
+    # An unfinished character at the end of a small, whole file (a Windows-1252 "Café") is not UTF-8.
+    return not decoder.getstate()[0] or len(data) >= 65536
 
 
 def _decode_head(data: bytes, encoding: str) -> str:
@@ -490,8 +519,13 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+def _where(error: Exception) -> str:
+    """Where pandas' parser stopped, in spreadsheet words ("row 3 has 4 cells ...")."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(error))
+    if not found:
+        return ""
+    expected, line, saw = found.groups()
+    return f" (line {line} of the file has {saw} cells where the header has {expected})"
 
 
 def _cap(text: str) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 
 __all__ = [
     "as_timestamps",
+    "choose_arrival_column",
     "hour_name",
     "day_of_week_name",
     "followup_name",
@@ -70,6 +71,37 @@ def as_timestamps(values: pd.Series) -> pd.Series:
     return parsed.dt.tz_localize(None)
 
 
+def choose_arrival_column(df: pd.DataFrame, columns) -> str | None:
+    """Guess which date column says when each lead arrived.
+
+    The arrival comes before anything else that happens to a lead, so among the date columns
+    filled in for at least half the leads, the most complete one wins, then the earliest on a
+    typical lead.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The leads.
+    columns : iterable of str
+        Candidate date columns.
+
+    Returns
+    -------
+    str or None
+        The column, or None when no column qualifies.
+    """
+    best = None
+    for column in columns:
+        stamps = as_timestamps(df[column])
+        filled = float(stamps.notna().mean())
+        if filled < 0.5:
+            continue
+        key = (-round(filled, 2), stamps.median())
+        if best is None or key < best[0]:
+            best = (key, column)
+    return None if best is None else best[1]
+
+
 def timing_features(
     df: pd.DataFrame,
     timestamps: tuple[str, ...],
@@ -111,7 +143,7 @@ def timing_features(
     features: dict[str, pd.Series] = {}
     for column in timestamps:
         when = stamp(column)
-        day = when.dt.dayofweek
+        day = when.dt.day_of_week
         features[day_of_week_name(column)] = day.map(dict(enumerate(DAYS_OF_WEEK))).astype("object")
         features[hour_name(column)] = when.dt.hour.astype("float64")
     for start, end in followup:

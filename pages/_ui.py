@@ -7,6 +7,7 @@ computes lives in ``leadscore``; this module only decides how it is shown.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 import logging
 import traceback
 
@@ -28,6 +29,8 @@ PAGE_ICONS = {
     "Score": ":material/checklist:",
 }
 SAMPLE_NAME = "sample leads"
+DONE = ":green[:material/check_circle:]"
+NOT_DONE = ":gray[:material/radio_button_unchecked:]"
 
 log = logging.getLogger("leadscore.app")
 
@@ -82,14 +85,15 @@ def inspection(target: str | None = None, outcome=None):
     return _inspect_cached(state["leads_key"], state["leads"], target, outcome)
 
 
-def journey_sidebar(current: str) -> None:
-    """Show in the sidebar which steps are done and where the user is."""
+def journey_sidebar(slot, current: str) -> None:
+    """Show in the sidebar ``slot`` which steps are done and where the user is."""
     status = journey.step_status(st.session_state)
-    with st.sidebar:
+    with slot.container():
         st.markdown("**Your progress**")
         lines = []
         for number, step in enumerate(STEPS, start=1):
-            mark = "✅" if status[step] else "⬜"
+            # Material icons ship with Streamlit; emoji fonts are missing on many office PCs.
+            mark = DONE if status[step] else NOT_DONE
             name = f"**{step}** ← you are here" if step == current else step
             lines.append(f"{mark} {number}. {name}")
         st.markdown("  \n".join(lines))
@@ -103,7 +107,17 @@ def run_page(page) -> None:
     """Run a page; input problems show as ``st.error``, anything else as a friendly message.
 
     Unexpected errors are also logged and kept in ``unexpected_errors`` so tests still see them.
+    The journey in the sidebar is drawn after the page (even when it stops early), so it shows
+    what this run just finished.
     """
+    slot = st.sidebar.empty()
+    try:
+        _run_and_catch(page)
+    finally:
+        journey_sidebar(slot, current=page.title)
+
+
+def _run_and_catch(page) -> None:
     try:
         page.run()
     except LeadScoreInputError as error:
@@ -135,7 +149,12 @@ def require(step: str) -> None:
 
 
 def intro(title: str, text: str) -> None:
-    """The page heading and the sentences on what this step does and why."""
+    """The page heading and the sentences on what this step does and why.
+
+    Also makes sure the session keys exist: on a fresh server Streamlit may run a page file
+    before the entry point (its legacy ``pages/`` folder mode).
+    """
+    init_session()
     st.title(title)
     st.markdown(text)
 
@@ -228,3 +247,235 @@ def field(record, name: str, default=None):
 def frame(table) -> pd.DataFrame:
     """A table (DataFrame or list of dicts) as a DataFrame for ``st.dataframe``."""
     return table if isinstance(table, pd.DataFrame) else pd.DataFrame(list(table))
+
+
+def _model_id() -> int:
+    # A new training run makes a new TrainingResult object; its id keys this session's insights.
+    return id(st.session_state["training"])
+
+
+def model_insights() -> dict:
+    """Explanations of the current model, computed once per model and kept in this session.
+
+    Not ``st.cache_data``: the model is this user's, and hashing a pipeline on every rerun
+    would cost more than the cache saves.
+    """
+    state = st.session_state
+    cached = state.get("insights")
+    if cached is not None and cached.get("model") == _model_id():
+        return cached
+    pipeline, X = state["training"].pipeline, state["training_rows"].X
+    with st.spinner("Working out what drives the scores..."):
+        from leadscore import explain
+
+        insights = {
+            "model": _model_id(),
+            "importance": explain.global_importance(pipeline, X, random_state=0),
+            "beeswarm": explain.beeswarm_data(pipeline, X, columns=10, random_state=0),
+            "reference": explain.explain_reference(pipeline, X, random_state=0),
+            # Importance is by cleaned column (e.g. "minutes from A to B"), so segments use them too.
+            "cleaned": pipeline.named_steps["clean"].transform(X),
+            "dependence": {},
+            "segments": {},
+            "leads": {},
+        }
+    state["insights"] = insights
+    return insights
+
+
+def dependence(column: str) -> pd.DataFrame:
+    """Value against effect for one column of the current model (kept per session)."""
+    insights = model_insights()
+    if column not in insights["dependence"]:
+        from leadscore import explain
+
+        state = st.session_state
+        insights["dependence"][column] = explain.dependence_data(
+            state["training"].pipeline, state["training_rows"].X, column, random_state=0
+        )
+    return insights["dependence"][column]
+
+
+def segments(column: str) -> pd.DataFrame:
+    """Conversion rate by segment of one column, from the training leads (kept per session)."""
+    insights = model_insights()
+    if column not in insights["segments"]:
+        from leadscore import explain
+
+        rows = st.session_state["training_rows"]
+        insights["segments"][column] = explain.segment_rates(insights["cleaned"], rows.y, [column])
+    return insights["segments"][column]
+
+
+def segment_story(top: int = 5) -> list[str]:
+    """The most telling segments among the most important columns, in sentences."""
+    insights = model_insights()
+    if "story" not in insights:
+        from leadscore import explain
+
+        rows = st.session_state["training_rows"]
+        columns = list(insights["importance"]["column"].head(6))
+        insights["story"] = explain.segment_sentences(explain.segment_rates(insights["cleaned"], rows.y, columns), top=top)
+    return insights["story"]
+
+
+def lead_choices(limit: int = 200) -> dict[str, object]:
+    """Held-out leads to pick from, most likely first: label -> index in the training rows."""
+    state = st.session_state
+    holdout = state["training"].holdout.sort_values("conversion_probability", ascending=False).head(limit)
+    X = state["training_rows"].X
+    ids = [c for c in X.columns if str(c).lower() in ("lead_id", "id", "lead id", "leadid")]
+    labels = {}
+    for index, probability in holdout["conversion_probability"].items():
+        name = f"{X.at[index, ids[0]]}" if ids else f"Lead in row {index + 2}"
+        outcome = "converted" if holdout.at[index, "converted"] == 1 else "did not convert"
+        labels[f"{name}: {probability:.0%} chance ({outcome})"] = index
+    return labels
+
+
+def lead_explanation(index) -> pd.DataFrame:
+    """The waterfall table of one training lead (kept per session)."""
+    insights = model_insights()
+    if index not in insights["leads"]:
+        from leadscore import explain
+
+        state = st.session_state
+        row = state["training_rows"].X.loc[[index]]
+        insights["leads"][index] = explain.explain_lead(
+            state["training"].pipeline, row, reference=insights["reference"]
+        )
+    return insights["leads"][index]
+
+
+def tier_basis():
+    """Probabilities (and outcomes, when known) the Tiers page works on.
+
+    The held-out leads of this session's training run when there is one (their outcomes are
+    known, so real conversion rates per tier can be shown); otherwise the scored leads.
+    """
+    state = st.session_state
+    if state["training"] is not None:
+        return journey.holdout_arrays(state["training"])
+    if state["scored"] is not None:
+        st.info("These tiers use the leads you scored (their outcomes are not known yet).")
+        return state["scored"]["conversion_probability"].to_numpy(dtype=float), None
+    st.info("This saved model's tiers need leads to look at: score some leads first.")
+    if st.button("Go to Score", type="primary"):
+        st.switch_page(PAGE_FILES["Score"])
+    st.stop()
+
+
+def apply_capacity(prob, capacity: int) -> None:
+    """Button callback: make the ``capacity`` most likely leads Hot, and move the sliders."""
+    from leadscore.tiers import capacity_policy
+
+    state = st.session_state
+    try:
+        policy = capacity_policy(prob, capacity, state["tier_policy"])
+    except LeadScoreInputError as problem:
+        state["capacity_problem"] = problem.message
+        return
+    state["tier_policy"] = policy
+    state["tier_hot"], state["tier_warm"], state["tier_cool"] = journey.slider_percents(policy)
+
+
+def saved_models() -> dict:
+    """Models in the models folder that this computer saved and can verify: label -> info."""
+    from leadscore.bundle import list_bundles
+
+    folder = journey.models_dir()
+    if not folder.is_dir():
+        return {}
+    usable = {}
+    for info in list_bundles(folder):
+        if not info.signed_here or info.problem:
+            continue
+        auc = f", ROC AUC {info.roc_auc:.2f}" if info.roc_auc is not None else ""
+        label = f"Saved: {info.name or info.kind} (trained {info.trained_at[:10]}{auc}) [{Path(info.path).name}]"
+        usable[label] = info
+    return usable
+
+
+def _forget_tier_sliders() -> None:
+    for name in ("tier_hot", "tier_warm", "tier_cool"):
+        st.session_state.pop(name, None)
+
+
+def use_saved_model(info) -> None:
+    """Load a saved model (verified by its signature) as the one to score with."""
+    from leadscore.bundle import load_bundle
+
+    state = st.session_state
+    if state["bundle_source"] == info.path:
+        return
+    bundle = load_bundle(info.path)
+    state["bundle"], state["bundle_source"], state["model_path"] = bundle, info.path, info.path
+    state["tier_policy"] = bundle.policy
+    _forget_tier_sliders()
+    journey.forget_after(state, "Tiers")
+
+
+def use_session_model() -> None:
+    """Go back to the model trained in this session after a saved one was picked."""
+    from leadscore.bundle import bundle_from_training
+
+    state = st.session_state
+    if state["training"] is None or state["bundle_source"] == "trained":
+        return
+    state["bundle"] = bundle_from_training(state["training"], state["plan"], state["tier_policy"], state["training_rows"])
+    state["bundle_source"], state["model_path"] = "trained", None
+    journey.forget_after(state, "Tiers")
+
+
+def score(bundle, leads: pd.DataFrame):
+    """Score leads with the bundle and this session's tier thresholds."""
+    from leadscore.score import score_leads
+
+    return score_leads(bundle, leads, policy=st.session_state["tier_policy"])
+
+
+def score_columns(scored: pd.DataFrame) -> list[str]:
+    """Column order for the call list: score, tier, action and reasons first, then the lead."""
+    first = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
+    return [c for c in first if c in scored.columns] + [c for c in scored.columns if c not in first]
+
+
+def tier_coloured(scored: pd.DataFrame):
+    """The call list with its tier cells coloured (plain when too big to style quickly)."""
+    from leadscore.charts import tier_colour_styles
+
+    if scored.size > 200_000:
+        return scored
+    return scored.style.apply(lambda tiers: tier_colour_styles(tiers), subset=["tier"])
+
+
+def _bundle_with_policy():
+    from dataclasses import replace
+
+    state = st.session_state
+    return replace(state["bundle"], policy=state["tier_policy"])
+
+
+def model_file() -> bytes:
+    """The model in use, with the current tier thresholds, as a signed model file's bytes."""
+    state = st.session_state
+    key = (id(state["bundle"]), state["tier_policy"])
+    cached = state.get("model_file")
+    if cached is None or cached[0] != key:
+        cached = (key, journey.bundle_bytes(_bundle_with_policy()))
+        state["model_file"] = cached
+    return cached[1]
+
+
+def card() -> str:
+    """The model card (Markdown) of the model in use, with the current tier thresholds."""
+    from leadscore.bundle import model_card
+
+    return model_card(_bundle_with_policy())
+
+
+def cleaning_summary(plan, report: dict) -> dict:
+    """Before/after tables of a cleaning plan (see ``leadscore.clean.cleaning_summary``)."""
+    from leadscore.clean import cleaning_summary as summarise
+
+    return summarise(plan, report)

@@ -24,18 +24,20 @@ checked = _ui.inspection(target=outcome.column, outcome=outcome)
 
 # --- Controls: dates and time window ------------------------------------------------------
 st.subheader("Dates and time window")
+suspects = list(checked.leakage_suspects)
+suggested_date = _ui.cleaning_plan(outcome, suspects, None).date_column
 date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != outcome.column]
+date_options = ["(none)", *date_columns]
 date_column = st.selectbox(
-    "Date each lead came in (used to hold out the newest leads when testing the model)",
-    ["(none)", *date_columns],
-    index=1 if date_columns else 0,
+    "When each lead came in (the newest leads are held out to test the model)",
+    date_options,
+    index=date_options.index(suggested_date) if suggested_date in date_options else 0,
     key="clean_date_column",
 )
 date_column = None if date_column == "(none)" else date_column
 
 # --- Controls: leakage suspects -----------------------------------------------------------
 st.subheader("Columns that may give the answer away")
-suspects = list(checked.leakage_suspects)
 if suspects:
     st.markdown(
         "These columns look like they are filled in **after** the outcome is known. Tick "
@@ -61,6 +63,9 @@ else:
     st.success("No column looks like it gives the answer away.")
 
 plan = _ui.cleaning_plan(outcome, suspects, date_column)
+if date_column is None and plan.date_column is not None:
+    # None asks the library to pick a date; the user chose to use none.
+    plan = replace(plan, date_column=None, window_months=None)
 
 # --- Controls: time window and rare categories --------------------------------------------
 left, right = st.columns(2)
@@ -111,12 +116,18 @@ st.dataframe(journey.cleaning_choices(plan), hide_index=True)
 
 st.subheader("Before and after")
 selection = _ui.training_rows(plan)
-report = selection.report
-st.json(report, expanded=False)
-st.markdown(
-    f"**{len(leads):,}** leads in the file → **{len(selection.y):,}** leads with a known outcome "
-    f"to learn from, of which **{int(selection.y.sum()):,}** converted."
-)
+summary = _ui.cleaning_summary(plan, selection.report)
+for warning in summary["warnings"]:
+    st.warning(warning)
+left, right = st.columns(2)
+with left:
+    st.markdown("**Leads**")
+    st.dataframe(summary["rows"], hide_index=True)
+    st.markdown("**Columns left out**")
+    st.dataframe(summary["columns_left_out"], hide_index=True)
+with right:
+    st.markdown("**Columns the model will use**")
+    st.dataframe(summary["columns_used"], hide_index=True)
 with st.expander("The first cleaned leads, as the model will see them"):
     st.dataframe(_ui.cleaned_preview(plan), hide_index=True)
 _ui.look_at("the number of leads to learn from, and the columns left out with their reason.")

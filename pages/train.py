@@ -48,6 +48,7 @@ if st.button("Train the model", type="primary"):
     journey.forget_after(state, "Clean")
     state["training"] = result
     state["bundle"] = bundle_from_training(result, plan, state["tier_policy"], rows)
+    state["bundle_source"] = "trained"
 
 result = state["training"]
 if result is None:

@@ -1,0 +1,983 @@
+"""The cleaning plan and the cleaner that applies it, identically at training and scoring time.
+
+Every cleaning choice lives in one frozen :class:`CleaningPlan`: which leads are used (outcome
+window, open leads set aside), which columns are left out and why, how category spellings are
+grouped, how missing values are filled, which timing and text features are built. The plan is
+saved with the model and shown back to the user.
+
+:class:`LeadCleaner` is the first step of every pipeline (see :func:`build_pipeline`), so a new
+lead is cleaned by exactly the code that cleaned the training leads.
+
+Example
+-------
+>>> suspects = find_leakage_suspects(leads, mapping.apply(leads), profiles)      # doctest: +SKIP
+>>> plan = suggest_cleaning_plan(leads, mapping, profiles, suspects)            # doctest: +SKIP
+>>> rows = select_training_rows(leads, plan)                                    # doctest: +SKIP
+>>> pipeline = build_pipeline(plan, "logistic", LogisticRegression()).fit(rows.X, rows.y)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from leadscore.categories import canonicalize, suggest_category_mapping
+from leadscore.errors import LeadScoreInputError
+from leadscore.leakage import default_exclusions
+from leadscore.timing import (
+    as_timestamps,
+    choose_arrival_column,
+    day_of_week_name,
+    followup_name,
+    hour_name,
+    timing_features,
+)
+
+__all__ = [
+    "CleaningPlan",
+    "TrainingRows",
+    "LeadCleaner",
+    "TextFeatures",
+    "suggest_cleaning_plan",
+    "select_training_rows",
+    "build_pipeline",
+    "feature_sources",
+    "cleaned_columns",
+    "cleaning_summary",
+    "default_exclusions",
+    "MISSING_STRATEGIES",
+    "MODEL_KINDS",
+]
+
+MISSING_STRATEGIES = ("median", "most_frequent", "unknown", "model")
+MODEL_KINDS = ("logistic", "forest", "boosting")
+UNKNOWN = "Unknown"
+OTHER = "Other"
+DEFAULT_WINDOW_MONTHS = 12
+DEFAULT_RARE_SHARE = 0.01
+# One-hot columns per category and words per free-text column: enough to learn from, few enough
+# that a marketer can read the explanations and 1M leads score quickly.
+MAX_CATEGORIES = 15
+TEXT_WORDS = 20
+_TRUE = frozenset({"yes", "y", "true", "t", "1", "1.0"})
+_FALSE = frozenset({"no", "n", "false", "f", "0", "0.0"})
+# A missing-value indicator is added when missingness shifts the conversion rate this clearly.
+_INDICATOR_P_VALUE = 0.01
+_INDICATOR_MIN_SHARE = 0.01
+
+
+@dataclass(frozen=True)
+class CleaningPlan:
+    """Every cleaning choice, with defaults the user can change; saved with the model.
+
+    Attributes
+    ----------
+    outcome : OutcomeMapping
+        Which outcome values mean converted, not converted, still open.
+    date_column : str or None
+        When each lead arrived; used for the outcome window and time-based validation.
+    window_months : int or None
+        Keep leads from the last N months before the newest lead (None: keep all).
+    excluded : dict[str, str]
+        Columns left out -> the reason, in plain words.
+    numeric, categorical, boolean, text, timestamps : tuple of str
+        Raw columns used, by how they are cleaned.
+    followup : tuple of (start, end)
+        Timestamp pairs turned into "minutes from start to end".
+    category_mappings : dict[str, dict[str, str]]
+        Column -> {raw spelling: canonical value}; editable.
+    rare_share : float
+        Category values rarer than this share of leads are grouped as "Other".
+    missing : dict[str, str]
+        Cleaned column -> "median" | "most_frequent" | "unknown" | "model" (left missing for
+        models that handle it; logistic regression still fills it with the median).
+    missing_indicators : tuple of str
+        Columns that also get a "<column>: missing" 0/1 flag, because missingness carries signal.
+    use_text : bool
+        Whether free-text columns become word features.
+    column_kinds : dict[str, str]
+        Kind of every column in the file (from the profiles), so a left-out column can be kept.
+    warnings : tuple of str
+        Warnings for the user (e.g. personal data kept by choice).
+    """
+
+    outcome: object
+    date_column: str | None = None
+    window_months: int | None = None
+    excluded: dict[str, str] = field(default_factory=dict)
+    numeric: tuple[str, ...] = ()
+    categorical: tuple[str, ...] = ()
+    boolean: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    timestamps: tuple[str, ...] = ()
+    followup: tuple[tuple[str, str], ...] = ()
+    category_mappings: dict[str, dict[str, str]] = field(default_factory=dict)
+    rare_share: float = DEFAULT_RARE_SHARE
+    missing: dict[str, str] = field(default_factory=dict)
+    missing_indicators: tuple[str, ...] = ()
+    use_text: bool = True
+    column_kinds: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for column, strategy in self.missing.items():
+            if strategy not in MISSING_STRATEGIES:
+                raise LeadScoreInputError(
+                    f"'{strategy}' is not a way to fill missing values in '{column}'. Choose one of: "
+                    f"{', '.join(MISSING_STRATEGIES)}."
+                )
+            if strategy == "unknown" and column in self.numeric:
+                raise LeadScoreInputError(
+                    f"'{column}' holds numbers, so its blanks cannot become \"Unknown\". Choose "
+                    "median, most_frequent or model."
+                )
+
+    @property
+    def used_columns(self) -> tuple[str, ...]:
+        """Raw columns the model reads, in a stable order."""
+        text = self.text if self.use_text else ()
+        followup = tuple(c for pair in self.followup for c in pair)
+        seen: dict[str, None] = {}
+        for column in (*self.numeric, *self.boolean, *self.categorical, *self.timestamps, *followup, *text):
+            seen.setdefault(column, None)
+        return tuple(seen)
+
+    def with_overrides(self, exclude=(), keep=()) -> "CleaningPlan":
+        """Return a new plan with columns left out or kept by the user's choice.
+
+        Parameters
+        ----------
+        exclude : iterable of str
+            Columns to leave out (reason: "You chose to leave it out.").
+        keep : iterable of str
+            Left-out columns to use after all. Keeping personal data adds a warning to
+            ``warnings``; keeping a leakage suspect adds one too.
+
+        Returns
+        -------
+        CleaningPlan
+            A new plan; this one is unchanged.
+
+        Raises
+        ------
+        LeadScoreInputError
+            A named column is not in the file, or is the outcome.
+        """
+        exclude, keep = tuple(exclude), tuple(keep)
+        known = set(self.column_kinds) | set(self.used_columns) | set(self.excluded)
+        for column in (*exclude, *keep):
+            if column not in known and column != self.outcome.column:
+                choices = ", ".join(sorted(known - {self.outcome.column})[:12])
+                raise LeadScoreInputError(
+                    f"There is no column '{column}' in this file. Check the spelling; the columns are: {choices}."
+                )
+            if column == self.outcome.column:
+                raise LeadScoreInputError(
+                    f"'{column}' is the outcome the model learns to predict, so it cannot be used as an "
+                    "input or left out. Choose another column."
+                )
+        both = set(exclude) & set(keep)
+        if both:
+            raise LeadScoreInputError(
+                f"{', '.join(sorted(both))} is both kept and left out. Choose one."
+            )
+
+        roles = {
+            "numeric": list(self.numeric),
+            "categorical": list(self.categorical),
+            "boolean": list(self.boolean),
+            "text": list(self.text),
+            "timestamps": list(self.timestamps),
+        }
+        excluded = dict(self.excluded)
+        missing = dict(self.missing)
+        notes = list(self.warnings)
+        followup = list(self.followup)
+        indicators = list(self.missing_indicators)
+        use_text = self.use_text
+
+        for column in exclude:
+            for members in roles.values():
+                if column in members:
+                    members.remove(column)
+            followup = [pair for pair in followup if column not in pair]
+            indicators = [c for c in indicators if c != column]
+            excluded[column] = "You chose to leave it out."
+
+        for column in keep:
+            reason = excluded.pop(column, None)
+            if any(column in members for members in roles.values()):
+                continue
+            kind = self.column_kinds.get(column, "category")
+            role = {"number": "numeric", "boolean": "boolean", "date": "timestamps", "text": "text"}.get(
+                kind, "categorical"
+            )
+            roles[role].append(column)
+            if role == "numeric":
+                missing.setdefault(column, "median")
+            elif role in ("categorical", "boolean"):
+                missing.setdefault(column, "unknown" if role == "categorical" else "most_frequent")
+            elif role == "text":
+                use_text = True
+            elif role == "timestamps":
+                missing.setdefault(hour_name(column), "median")
+                missing.setdefault(day_of_week_name(column), "unknown")
+            if kind == "personal":
+                notes.append(
+                    f"'{column}' holds personal data and is used by your choice. Personal data rarely "
+                    "predicts conversions and is stored inside the saved model; leave it out unless you "
+                    "are sure."
+                )
+            elif reason and reason != "You chose to leave it out.":
+                notes.append(f"'{column}' is used by your choice although: {reason}")
+
+        return replace(
+            self,
+            excluded=excluded,
+            numeric=tuple(roles["numeric"]),
+            categorical=tuple(roles["categorical"]),
+            boolean=tuple(roles["boolean"]),
+            text=tuple(roles["text"]),
+            timestamps=tuple(roles["timestamps"]),
+            followup=tuple(followup),
+            missing=missing,
+            missing_indicators=tuple(indicators),
+            use_text=use_text,
+            warnings=tuple(notes),
+        )
+
+    def to_dict(self) -> dict:
+        """The plan as JSON-ready data (for showing and for the saved model's card)."""
+        outcome = self.outcome
+        return {
+            "outcome": {
+                "column": outcome.column,
+                "positive_values": list(outcome.positive_values),
+                "negative_values": list(outcome.negative_values),
+                "open_values": list(getattr(outcome, "open_values", ())),
+            },
+            "date_column": self.date_column,
+            "window_months": self.window_months,
+            "excluded": dict(self.excluded),
+            "numeric": list(self.numeric),
+            "categorical": list(self.categorical),
+            "boolean": list(self.boolean),
+            "text": list(self.text),
+            "timestamps": list(self.timestamps),
+            "followup": [list(pair) for pair in self.followup],
+            "category_mappings": {c: dict(m) for c, m in self.category_mappings.items()},
+            "rare_share": self.rare_share,
+            "missing": dict(self.missing),
+            "missing_indicators": list(self.missing_indicators),
+            "use_text": self.use_text,
+            "warnings": list(self.warnings),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggesting a plan
+
+
+def _boolean_values_known(values: pd.Series) -> bool:
+    words = set(values.dropna().astype("str").str.strip().str.lower().unique()) - {""}
+    return bool(words) and words <= (_TRUE | _FALSE)
+
+
+def _missing_matters(values: pd.Series, y: pd.Series) -> bool:
+    """Whether leads with this column blank convert at a clearly different rate."""
+    from scipy.stats import chi2_contingency
+
+    known = y.notna()
+    blank = values[known].isna()
+    share = float(blank.mean()) if len(blank) else 0.0
+    if share < _INDICATOR_MIN_SHARE or share > 1 - _INDICATOR_MIN_SHARE:
+        return False
+    table = pd.crosstab(blank, y[known])
+    if table.shape != (2, 2):
+        return False
+    return bool(chi2_contingency(table.to_numpy()).pvalue < _INDICATOR_P_VALUE)
+
+
+def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> CleaningPlan:
+    """Suggest a cleaning plan with sensible defaults the user can change.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The leads as read.
+    outcome : OutcomeMapping
+        The confirmed outcome mapping.
+    profiles : list of ColumnProfile
+        From ``profile_columns(df)``.
+    suspects : list of LeakageSuspect
+        From ``find_leakage_suspects``; "exclude" suspects are left out.
+    date_column : str, optional
+        When each lead arrived. Default: the most complete date column that is not left out,
+        the earliest one if several are equally complete.
+
+    Returns
+    -------
+    CleaningPlan
+        Identifiers, personal data, constants, nearly empty columns and leakage suspects left
+        out with reasons; a 12-month window when there is a date; spellings grouped; numbers
+        filled with the median, categories with "Unknown"; missing-value flags where missingness
+        predicts the outcome; day of week, hour and follow-up minutes from the timestamps.
+    """
+    excluded = default_exclusions(profiles, suspects)
+    kinds: dict[str, str] = {}
+    for profile in profiles:
+        kind = profile.kind
+        if kind == "boolean" and not _boolean_values_known(df[profile.name]):
+            kind = "category"
+        kinds[profile.name] = kind
+    kinds.pop(outcome.column, None)
+    y = outcome.apply(df)
+
+    usable = [c for c in kinds if c not in excluded and c in df.columns]
+    dates = [c for c in usable if kinds[c] == "date"]
+    if date_column is None:
+        date_column = choose_arrival_column(df, dates)
+    elif date_column not in df.columns:
+        raise LeadScoreInputError(
+            f"There is no column '{date_column}' in this file. Choose the column that says when each "
+            "lead arrived, or none."
+        )
+
+    numeric = tuple(c for c in usable if kinds[c] == "number")
+    boolean = tuple(c for c in usable if kinds[c] == "boolean")
+    categorical = tuple(c for c in usable if kinds[c] == "category")
+    text = tuple(c for c in usable if kinds[c] == "text")
+    timestamps = tuple(dates)
+    followup: tuple[tuple[str, str], ...] = ()
+    if date_column is not None and date_column in timestamps:
+        start = as_timestamps(df[date_column])
+        pairs = []
+        for other in timestamps:
+            if other == date_column:
+                continue
+            gap = (as_timestamps(df[other]) - start).dropna()
+            # A follow-up comes after arrival; a date mostly before it is something else.
+            if len(gap) and float((gap >= pd.Timedelta(0)).mean()) >= 0.9:
+                pairs.append((date_column, other))
+        followup = tuple(pairs)
+
+    mappings = {
+        c: suggest_category_mapping(df[c])
+        for c, kind in kinds.items()
+        if kind == "category" and c in df.columns
+    }
+    missing: dict[str, str] = {}
+    for column in numeric:
+        missing[column] = "median"
+    for column in boolean:
+        missing[column] = "most_frequent"
+    for column in categorical:
+        missing[column] = "unknown"
+    for column in timestamps:
+        missing[hour_name(column)] = "median"
+        missing[day_of_week_name(column)] = "unknown"
+    for start, end in followup:
+        missing[followup_name(start, end)] = "median"
+    indicators = tuple(c for c in (*numeric, *boolean) if _missing_matters(df[c], y))
+
+    return CleaningPlan(
+        outcome=outcome,
+        date_column=date_column,
+        window_months=DEFAULT_WINDOW_MONTHS if date_column is not None else None,
+        excluded=excluded,
+        numeric=numeric,
+        categorical=categorical,
+        boolean=boolean,
+        text=text,
+        timestamps=timestamps,
+        followup=followup,
+        category_mappings=mappings,
+        rare_share=DEFAULT_RARE_SHARE,
+        missing=missing,
+        missing_indicators=indicators,
+        use_text=bool(text),
+        column_kinds=kinds,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing the training rows
+
+
+@dataclass(frozen=True)
+class TrainingRows:
+    """The leads a model learns from.
+
+    Attributes
+    ----------
+    X : pd.DataFrame
+        Raw leads with a known outcome inside the window (outcome column removed), index reset.
+    y : np.ndarray
+        1 converted, 0 not converted.
+    dates : pd.Series or None
+        Arrival dates of those leads (for time-based validation), same order as ``X``.
+    report : dict
+        Counts for the before/after summary: ``rows_in``, ``rows_kept``, ``set_aside``
+        (reason -> count), ``converted``, ``not_converted``, ``window_start``, ``window_end``,
+        ``no_date_kept``.
+    """
+
+    X: pd.DataFrame
+    y: np.ndarray
+    dates: pd.Series | None
+    report: dict
+
+
+def select_training_rows(df: pd.DataFrame, plan: CleaningPlan, now=None) -> TrainingRows:
+    """Apply the outcome and the window; set aside open leads, with counts and reasons.
+
+    Parameters
+    ----------
+    df : pd.DataFrame
+        The leads as read.
+    plan : CleaningPlan
+    now : datetime-like, optional
+        End of the window. Default: the newest lead's date (not the clock), so the same file
+        always gives the same rows.
+
+    Returns
+    -------
+    TrainingRows
+
+    Raises
+    ------
+    LeadScoreInputError
+        No lead left, or only one outcome left, after the window.
+    """
+    outcome = plan.outcome.apply(df)
+    rows_in = len(df)
+    keep = outcome.notna().to_numpy().copy()
+    set_aside: dict[str, int] = {}
+    dates = None
+    window_start = window_end = None
+    no_date_kept = 0
+    in_window = np.ones(rows_in, dtype=bool)
+
+    if plan.date_column is not None and plan.date_column in df.columns:
+        dates = as_timestamps(df[plan.date_column])
+        if plan.window_months:
+            window_end = pd.Timestamp(now) if now is not None else dates.max()
+            if not pd.isna(window_end):
+                window_start = window_end - pd.DateOffset(months=int(plan.window_months))
+                # Leads without a date cannot be placed, so they are kept rather than guessed away.
+                in_window = ~(dates < window_start).to_numpy()
+                no_date_kept = int(dates.isna().sum())
+                older = int((~in_window).sum())
+                if older:
+                    set_aside[f"older than the {plan.window_months}-month window"] = older
+    still_open = int((in_window & ~keep).sum())
+    if still_open:
+        set_aside["still in the pipeline (no outcome yet)"] = still_open
+    keep = keep & in_window
+
+    y = outcome.to_numpy()[keep].astype("int64")
+    converted, not_converted = int(y.sum()), int(len(y) - y.sum())
+    if len(y) == 0:
+        raise LeadScoreInputError(
+            "No lead is left to learn from after setting aside open leads and leads outside the "
+            "window. Widen the window (or choose no window) or fill in more outcomes."
+        )
+    if converted == 0 or not_converted == 0:
+        which = "converted" if converted == 0 else "not converted"
+        raise LeadScoreInputError(
+            f"No {which} lead is left after the window and open leads are set aside, so there is "
+            "nothing to learn the difference from. Widen the window or add more finished leads."
+        )
+    X = df.loc[keep].drop(columns=[plan.outcome.column]).reset_index(drop=True)
+    kept_dates = dates[keep].reset_index(drop=True) if dates is not None else None
+    report = {
+        "rows_in": rows_in,
+        "rows_kept": int(keep.sum()),
+        "set_aside": set_aside,
+        "converted": converted,
+        "not_converted": not_converted,
+        "window_start": None if window_start is None else str(window_start),
+        "window_end": None if window_end is None else str(window_end),
+        "no_date_kept": no_date_kept,
+    }
+    return TrainingRows(X=X, y=y, dates=kept_dates, report=report)
+
+
+# ---------------------------------------------------------------------------------------------
+# The cleaner
+
+
+def cleaned_columns(plan: CleaningPlan) -> dict[str, list[str]]:
+    """Names of the cleaner's output columns, by how they are encoded.
+
+    Parameters
+    ----------
+    plan : CleaningPlan
+
+    Returns
+    -------
+    dict
+        ``{"number": [...], "category": [...], "text": [...]}``; numbers include 0/1 flags
+        ("<column>: missing"), hours and follow-up minutes; categories include day of week.
+    """
+    numbers = [*plan.numeric, *(f"{c}: missing" for c in plan.missing_indicators), *plan.boolean]
+    numbers += [hour_name(c) for c in plan.timestamps]
+    numbers += [followup_name(a, b) for a, b in plan.followup]
+    categories = [*plan.categorical, *(day_of_week_name(c) for c in plan.timestamps)]
+    text = list(plan.text) if plan.use_text else []
+    return {"number": numbers, "category": categories, "text": text}
+
+
+def _to_number(values: pd.Series) -> tuple[pd.Series, int]:
+    from leadscore.read import to_number
+
+    return to_number(values)
+
+
+def _coded(values: pd.Series, mapping: dict[str, str] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per lead (-1 blank) and the canonical value of each distinct raw value."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(distinct, dtype="object"), dtype="object")
+    canonical = distinct if mapping is None else canonicalize(distinct, mapping)
+    return np.asarray(codes), canonical.to_numpy(dtype="object")
+
+
+def _to_flag(values: pd.Series) -> pd.Series:
+    text = values.astype("str").where(values.notna()).str.strip().str.lower()
+    lookup = {**{w: 1.0 for w in _TRUE}, **{w: 0.0 for w in _FALSE}}
+    return text.map(lookup).astype("float64")
+
+
+class LeadCleaner(TransformerMixin, BaseEstimator):
+    """Apply a cleaning plan: the first step of every LeadScore pipeline.
+
+    ``fit`` learns fill values and category vocabularies (values rarer than ``plan.rare_share``
+    become "Other"); ``transform`` returns model-ready, human-named columns. Both are
+    vectorized pandas, so a million leads clean in seconds.
+
+    Parameters
+    ----------
+    plan : CleaningPlan
+
+    Attributes
+    ----------
+    fill_values_ : dict
+        Cleaned column -> value used when missing (None: left missing for the model).
+    vocabulary_ : dict
+        Category column -> canonical values kept (the rest become "Other").
+    last_transform_report_ : dict
+        From the latest ``transform``: ``rows``, ``unreadable_numbers`` (column -> count of
+        text in a number column, now missing), ``missing_columns``, ``grouped_as_other``
+        (column -> leads whose value was unseen or rare).
+    """
+
+    def __init__(self, plan: CleaningPlan):
+        self.plan = plan
+
+    # -- the one code path used by fit and transform ------------------------------------------
+    def _raw_features(self, X: pd.DataFrame) -> tuple[dict[str, pd.Series], dict]:
+        plan = self.plan
+        report = {"rows": len(X), "unreadable_numbers": {}, "missing_columns": [], "grouped_as_other": {}}
+        absent = [c for c in plan.used_columns if c not in X.columns]
+        report["missing_columns"] = absent
+
+        def column(name: str) -> pd.Series:
+            if name in X.columns:
+                return X[name]
+            return pd.Series(np.nan, index=X.index, dtype="float64", name=name)
+
+        out: dict[str, pd.Series] = {}
+        for name in plan.numeric:
+            numbers, unreadable = _to_number(column(name))
+            if unreadable:
+                report["unreadable_numbers"][name] = unreadable
+            out[name] = numbers.astype("float64")
+        for name in plan.missing_indicators:
+            if name in plan.numeric:
+                out[f"{name}: missing"] = out[name].isna().astype("float64")
+            else:
+                out[f"{name}: missing"] = column(name).isna().astype("float64")
+        for name in plan.boolean:
+            out[name] = _to_flag(column(name))
+        for name in plan.categorical:
+            out[name] = _coded(column(name), plan.category_mappings.get(name, {}))
+        timing = timing_features(X, plan.timestamps, plan.followup)
+        for name in timing.columns:
+            day = name in {day_of_week_name(c) for c in plan.timestamps}
+            out[name] = _coded(timing[name], None) if day else timing[name]
+        if plan.use_text:
+            for name in plan.text:
+                out[name] = column(name).astype("str").where(column(name).notna()).astype("object")
+        return out, report
+
+    def fit(self, X: pd.DataFrame, y=None):
+        """Learn fill values and category vocabularies from the training leads.
+
+        Parameters
+        ----------
+        X : pd.DataFrame
+            Raw leads (as read; extra columns are ignored).
+        y : ignored
+
+        Returns
+        -------
+        LeadCleaner
+            self
+        """
+        plan = self.plan
+        raw, _ = self._raw_features(X)
+        columns = cleaned_columns(plan)
+        fills: dict[str, object] = {}
+        vocabulary: dict[str, tuple[str, ...]] = {}
+        for name in columns["number"]:
+            values = raw[name]
+            strategy = plan.missing.get(name, "median")
+            if name.endswith(": missing") or strategy == "model":
+                fills[name] = None if strategy == "model" else 0.0
+            elif strategy == "most_frequent":
+                mode = values.mode()
+                fills[name] = float(mode.iloc[0]) if len(mode) else 0.0
+            else:
+                median = values.median()
+                fills[name] = 0.0 if pd.isna(median) else float(median)
+        for name in columns["category"]:
+            codes, canonical = raw[name]
+            per_distinct = np.bincount(codes[codes >= 0], minlength=len(canonical))
+            counts = (
+                pd.Series(per_distinct, index=pd.Index(canonical, dtype="object"))
+                .groupby(level=0, sort=True)
+                .sum()
+                .sort_values(ascending=False, kind="stable")
+            )
+            counts = counts[counts.index.notna()]
+            threshold = plan.rare_share * len(codes)
+            kept = sorted(str(v) for v, n in counts.items() if n >= threshold and n > 0)
+            vocabulary[name] = tuple(kept)
+            strategy = plan.missing.get(name, "unknown")
+            if strategy == "most_frequent" and len(counts):
+                top = str(counts.index[0])
+                fills[name] = top if top in kept else OTHER
+            else:
+                fills[name] = UNKNOWN
+        for name in columns["text"]:
+            fills[name] = ""
+        self.fill_values_ = fills
+        self.vocabulary_ = vocabulary
+        self.feature_names_out_ = [*columns["number"], *columns["category"], *columns["text"]]
+        self.always_filled_ = {
+            c: bool(c in X.columns and X[c].notna().all()) for c in plan.used_columns
+        }
+        self.n_features_in_ = len(plan.used_columns)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Clean raw leads exactly as the training leads were cleaned.
+
+        Parameters
+        ----------
+        X : pd.DataFrame
+            Raw leads; missing columns count as blank (see ``last_transform_report_``).
+
+        Returns
+        -------
+        pd.DataFrame
+            Columns ``get_feature_names_out()``, same index as ``X``: floats for numbers and
+            flags, canonical strings for categories (unseen or rare -> "Other", blank ->
+            "Unknown"), text for free text.
+        """
+        check_is_fitted(self, "fill_values_")
+        if not isinstance(X, pd.DataFrame):
+            raise LeadScoreInputError(
+                "Leads must be a table with named columns. Read the file with read_leads first."
+            )
+        raw, report = self._raw_features(X)
+        columns = cleaned_columns(self.plan)
+        out: dict[str, pd.Series] = {}
+        for name in columns["number"]:
+            fill = self.fill_values_[name]
+            out[name] = raw[name] if fill is None else raw[name].fillna(fill)
+        for name in columns["category"]:
+            codes, canonical = raw[name]
+            # Decide once per distinct value, then broadcast by code.
+            canonical = pd.Series(canonical, dtype="object")
+            known = canonical.isin(self.vocabulary_[name]) | canonical.isna()
+            outside = int(np.isin(codes, np.flatnonzero(~known.to_numpy())).sum())
+            if outside:
+                report["grouped_as_other"][name] = outside
+            fill = self.fill_values_[name]
+            final = canonical.where(known, OTHER).fillna(fill).to_numpy(dtype="object")
+            out[name] = pd.Series(np.append(final, fill)[codes], index=X.index, dtype="object")
+        for name in columns["text"]:
+            out[name] = raw[name].fillna("").astype("object")
+        self.last_transform_report_ = report
+        return pd.DataFrame(out, index=X.index, columns=self.feature_names_out_)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the cleaned columns, e.g. "source", "first_engaged_at: hour"."""
+        check_is_fitted(self, "fill_values_")
+        return np.asarray(self.feature_names_out_, dtype=object)
+
+    def input_schema(self) -> list[dict]:
+        """What the model reads from a new file, one entry per raw column.
+
+        Returns
+        -------
+        list of dict
+            ``{"name", "kind", "required", "categories", "fill"}``. ``kind`` is number,
+            category, boolean, date or text. ``required`` is True when the column was filled in
+            for every training lead (a file without it is scored with ``fill``, less reliably).
+            ``categories`` lists the canonical values seen (categories only). ``fill`` is the
+            value used when the column is blank or absent (None: left to the model; for dates,
+            the fills of their hour / day-of-week features apply).
+        """
+        check_is_fitted(self, "fill_values_")
+        plan = self.plan
+        schema = []
+        for name in plan.used_columns:
+            if name in plan.numeric:
+                kind, fill, categories = "number", self.fill_values_.get(name), []
+            elif name in plan.boolean:
+                kind, fill, categories = "boolean", self.fill_values_.get(name), []
+            elif name in plan.categorical:
+                kind, fill, categories = "category", self.fill_values_.get(name), list(self.vocabulary_[name])
+            elif name in plan.text:
+                kind, fill, categories = "text", "", []
+            else:
+                kind, fill, categories = "date", None, []
+            schema.append(
+                {
+                    "name": name,
+                    "kind": kind,
+                    "required": bool(self.always_filled_.get(name, False)),
+                    "categories": categories,
+                    "fill": fill,
+                }
+            )
+        return schema
+
+
+# ---------------------------------------------------------------------------------------------
+# Encoding and the pipeline
+
+
+class TextFeatures(TransformerMixin, BaseEstimator):
+    """Word features for one free-text column: TF-IDF over its most frequent words.
+
+    Parameters
+    ----------
+    column : str
+        Column name, used to name features ("needs: pricing").
+    max_words : int
+        Vocabulary size.
+    """
+
+    def __init__(self, column: str = "text", max_words: int = TEXT_WORDS):
+        self.column = column
+        self.max_words = max_words
+
+    @staticmethod
+    def _texts(X) -> list[str]:
+        if isinstance(X, pd.DataFrame):
+            X = X.iloc[:, 0]
+        return pd.Series(X).fillna("").astype("str").tolist()
+
+    def fit(self, X, y=None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.vectorizer_ = TfidfVectorizer(
+            max_features=self.max_words, stop_words="english", min_df=2, dtype=np.float64
+        )
+        try:
+            self.vectorizer_.fit(self._texts(X))
+            self.words_ = list(self.vectorizer_.get_feature_names_out())
+        except ValueError:
+            # Every answer blank or too rare to form a vocabulary: no word features.
+            self.words_ = []
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "words_")
+        texts = self._texts(X)
+        if not self.words_:
+            return np.zeros((len(texts), 0))
+        return self.vectorizer_.transform(texts).toarray()
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "words_")
+        return np.asarray([f"{self.column}: {w}" for w in self.words_], dtype=object)
+
+
+def _one_hot_name(column, value) -> str:
+    # scikit-learn names the group of values beyond max_categories "infrequent_sklearn".
+    if value == "infrequent_sklearn":
+        value = "other values"
+    return f"{column} = {value}"
+
+
+def build_pipeline(plan: CleaningPlan, model_kind: str, estimator):
+    """The full pipeline: clean, encode, model.
+
+    Parameters
+    ----------
+    plan : CleaningPlan
+    model_kind : str
+        "logistic" (blanks filled, numbers scaled, categories one-hot), "forest" or "boosting"
+        (numbers as they are, blanks left where the plan says "model", categories one-hot).
+    estimator : sklearn classifier
+        The model step (fitted later by ``Pipeline.fit``).
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        ``[("clean", LeadCleaner(plan)), ("encode", ColumnTransformer), ("model", estimator)]``
+        with pandas output, so encoded columns keep readable names ("source = LinkedIn").
+    """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import Pipeline, make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    if model_kind not in MODEL_KINDS:
+        raise LeadScoreInputError(
+            f"'{model_kind}' is not a model LeadScore knows. Choose one of: {', '.join(MODEL_KINDS)}."
+        )
+    columns = cleaned_columns(plan)
+    if not any(columns.values()):
+        raise LeadScoreInputError(
+            "Every column is left out, so there is nothing to learn from. Keep at least one column."
+        )
+    transformers = []
+    if columns["number"]:
+        if model_kind == "logistic":
+            numbers = make_pipeline(
+                SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler()
+            )
+        else:
+            numbers = "passthrough"
+        transformers.append(("numbers", numbers, columns["number"]))
+    for i, name in enumerate(columns["category"]):
+        one_hot = OneHotEncoder(
+            handle_unknown="infrequent_if_exist",
+            max_categories=MAX_CATEGORIES,
+            sparse_output=False,
+            feature_name_combiner=_one_hot_name,
+        )
+        transformers.append((f"category_{i}", one_hot, [name]))
+    for i, name in enumerate(columns["text"]):
+        transformers.append((f"text_{i}", TextFeatures(column=name), name))
+    encode = ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
+    pipeline = Pipeline([("clean", LeadCleaner(plan)), ("encode", encode), ("model", estimator)])
+    pipeline[:-1].set_output(transform="pandas")
+    return pipeline
+
+
+def feature_sources(pipeline) -> list[str]:
+    """For every encoded feature, the cleaned column it came from.
+
+    Lets SHAP values be summed back to the user's own columns ("source = LinkedIn" and
+    "source = Email" both come from "source").
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        A fitted pipeline from :func:`build_pipeline` (calibrated or not).
+
+    Returns
+    -------
+    list of str
+        Same length and order as ``pipeline[:-1].get_feature_names_out()``.
+    """
+    encode = pipeline.named_steps["encode"]
+    check_is_fitted(encode)
+    names = list(encode.get_feature_names_out())
+    sources = [""] * len(names)
+    for name, _, columns in encode.transformers_:
+        if name == "remainder" or name not in encode.output_indices_:
+            continue
+        block = encode.output_indices_[name]
+        cols = [columns] if isinstance(columns, str) else list(columns)
+        for position in range(block.start, block.stop):
+            # The numbers block maps one to one; a category or text block has one source.
+            sources[position] = cols[position - block.start] if name == "numbers" else cols[0]
+    return sources
+
+
+# ---------------------------------------------------------------------------------------------
+# What the app shows
+
+
+def cleaning_summary(plan: CleaningPlan, rows_report: dict | None = None) -> dict:
+    """Before/after tables for the cleaning page and the model card.
+
+    Parameters
+    ----------
+    plan : CleaningPlan
+    rows_report : dict, optional
+        ``TrainingRows.report`` from :func:`select_training_rows`.
+
+    Returns
+    -------
+    dict
+        ``rows`` (DataFrame step, leads), ``columns_used`` (DataFrame column, used as, when
+        blank), ``columns_left_out`` (DataFrame column, reason), ``spellings_grouped``
+        (DataFrame column, spelling, grouped as), ``warnings`` (list of str).
+    """
+    rows = []
+    if rows_report:
+        rows.append(("Leads in the file", rows_report["rows_in"]))
+        for reason, count in rows_report["set_aside"].items():
+            rows.append((f"Set aside: {reason}", count))
+        rows.append(("Leads used for training", rows_report["rows_kept"]))
+        rows.append(("  of which converted", rows_report["converted"]))
+        rows.append(("  of which not converted", rows_report["not_converted"]))
+    rows_table = pd.DataFrame(rows, columns=["step", "leads"])
+
+    blank_words = {
+        "median": "filled with the typical (median) value",
+        "most_frequent": "filled with the most common value",
+        "unknown": 'shown as "Unknown"',
+        "model": "left blank for the model",
+    }
+    used = []
+    for column in plan.numeric:
+        flag = " (plus a 'blank' flag)" if column in plan.missing_indicators else ""
+        used.append((column, "number", blank_words[plan.missing.get(column, "median")] + flag))
+    for column in plan.boolean:
+        flag = " (plus a 'blank' flag)" if column in plan.missing_indicators else ""
+        used.append((column, "yes/no", blank_words[plan.missing.get(column, "most_frequent")] + flag))
+    for column in plan.categorical:
+        used.append((column, "category", blank_words[plan.missing.get(column, "unknown")]))
+    for column in plan.timestamps:
+        used.append((column, "day of week and hour", 'hour filled with the median, day "Unknown"'))
+    for start, end in plan.followup:
+        used.append((end, f"minutes after {start}", blank_words["median"]))
+    if plan.use_text:
+        for column in plan.text:
+            used.append((column, f"free text (top {TEXT_WORDS} words)", "no words"))
+    used_table = pd.DataFrame(used, columns=["column", "used as", "when blank"])
+
+    left_out = list(plan.excluded.items())
+    if not plan.use_text:
+        left_out += [(c, "Free text, switched off by choice.") for c in plan.text]
+    left_table = pd.DataFrame(left_out, columns=["column", "reason"])
+
+    merges = [
+        (column, raw, canonical)
+        for column, mapping in plan.category_mappings.items()
+        if column in plan.categorical
+        for raw, canonical in mapping.items()
+        if raw != canonical
+    ]
+    merges_table = pd.DataFrame(merges, columns=["column", "spelling", "grouped as"])
+    return {
+        "rows": rows_table,
+        "columns_used": used_table,
+        "columns_left_out": left_table,
+        "spellings_grouped": merges_table,
+        "warnings": list(plan.warnings),
+    }

@@ -1,0 +1,717 @@
+"""Score new leads with a saved model: probabilities, tiers, next actions and reasons.
+
+Three ways in, one scoring core:
+
+- :func:`score_leads` for a DataFrame already read (the app),
+- :func:`score_file` for a file of any size, read and written in chunks (bounded memory),
+- :func:`stream_jsonl` for one JSON lead per line, answered line by line (workflows, the
+  ``leadscore score MODEL -`` chain command).
+
+Every new file is checked against the model's input schema first: a missing column the model
+needs is an error naming it; a missing column the model can do without is a warning; extra
+columns pass through untouched; values the model has not seen and text in number columns are
+counted and reported, never a crash.
+
+Only what scoring needs is imported here (pandas, numpy, the saved pipeline's own modules):
+no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import pandas as pd
+
+from leadscore.errors import LeadScoreInputError
+from leadscore.tiers import TIERS, TierPolicy, assign_tiers
+
+__all__ = [
+    "SCORE_COLUMNS",
+    "ScoringResult",
+    "score_leads",
+    "excel_safe",
+    "split_by_tier",
+    "tier_zip",
+    "iter_lead_chunks",
+    "score_file",
+    "stream_jsonl",
+]
+
+REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
+SCORE_COLUMNS = ("lead_score", "conversion_probability", "tier", "next_action", *REASON_COLUMNS)
+TIER_FILES = {tier: f"{tier.lower()}.csv" for tier in TIERS}
+# Tier files are opened in Excel and CRMs; the byte-order mark makes Excel read accents right.
+TIER_FILE_ENCODING = "utf-8-sig"
+_EXAMPLES = 3
+
+
+@dataclass
+class ScoringResult:
+    """What :func:`score_leads` returns.
+
+    Attributes
+    ----------
+    scored : DataFrame
+        Every original column in its original order, then ``lead_score`` (0-100),
+        ``conversion_probability``, ``tier``, ``next_action``, ``reason_1``..``reason_3``.
+    warnings : list of str
+        Plain-words notes about the file (missing optional columns, unseen values, text in
+        number columns), each saying what was done.
+    report : dict
+        The same as counts: ``rows``, ``tiers`` (tier -> leads), ``missing_columns``,
+        ``unreadable_numbers`` (column -> count), ``unseen_values`` (column -> {"leads",
+        "examples"}), ``replaced_columns``, ``reasons`` (how reasons were computed, or None).
+    """
+
+    scored: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    report: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Schema checks
+
+
+def _key(name) -> str:
+    return " ".join(str(name).split()).lower()
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a value is missing or only spaces."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return series.isna()
+    text = series.astype("str")
+    return series.isna() | (text.str.strip() == "")
+
+
+def _numbers(series: pd.Series) -> tuple[pd.Series, int]:
+    """Floats for a number column and how many non-blank values were not numbers."""
+    if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
+        return series.astype("float64"), 0
+    blank = _blank(series)
+    fast = pd.to_numeric(series.where(~blank), errors="coerce")
+    unread = ~blank & fast.isna()
+    if not unread.any():
+        return fast.astype("float64"), 0
+    # Messy numbers ("$3,500", "45%") are read exactly as the training file was.
+    from leadscore.read import to_number
+
+    slow, not_numbers = to_number(series[unread])
+    return fast.astype("float64").where(~unread, slow), not_numbers
+
+
+def _prepare(df: pd.DataFrame, schema: list[dict], mappings: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """The model's input for these leads, and what was found while checking them.
+
+    Raises
+    ------
+    LeadScoreInputError
+        When columns the model cannot do without are missing.
+    """
+    by_key = {_key(c): c for c in df.columns}
+    model_input = {}
+    report = {"missing_columns": [], "unreadable_numbers": {}, "unseen_values": {}, "renamed_columns": {}}
+    missing_required = []
+    for column in schema:
+        name = column["name"]
+        source = name if name in df.columns else by_key.get(_key(name))
+        if source is None:
+            if column.get("required", False):
+                missing_required.append(name)
+            else:
+                report["missing_columns"].append(name)
+                model_input[name] = pd.Series(np.nan, index=df.index, dtype="float64")
+            continue
+        if source != name:
+            report["renamed_columns"][name] = source
+        values = df[source]
+        kind = column.get("kind")
+        if kind == "number":
+            values, not_numbers = _numbers(values)
+            if not_numbers:
+                report["unreadable_numbers"][name] = not_numbers
+        elif kind == "category" and column.get("categories") or kind == "boolean":
+            _count_unseen(values, column, mappings or {}, report)
+        if not (pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)):
+            values = values.where(~_blank(values))
+        model_input[name] = values
+    if missing_required:
+        listed = ", ".join(f"'{name}'" for name in missing_required)
+        raise LeadScoreInputError(
+            f"These leads have no column {listed}, which the model needs to score them. Add "
+            f"{'it' if len(missing_required) == 1 else 'them'} to the file (same name as in the "
+            "training file), or train a new model without it."
+        )
+    frame = pd.DataFrame(model_input, index=df.index)
+    return frame, report
+
+
+def _count_unseen(values: pd.Series, column: dict, mappings: dict, report: dict) -> None:
+    """Count leads whose category value the model did not learn from (after the same spelling
+    grouping as training), with a few examples."""
+    present = values[~_blank(values)]
+    if present.empty:
+        return
+    name = column["name"]
+    codes, uniques = pd.factorize(present)
+    if column.get("kind") == "category":
+        from leadscore.categories import canonicalize
+
+        canonical = canonicalize(pd.Series(uniques, dtype=object), mappings.get(name, {})).astype(str)
+        known = set(column["categories"])
+        unseen = ~canonical.isin(known).to_numpy()
+    else:
+        from leadscore.clean import _FALSE, _TRUE
+
+        unseen = np.array([_key(u) not in set(_TRUE) | set(_FALSE) for u in uniques], dtype=bool)
+    if not unseen.any():
+        return
+    entry = report["unseen_values"].setdefault(name, {"leads": 0, "examples": [], "kind": column.get("kind")})
+    entry["leads"] += int(unseen[codes].sum())
+    for value in np.asarray(uniques, dtype=object)[unseen][:_EXAMPLES]:
+        if str(value) not in entry["examples"] and len(entry["examples"]) < _EXAMPLES:
+            entry["examples"].append(str(value))
+
+
+def _warnings(report: dict) -> list[str]:
+    """Plain-words warnings from a (possibly merged) report."""
+    notes = []
+    missing = report.get("missing_columns", [])
+    if missing:
+        listed = ", ".join(f"'{name}'" for name in missing)
+        notes.append(
+            f"These leads have no column {listed}; the model scored them as if the value were "
+            "unknown. Add the column to get more precise scores."
+        )
+    for name, source in report.get("renamed_columns", {}).items():
+        notes.append(f"The column '{source}' was read as the model's column '{name}'.")
+    for name, count in report.get("unreadable_numbers", {}).items():
+        values = "value" if count == 1 else "values"
+        were = "was not a number and was" if count == 1 else "were not numbers and were"
+        notes.append(f"{count:,} {values} in '{name}' {were} treated as missing. Check that column if this is unexpected.")
+    for name, entry in report.get("unseen_values", {}).items():
+        examples = ", ".join(f"'{e}'" for e in entry["examples"])
+        one = entry["leads"] == 1
+        treated = "treated as blank" if entry.get("kind") == "boolean" else "scored like the model's 'Other' group"
+        notes.append(
+            f"{entry['leads']:,} {'lead has' if one else 'leads have'} a '{name}' value the model never "
+            f"saw in training (for example {examples}); {'it was' if one else 'they were'} {treated}."
+        )
+    replaced = report.get("replaced_columns", [])
+    if replaced:
+        notes.append(
+            f"The file already had the column(s) {', '.join(replaced)}; they were replaced by the new scores."
+        )
+    skipped = report.get("blank_rows", 0)
+    if skipped:
+        notes.append(f"{skipped:,} completely empty row(s) were skipped.")
+    if report.get("reasons_error"):
+        notes.append(report["reasons_error"])
+    return notes
+
+
+def _merge(total: dict, part: dict) -> None:
+    for name in part.get("missing_columns", []):
+        if name not in total.setdefault("missing_columns", []):
+            total["missing_columns"].append(name)
+    total.setdefault("renamed_columns", {}).update(part.get("renamed_columns", {}))
+    for name, count in part.get("unreadable_numbers", {}).items():
+        total.setdefault("unreadable_numbers", {})[name] = total.get("unreadable_numbers", {}).get(name, 0) + count
+    for name, entry in part.get("unseen_values", {}).items():
+        merged = total.setdefault("unseen_values", {}).setdefault(name, {"leads": 0, "examples": [], "kind": entry.get("kind")})
+        merged["leads"] += entry["leads"]
+        for example in entry["examples"]:
+            if example not in merged["examples"] and len(merged["examples"]) < _EXAMPLES:
+                merged["examples"].append(example)
+    for name in part.get("replaced_columns", []):
+        if name not in total.setdefault("replaced_columns", []):
+            total["replaced_columns"].append(name)
+    for key in ("rows", "blank_rows"):
+        total[key] = total.get(key, 0) + part.get(key, 0)
+    for tier, count in part.get("tiers", {}).items():
+        total.setdefault("tiers", {}).setdefault(tier, 0)
+        total["tiers"][tier] += count
+    for key in ("reasons", "reasons_error"):
+        if part.get(key) and not total.get(key):
+            total[key] = part[key]
+
+
+# --------------------------------------------------------------------------------------------
+# Scoring core
+
+
+def _schema(bundle) -> list[dict]:
+    schema = getattr(bundle, "schema", None)
+    if schema:
+        return list(schema)
+    clean = bundle.pipeline[0]
+    return list(clean.input_schema()) if hasattr(clean, "input_schema") else []
+
+
+def _reference(bundle):
+    """What reasons compare each lead with: the saved average lead, else a typical lead."""
+    from leadscore.explain import typical_reference
+
+    saved = getattr(bundle, "explain_reference", None)
+    if saved is not None:
+        return saved
+    schema = _schema(bundle)
+    try:
+        return typical_reference(bundle.pipeline, schema) if schema else None
+    except Exception:  # noqa: BLE001 - reasons then compare with the batch average instead
+        return None
+
+
+def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference) -> tuple[pd.DataFrame, dict]:
+    pipeline = bundle.pipeline
+    plan = getattr(pipeline[0], "plan", None)
+    model_input, report = _prepare(df, _schema(bundle), getattr(plan, "category_mappings", None))
+    reason_texts = None
+    if len(df) == 0:
+        probability = np.zeros(0)
+    elif reasons:
+        from leadscore.explain import lead_contributions, lead_reasons
+
+        try:
+            contributions = lead_contributions(pipeline, model_input, reference)
+            probability = contributions.probability
+            reason_texts = lead_reasons(pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions)
+            report["reasons"] = contributions.method
+        except TypeError as error:  # a model kind explain.py cannot explain
+            report["reasons_error"] = f"Reasons are not available for this model ({error}); the scores are complete."
+            probability = pipeline.predict_proba(model_input)[:, 1]
+    else:
+        probability = pipeline.predict_proba(model_input)[:, 1]
+
+    replaced = [c for c in SCORE_COLUMNS if c in df.columns]
+    scored = df.drop(columns=replaced) if replaced else df.copy()
+    probability = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
+    tiers = assign_tiers(probability, policy)
+    scored["lead_score"] = np.rint(probability * 100).astype("int64")
+    scored["conversion_probability"] = np.round(probability, 4)
+    scored["tier"] = tiers
+    scored["next_action"] = pd.Series(tiers, index=df.index).map(policy.actions).to_numpy(dtype=object)
+    for column in REASON_COLUMNS:
+        scored[column] = reason_texts[column].to_numpy() if reason_texts is not None else ""
+    report["rows"] = len(df)
+    report["tiers"] = {tier: int(np.sum(tiers == tier)) for tier in TIERS}
+    report["replaced_columns"] = replaced
+    return scored, report
+
+
+def score_leads(bundle, df: pd.DataFrame, policy: TierPolicy | None = None, reasons: bool = True) -> ScoringResult:
+    """Score a table of new leads with a saved model.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+        A loaded model (``pipeline``, ``schema``, ``policy``).
+    df : DataFrame
+        The new leads, as read by ``read_leads``. Row in = row out: order, index and every
+        original column (IDs included) are kept; extra columns pass through untouched.
+    policy : TierPolicy, optional
+        Tier thresholds and actions; the model's own when omitted.
+    reasons : bool
+        Fill ``reason_1``..``reason_3`` (a little slower); empty text when False.
+
+    Returns
+    -------
+    ScoringResult
+
+    Raises
+    ------
+    LeadScoreInputError
+        When columns the model needs are missing (the message names them).
+
+    Example
+    -------
+    >>> result = score_leads(load_bundle("model.joblib"), read_leads("new.csv"))   # doctest: +SKIP
+    >>> result.scored[["lead_score", "tier", "reason_1"]].head(1)                  # doctest: +SKIP
+    """
+    policy = policy or getattr(bundle, "policy", None) or TierPolicy()
+    reference = _reference(bundle) if reasons else None
+    scored, report = _score_frame(bundle, df, policy, reasons, reference)
+    return ScoringResult(scored, _warnings(report), report)
+
+
+# --------------------------------------------------------------------------------------------
+# Safe output
+
+
+# A text that is only a plain number ("-12.5", "+3", "-1,200") is not a formula and stays as is.
+_PLAIN_NUMBER = r"[+-]?[0-9][0-9,]*\.?[0-9]*([eE][+-]?[0-9]+)?|[+-]?\.[0-9]+([eE][+-]?[0-9]+)?"
+_FORMULA_START = r"[=+\-@\t\r]"
+
+
+def _escape_text(series: pd.Series) -> pd.Series:
+    text = series.astype("str") if not pd.api.types.is_string_dtype(series.dtype) else series
+    risky = text.str.match(_FORMULA_START, na=False) & ~text.str.fullmatch(_PLAIN_NUMBER, na=False)
+    if not risky.any():
+        return series
+    # Object dtype keeps the other values (numbers, None) exactly as they were.
+    escaped = series.astype(object).copy()
+    escaped[risky.to_numpy()] = "'" + text[risky]
+    return escaped
+
+
+def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy safe to open in Excel or import in a CRM (CSV injection neutralised).
+
+    Following OWASP's CSV-injection guidance, text cells (and column names) starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return get a leading single quote, so spreadsheet
+    programs show them as text instead of running them as formulas. Numeric columns are left
+    untouched, and so is text that is only a plain number ("-12.5", "+3").
+
+    Parameters
+    ----------
+    df : DataFrame
+
+    Returns
+    -------
+    DataFrame (a new one; ``df`` is not changed)
+
+    Example
+    -------
+    >>> excel_safe(pd.DataFrame({"note": ["=HYPERLINK(\\"x\\")", "-12.5", "ok"]}))["note"].tolist()
+    ['\\'=HYPERLINK("x")', '-12.5', 'ok']
+    """
+    safe = df.copy()
+    for position, column in enumerate(df.columns):
+        series = df.iloc[:, position]
+        if pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype) or isinstance(
+            series.dtype, pd.CategoricalDtype
+        ):
+            safe.isetitem(position, _escape_text(series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series))
+    names = pd.Series([str(c) for c in df.columns], dtype=object)
+    escaped_names = _escape_text(names)
+    if not escaped_names.equals(names):
+        safe.columns = list(escaped_names)
+    return safe
+
+
+def _tier_frames(scored: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {tier: scored[scored["tier"] == tier] for tier in TIERS}
+
+
+def split_by_tier(scored: pd.DataFrame, folder) -> dict[str, Path]:
+    """Write one Excel-safe CSV per tier (hot.csv, warm.csv, cool.csv, cold.csv) for a CRM or an
+    email tool; each keeps every column and the leads' order (most likely first is up to the
+    caller's sort). Empty tiers still get a file with the header.
+
+    Parameters
+    ----------
+    scored : DataFrame from :func:`score_leads`
+    folder : path; created if needed
+
+    Returns
+    -------
+    dict tier -> path written
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for tier, frame in _tier_frames(scored).items():
+        path = folder / TIER_FILES[tier]
+        excel_safe(frame).to_csv(path, index=False, encoding=TIER_FILE_ENCODING)
+        paths[tier] = path
+    return paths
+
+
+def tier_zip(scored: pd.DataFrame) -> bytes:
+    """The four tier files (see :func:`split_by_tier`) in one zip, for the app's download button."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for tier, frame in _tier_frames(scored).items():
+            archive.writestr(TIER_FILES[tier], excel_safe(frame).to_csv(index=False).encode(TIER_FILE_ENCODING))
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Files, in chunks
+
+
+def _detect(path: Path) -> tuple[str, str]:
+    from leadscore.read import detect_delimiter, detect_encoding
+
+    with open(path, "rb") as handle:
+        head = handle.read(1_000_000)
+    if not head.strip(b" \t\r\n\x00"):
+        raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row and at least one lead.")
+    encoding = detect_encoding(head)
+    text = head.decode(encoding, errors="replace")
+    return encoding, detect_delimiter(text)
+
+
+def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
+    """Read a large CSV lead file in chunks, every value kept as text exactly as written.
+
+    Encoding and delimiter are detected like :func:`leadscore.read.read_leads` (first megabyte).
+    Values stay text (blank cells are empty text) so IDs like "00123" and all other columns are
+    written back unchanged; scoring converts the columns the model reads. Excel files are read
+    whole (they cannot be streamed) and then cut into chunks.
+
+    Parameters
+    ----------
+    path : path of a .csv/.txt/.tsv or .xlsx file
+    chunksize : int
+        Leads per chunk.
+
+    Yields
+    ------
+    DataFrame chunks with a running index (0, 1, 2, ... over the whole file).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise LeadScoreInputError(f"There is no file at '{path}'. Check the name and the folder.")
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic == b"PK\x03\x04":
+        from leadscore.read import read_leads
+
+        whole = read_leads(path)
+        for start in range(0, len(whole), chunksize):
+            yield whole.iloc[start : start + chunksize]
+        return
+    encoding, delimiter = _detect(path)
+    try:
+        reader = pd.read_csv(
+            path,
+            sep=delimiter,
+            encoding=encoding,
+            encoding_errors="replace",
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            chunksize=chunksize,
+        )
+        with reader:
+            for chunk in reader:
+                chunk.columns = [str(c).strip() for c in chunk.columns]
+                yield chunk
+    except pd.errors.ParserError as error:
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise LeadScoreInputError(
+            f"'{path.name}' could not be read as a table: the rows do not all have the same number of "
+            f"columns ({first_line}). Open it in a spreadsheet, check that row, save it as CSV again."
+        ) from error
+    except pd.errors.EmptyDataError as error:
+        raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row.") from error
+
+
+def _without_blank_rows(chunk: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    if chunk.empty:
+        return chunk, 0
+    blank = np.ones(len(chunk), dtype=bool)
+    for position in range(chunk.shape[1]):
+        blank &= _blank(chunk.iloc[:, position]).to_numpy()
+        if not blank.any():
+            return chunk, 0
+    return chunk[~blank], int(blank.sum())
+
+
+def score_file(
+    bundle,
+    in_path,
+    out_path=None,
+    policy: TierPolicy | None = None,
+    fmt: str = "csv",
+    chunksize: int = 100_000,
+    split_dir=None,
+    reasons: bool = True,
+) -> dict:
+    """Score a lead file of any size, chunk by chunk, with bounded memory.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+    in_path : path of the new leads (CSV in any common encoding/delimiter, or .xlsx)
+    out_path : path, optional
+        Where to write the scored leads; standard output when None.
+    policy : TierPolicy, optional
+        Defaults to the model's policy.
+    fmt : "csv" or "jsonl"
+        CSV output is Excel-safe (see :func:`excel_safe`); JSON lines keep values as they are.
+    chunksize : int
+        Leads per chunk (memory grows with it, not with the file).
+    split_dir : path, optional
+        Also write hot.csv, warm.csv, cool.csv, cold.csv there.
+    reasons : bool
+        Fill the reason columns.
+
+    Returns
+    -------
+    dict with ``rows``, ``tiers`` (tier -> leads), ``warnings`` (list of str), ``out_path``,
+    ``blank_rows`` skipped, and the counts of :class:`ScoringResult` ``report``.
+
+    Raises
+    ------
+    LeadScoreInputError
+        Unreadable file, or columns the model needs are missing (checked on the first chunk,
+        before anything is written).
+    """
+    if fmt not in ("csv", "jsonl"):
+        raise LeadScoreInputError(f"Unknown output format '{fmt}'. Choose csv or jsonl.")
+    policy = policy or getattr(bundle, "policy", None) or TierPolicy()
+    reference = _reference(bundle) if reasons else None
+    total: dict = {}
+    chunks = iter_lead_chunks(in_path, chunksize)
+    out = None
+    split_handles = {}
+    try:
+        first = True
+        for chunk in chunks:
+            chunk, blank_rows = _without_blank_rows(chunk)
+            scored, report = _score_frame(bundle, chunk, policy, reasons, reference)
+            report["blank_rows"] = blank_rows
+            if out is None:
+                out = open(out_path, "w", encoding="utf-8", newline="") if out_path is not None else sys.stdout
+            if fmt == "csv":
+                excel_safe(scored).to_csv(out, index=False, header=first, lineterminator="\n")
+            else:
+                out.write(_jsonl(scored))
+            if split_dir is not None:
+                _append_tiers(scored, Path(split_dir), split_handles, first)
+            _merge(total, report)
+            first = False
+        if first:  # the file had a header only
+            raise LeadScoreInputError(
+                f"'{Path(in_path).name}' has column names but no leads. Export the file again including the rows of your leads."
+            )
+    finally:
+        if out is not None and out is not sys.stdout:
+            out.close()
+        elif out is sys.stdout:
+            out.flush()
+        for handle in split_handles.values():
+            handle.close()
+    summary = {key: value for key, value in total.items()}
+    summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
+    summary["warnings"] = _warnings(total)
+    summary["out_path"] = None if out_path is None else str(out_path)
+    return summary
+
+
+def _append_tiers(scored: pd.DataFrame, folder: Path, handles: dict, first: bool) -> None:
+    if first:
+        folder.mkdir(parents=True, exist_ok=True)
+        for tier in TIERS:
+            handles[tier] = open(folder / TIER_FILES[tier], "w", encoding=TIER_FILE_ENCODING, newline="")
+            handles[tier].write(",".join(_csv_cell(c) for c in excel_safe(scored.iloc[:0]).columns) + "\n")
+    for tier, frame in _tier_frames(scored).items():
+        if len(frame):
+            excel_safe(frame).to_csv(handles[tier], index=False, header=False, lineterminator="\n")
+
+
+def _csv_cell(text) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow([text])
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# JSON lines
+
+
+def _json_value(value):
+    if value is None:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, (pd.Timestamp,)):
+        return None if pd.isna(value) else value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def _records(scored: pd.DataFrame) -> Iterator[dict]:
+    columns = [str(c) for c in scored.columns]
+    for row in scored.itertuples(index=False, name=None):
+        yield {column: _json_value(value) for column, value in zip(columns, row)}
+
+
+def _jsonl(scored: pd.DataFrame) -> str:
+    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in _records(scored))
+
+
+def stream_jsonl(bundle, lines_in: Iterable[str], out: TextIO, policy: TierPolicy | None = None, reasons: bool = True) -> dict:
+    """Score one JSON lead per input line and write one JSON result per line as each arrives.
+
+    Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
+    ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
+    about the lead was unusual), written and flushed before the next line is read. A line that
+    cannot be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines
+    are skipped.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+    lines_in : iterable of str (e.g. ``sys.stdin``)
+    out : text stream (e.g. ``sys.stdout``)
+    policy : TierPolicy, optional
+    reasons : bool
+
+    Returns
+    -------
+    dict with ``scored`` and ``errors`` counts.
+    """
+    policy = policy or getattr(bundle, "policy", None) or TierPolicy()
+    reference = _reference(bundle) if reasons else None
+    counts = {"scored": 0, "errors": 0}
+    for number, line in enumerate(lines_in, start=1):
+        if not line.strip():
+            continue
+        try:
+            try:
+                lead = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LeadScoreInputError(
+                    f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
+                    'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
+                ) from None
+            if not isinstance(lead, dict):
+                raise LeadScoreInputError(
+                    f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
+                    '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
+                )
+            frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()}], columns=list(lead))
+            scored, report = _score_frame(bundle, frame, policy, reasons, reference)
+            result = next(_records(scored))
+            notes = _warnings({key: value for key, value in report.items() if key != "replaced_columns"})
+            if notes:
+                result["warnings"] = notes
+            text = json.dumps(result, ensure_ascii=False, default=str)
+            counts["scored"] += 1
+        except LeadScoreInputError as error:
+            text = json.dumps({"line": number, "error": error.message}, ensure_ascii=False)
+            counts["errors"] += 1
+        except Exception as error:  # noqa: BLE001 - one bad lead must never stop the stream
+            text = json.dumps(
+                {"line": number, "error": f"This lead could not be scored ({type(error).__name__}: {error})."},
+                ensure_ascii=False,
+            )
+            counts["errors"] += 1
+        out.write(text + "\n")
+        out.flush()
+    return counts
+
+
+def _cell(value):
+    # Nested JSON (lists, objects) is kept as its JSON text: a lead table has flat cells.
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value

@@ -1,0 +1,93 @@
+"""Shared fixtures for the AppTest tests of the Streamlit app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+SAMPLE_LEADS = REPO / "sample_data" / "leads.csv"
+SAMPLE_NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
+TIMEOUT = 120  # seconds per script run; training on 2 busy cores can take a while
+
+
+@pytest.fixture(scope="session", autouse=True)
+def navigation_only():
+    """Make AppTest run ``app.py`` (our ``st.navigation``) instead of Streamlit's legacy mode.
+
+    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and the legacy flag
+    turns on because a ``pages/`` folder exists; ``switch_page`` would then run the page file
+    alone, without the entry point (streamlit/streamlit#9446, fixed only for apps without a
+    ``pages/`` folder). A real server clears the flag at the first ``st.navigation`` call.
+    """
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PagesManager, "__init__", init)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_folders(tmp_path_factory):
+    """Models and the signing key go to temporary folders, never the user's own."""
+    root = tmp_path_factory.mktemp("leadscore")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEADSCORE_MODELS_DIR", str(root / "models"))
+        patch.setenv("LEADSCORE_HOME", str(root / "home"))
+        yield root
+
+
+@pytest.fixture(scope="session")
+def small_history() -> bytes:
+    """The first 1,500 sample leads as CSV bytes: enough to train quickly, same columns."""
+    lines = SAMPLE_LEADS.read_bytes().splitlines(keepends=True)
+    return b"".join(lines[:1501])
+
+
+def new_app() -> AppTest:
+    """A fresh session of the app, run once (it opens on the Data page with the sample leads)."""
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+
+
+def problems(at: AppTest) -> list[str]:
+    """Everything that went wrong in the last run: exceptions and errors a page caught."""
+    found = [f"exception: {e.message}" for e in at.exception]
+    found += [f"unexpected: {text}" for text in at.session_state["unexpected_errors"]]
+    return found
+
+
+def button(at: AppTest, label: str):
+    """The button whose label starts with ``label``."""
+    matches = [b for b in at.button if b.label.startswith(label)]
+    assert matches, f"no button '{label}'; buttons: {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def title(at: AppTest) -> str:
+    """The page heading."""
+    return at.title[0].value
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    """Open a page by its name (as in the sidebar) and run it."""
+    return at.switch_page(f"pages/{page.lower()}.py").run()
+
+
+def train_journey(at: AppTest, history: bytes, name: str = "history.csv") -> AppTest:
+    """Upload ``history``, keep the suggested outcome, confirm cleaning, train a logistic model."""
+    at.file_uploader[0].upload(name, history, "text/csv")
+    at.run()
+    go(at, "Clean")
+    button(at, "Use this cleaning plan").click().run()
+    go(at, "Train")
+    at.radio(key="train_model_choice").set_value("Logistic regression (simple, fast)").run()
+    button(at, "Train the model").click().run()
+    return at

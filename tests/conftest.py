@@ -1,0 +1,52 @@
+"""Shared fixtures: where the real and sample data live, and small lead tables to build on.
+
+Keep this small and generic; module-specific data belongs in the module's own test file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = REPO / "sample_data"
+# Public real data shared by the team, read in place and never copied into the repo.
+DATASETS = REPO / ".." / "shared" / "datasets"
+BANK_CSV = DATASETS / "bank-marketing" / "bank-additional-full.csv"
+
+
+@pytest.fixture(scope="session")
+def bank_csv_path() -> Path:
+    """UCI Bank Marketing (41,188 leads, `;`-separated, outcome `y` yes/no, 4,640 converted)."""
+    assert BANK_CSV.is_file(), f"missing shared dataset {BANK_CSV}"
+    return BANK_CSV
+
+
+@pytest.fixture(scope="session")
+def sample_leads_path() -> Path:
+    """The bundled sample export (sample_data/leads.csv, described in sample_data/README.md)."""
+    path = SAMPLE_DIR / "leads.csv"
+    assert path.is_file(), f"missing {path}; run sample_data/make_sample_data.py"
+    return path
+
+
+@pytest.fixture
+def small_leads() -> pd.DataFrame:
+    """300 made-up leads, 60 converted, 225 not, 15 still open, with the usual column kinds.
+
+    Deterministic: values cycle, no randomness.
+    """
+    n = 300
+    outcome = (["yes"] * 60 + ["no"] * 225 + [None] * 15)
+    return pd.DataFrame(
+        {
+            "lead_id": [f"L-{i:05d}" for i in range(n)],
+            "email": [f"person{i}@example.com" for i in range(n)],
+            "source": [["Referral", "LinkedIn", "Paid Ad", "Event"][i % 4] for i in range(n)],
+            "pages_viewed": [float(i % 17) for i in range(n)],
+            "visited_pricing_page": [["yes", "no"][i % 2] for i in range(n)],
+            "converted": outcome,
+        }
+    )

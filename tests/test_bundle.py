@@ -1,0 +1,185 @@
+"""Saving, loading, signing and describing a model file (leadscore/bundle.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from leadscore import bundle as bundle_module
+from leadscore.bundle import MAGIC, ModelBundle, list_bundles, load_bundle, model_card, save_bundle
+from leadscore.errors import LeadScoreInputError
+from leadscore.outcome import OutcomeMapping
+from leadscore.tiers import TierPolicy
+
+
+@pytest.fixture(autouse=True)
+def leadscore_home(tmp_path, monkeypatch):
+    """Each test gets its own LeadScore home, so its own signing key."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("LEADSCORE_HOME", str(home))
+    return home
+
+
+class _Plan:
+    """Just what the model card reads from a cleaning plan."""
+
+    outcome = OutcomeMapping(column="converted", positive_values=("yes",), negative_values=("no",))
+    excluded = {"deal_stage": "only known after the outcome", "email": "personal data"}
+
+
+def _leads(n: int = 200) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(0)
+    leads = pd.DataFrame({"pages_viewed": rng.integers(0, 20, n), "emails_opened": rng.integers(0, 5, n)})
+    converted = (leads["pages_viewed"] + rng.normal(0, 3, n) > 12).astype(int).to_numpy()
+    return leads, converted
+
+
+def _bundle() -> ModelBundle:
+    leads, converted = _leads()
+    pipeline = Pipeline([("encode", StandardScaler()), ("model", LogisticRegression())]).fit(leads, converted)
+    return ModelBundle(
+        pipeline=pipeline,
+        plan=_Plan(),
+        schema=[{"name": "pages_viewed", "kind": "number", "required": True, "fill": 3.0}],
+        policy=TierPolicy(),
+        metrics={
+            "validation": {"method": "stratified", "holdout_rows": 40, "roc_auc": 0.91, "ece": 0.021,
+                           "lift_top_decile": 3.2, "brier": 0.08, "log_loss": 0.27, "average_precision": 0.8},
+            "leaderboard": [{"model": "logistic", "roc_auc": 0.9, "log_loss": 0.28, "brier": 0.08, "fit_seconds": 0.01}],
+            "readiness": {"verdict": "ready", "message": "It ranks leads well."},
+            "learning_curve_answer": "Probably not much.",
+            "tiers": [{"tier": "Hot", "leads": 5, "conversion_rate": 0.8}],
+        },
+        trained_at="2026-11-27T04:00:00+00:00",
+        row_counts={"known_rows": 200, "converted": 60, "not_converted": 140, "training_rows": 160, "holdout_rows": 40},
+        versions=bundle_module._installed_versions(),
+        kind="logistic",
+        calibration="sigmoid",
+        features_used=["pages_viewed", "emails_opened"],
+        notes={"validation": "A random 20% were held out.", "calibration": "Sigmoid helped.", "final_fit": "Refit on all leads."},
+        name="test model",
+    )
+
+
+def _split_file(path):
+    data = path.read_bytes()
+    length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "big")
+    start = len(MAGIC) + 8
+    return json.loads(data[start : start + length]), data[start + length :]
+
+
+def _write_file(path, header, payload):
+    header_bytes = json.dumps(header, sort_keys=True).encode("ascii")
+    path.write_bytes(MAGIC + len(header_bytes).to_bytes(8, "big") + header_bytes + payload)
+
+
+def test_round_trip_scores_identically_and_keeps_metadata(tmp_path, leadscore_home):
+    bundle = _bundle()
+    path = save_bundle(bundle, tmp_path / "model.joblib")
+    loaded = load_bundle(path)
+    leads, _ = _leads()
+    np.testing.assert_array_equal(loaded.predict_proba(leads), bundle.predict_proba(leads))
+    assert loaded.metrics == bundle.metrics
+    assert loaded.policy == TierPolicy()
+    assert loaded.content_hash == bundle.content_hash and len(loaded.content_hash) == 64
+    assert loaded.schema[0]["name"] == "pages_viewed"
+
+
+def test_first_save_creates_a_private_key(tmp_path, leadscore_home):
+    save_bundle(_bundle(), tmp_path / "model.joblib")
+    key = leadscore_home / "signing.key"
+    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+    assert len(key.read_bytes()) == 32
+
+
+def test_damaged_file_gives_a_clear_error(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    path.write_bytes(path.read_bytes()[:-100])  # cut short, like a broken download
+    with pytest.raises(LeadScoreInputError, match="damaged.*train the model again"):
+        load_bundle(path)
+
+
+def test_a_file_that_is_not_a_model_is_refused(tmp_path):
+    path = tmp_path / "leads.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(LeadScoreInputError, match="not a LeadScore model"):
+        load_bundle(path)
+    with pytest.raises(LeadScoreInputError, match="no model file"):
+        load_bundle(tmp_path / "missing.joblib")
+
+
+def test_tampered_payload_with_matching_checksum_is_refused_even_unsigned(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, payload = _split_file(path)
+    evil = payload[:-1] + bytes([payload[-1] ^ 1])
+    import hashlib
+
+    header["payload"] = {"sha256": hashlib.sha256(evil).hexdigest(), "bytes": len(evil)}
+    _write_file(path, header, evil)
+    with pytest.raises(LeadScoreInputError, match="changed after it was saved.*--trust-model"):
+        load_bundle(path)
+
+
+def test_tampered_payload_without_new_checksum_is_damaged_even_when_trusted(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, payload = _split_file(path)
+    _write_file(path, header, payload[:-1] + bytes([payload[-1] ^ 1]))
+    with pytest.raises(LeadScoreInputError, match="does not match the checksum"):
+        load_bundle(path, trust=True)
+
+
+def test_file_from_another_computer_is_refused_unless_trusted(tmp_path, monkeypatch):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "another-computer"))
+    with pytest.raises(LeadScoreInputError, match="saved on another computer.*can run code"):
+        load_bundle(path)
+    leads, _ = _leads()
+    assert load_bundle(path, trust=True).predict_proba(leads).shape == (len(leads),)
+
+
+def test_other_library_version_gives_a_clear_error(tmp_path, monkeypatch):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    installed = bundle_module._installed_versions()
+    monkeypatch.setattr(bundle_module, "_installed_versions", lambda: dict(installed, **{"scikit-learn": "9.9.0"}))
+    with pytest.raises(LeadScoreInputError, match=r"scikit-learn \S+ \(this computer has 9.9.0\).*Train the model again"):
+        load_bundle(path, trust=True)
+
+
+def test_list_bundles_reads_headers_and_flags_foreign_files(tmp_path, monkeypatch):
+    folder = tmp_path / "models"
+    save_bundle(_bundle(), folder / "mine.joblib")
+    (folder / "notes.txt").write_text("not a model")
+    monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "other"))
+    save_bundle(_bundle(), folder / "theirs.joblib")
+    monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "home"))
+    infos = {os.path.basename(info.path): info for info in list_bundles(folder)}
+    assert set(infos) == {"mine.joblib", "theirs.joblib"}
+    assert infos["mine.joblib"].signed_here and infos["mine.joblib"].problem is None
+    assert infos["mine.joblib"].roc_auc == 0.91 and infos["mine.joblib"].training_rows == 160
+    assert not infos["theirs.joblib"].signed_here
+    assert "another computer" in infos["theirs.joblib"].problem
+    assert list_bundles(tmp_path / "nowhere") == []
+
+
+def test_model_card_tells_what_how_well_and_what_was_left_out(tmp_path):
+    bundle = _bundle()
+    save_bundle(bundle, tmp_path / "model.joblib")
+    card = model_card(load_bundle(tmp_path / "model.joblib"))
+    assert card.startswith("# Model card: test model")
+    assert "200 past leads with a known outcome (60 converted, 140 not converted)" in card
+    assert "| ROC AUC | 0.910 |" in card
+    assert "| Calibration error (ECE) | 2.1% |" in card
+    assert "**deal_stage**: only known after the outcome" in card
+    assert "A random 20% were held out." in card
+    assert "Calibration method: sigmoid" in card
+    assert "Refit on all leads." in card
+    assert bundle.content_hash in card
+    assert "Hot from 70%" in card

@@ -1,0 +1,236 @@
+"""Insights: importance grouped to the user's columns, per-lead reasons, waterfall, segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+
+from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
+from leadscore.errors import LeadScoreInputError
+from leadscore.explain import (
+    beeswarm_data,
+    dependence_data,
+    explain_lead,
+    explain_reference,
+    global_importance,
+    lead_contributions,
+    lead_reasons,
+    segment_rates,
+    segment_sentences,
+)
+from leadscore.leakage import find_leakage_suspects
+from leadscore.outcome import suggest_outcome
+from leadscore.profile import profile_columns
+
+USER_COLUMNS = {"source", "pages_viewed", "visited_pricing_page"}
+
+
+def make_leads(n: int = 800) -> pd.DataFrame:
+    """Leads whose conversion depends on pages viewed, the pricing page and the source."""
+    i = np.arange(n)
+    rng = np.random.default_rng(0)
+    source = np.array(["LinkedIn", "Google Ads", "Referral", "Trade show"])[i % 4]
+    pages = ((i * 7) % 13).astype(float)
+    pricing = np.where(i % 3 == 0, "yes", "no")
+    logit = -2.5 + 0.25 * pages + 1.5 * (pricing == "yes") + np.select(
+        [source == "Referral", source == "Google Ads"], [1.0, -0.8], 0
+    )
+    converted = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "yes", "no")
+    return pd.DataFrame(
+        {
+            "lead_id": [f"L-{k:04d}" for k in i],
+            "source": source,
+            "pages_viewed": pages,
+            "visited_pricing_page": pricing,
+            "converted": converted,
+        }
+    )
+
+
+ESTIMATORS = {
+    "logistic": lambda: LogisticRegression(max_iter=1000),
+    "forest": lambda: RandomForestClassifier(n_estimators=40, max_depth=6, min_samples_leaf=10, random_state=0, n_jobs=1),
+    "boosting": lambda: HistGradientBoostingClassifier(max_iter=40, max_leaf_nodes=8, random_state=0),
+}
+
+
+def fit_pipeline(kind: str, calibrate: bool = False):
+    """A real LeadScore pipeline [clean, encode, model] (optionally calibrated) and its rows."""
+    leads = make_leads()
+    mapping = suggest_outcome(leads).mapping
+    profiles = profile_columns(leads)
+    plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))
+    rows = select_training_rows(leads, plan)
+    pipeline = build_pipeline(plan, kind, ESTIMATORS[kind]()).fit(rows.X, rows.y)
+    if calibrate:
+        encoded = pipeline[:-1].transform(rows.X)
+        calibrator = CalibratedClassifierCV(FrozenEstimator(pipeline[-1]), method="sigmoid").fit(encoded, rows.y)
+        pipeline = Pipeline([*pipeline.steps[:-1], ("model", calibrator)])
+    return pipeline, rows
+
+
+@pytest.fixture(scope="module", params=["logistic", "forest", "boosting"])
+def fitted(request):
+    return (request.param, *fit_pipeline(request.param, calibrate=True))
+
+
+@pytest.fixture(scope="module")
+def logistic_plain():
+    return fit_pipeline("logistic")
+
+
+def test_importance_is_grouped_back_to_the_users_columns(fitted):
+    kind, pipeline, rows = fitted
+    table = global_importance(pipeline, rows.X, sample=300)
+    assert set(table["column"]) == USER_COLUMNS  # "source = LinkedIn" etc. all count as "source"
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert table["importance"].is_monotonic_decreasing
+    # The made-up signal: the pricing page and pages viewed matter, the ID was never used.
+    assert table["column"].iloc[0] in {"visited_pricing_page", "pages_viewed", "source"}
+    assert table["unit"].iloc[0] == ("probability" if kind == "forest" else "log-odds")
+
+
+def test_logistic_contributions_are_exact_linear_terms(logistic_plain):
+    pipeline, rows = logistic_plain
+    reference = explain_reference(pipeline, rows.X)
+    contributions = lead_contributions(pipeline, rows.X.head(20), reference)
+    model = pipeline[-1]
+    encoded = pipeline[:-1].transform(rows.X.head(20)).to_numpy(dtype=float)
+    expected = (encoded - reference.mean_encoded) @ model.coef_.ravel()
+    assert contributions.raw.sum(axis=1) == pytest.approx(expected)
+    assert contributions.method == "linear"
+
+
+def test_exact_tree_shap_adds_up_to_the_boosting_log_odds():
+    pipeline, rows = fit_pipeline("boosting")
+    contributions = lead_contributions(pipeline, rows.X.head(30), exact=True)
+    log_odds = pipeline[-1].decision_function(pipeline[:-1].transform(rows.X.head(30)))
+    base = np.log(contributions.base_probability / (1 - contributions.base_probability))
+    assert base + contributions.raw.sum(axis=1) == pytest.approx(log_odds, abs=1e-6)
+    assert contributions.method == "tree SHAP"
+
+
+def test_waterfall_starts_at_the_average_and_ends_at_the_lead(fitted):
+    _, pipeline, rows = fitted
+    reference = explain_reference(pipeline, rows.X)
+    lead = rows.X.iloc[[5]]
+    waterfall = explain_lead(pipeline, lead, reference=reference)
+    probability = pipeline.predict_proba(lead)[0, 1] * 100
+    assert waterfall["kind"].iloc[0] == "start" and waterfall["kind"].iloc[-1] == "end"
+    assert waterfall["end"].iloc[0] == pytest.approx(reference.base_probability * 100)
+    assert waterfall["end"].iloc[-2] == pytest.approx(probability)  # the last step lands on the lead
+    assert waterfall["end"].iloc[-1] == pytest.approx(probability)
+    steps = waterfall.iloc[1:-1]
+    assert steps["start"].iloc[1:].tolist() == pytest.approx(steps["end"].iloc[:-1].tolist())
+    assert (steps["end"] - steps["start"]).tolist() == pytest.approx(steps["points"].tolist())
+    assert set(steps.loc[steps["kind"] == "factor", "column"]) <= USER_COLUMNS
+
+
+def test_points_split_the_change_in_proportion_when_factors_agree(logistic_plain):
+    pipeline, rows = logistic_plain
+    reference = explain_reference(pipeline, rows.X)
+    contributions = lead_contributions(pipeline, rows.X, reference)
+    change = (contributions.probability - reference.base_probability) * 100
+    proportional = np.abs(contributions.adjustment) < 1e-9
+    assert proportional.mean() > 0.5
+    assert contributions.points[proportional].sum(axis=1) == pytest.approx(change[proportional])
+    # Each column's points have the sign of its log-odds contribution.
+    assert np.all(np.sign(contributions.points) == np.sign(contributions.raw))
+
+
+def test_reasons_are_plain_words_largest_first(fitted):
+    _, pipeline, rows = fitted
+    leads = rows.X.iloc[[0, 1, 2, 3]]
+    reasons = lead_reasons(pipeline, leads, reference=explain_reference(pipeline, rows.X))
+    assert list(reasons.columns) == ["reason_1", "reason_2", "reason_3"]
+    assert reasons.index.tolist() == leads.index.tolist()
+    first = reasons.loc[leads.index[0]].tolist()
+    # Lead 0 visited the pricing page (i % 3 == 0), came from LinkedIn and viewed 0 pages.
+    assert any(r.startswith("visited_pricing_page is yes: +") for r in first)
+    assert any(r.startswith("source is LinkedIn: ") for r in first)
+    assert any(r.startswith("pages_viewed is 0: -") for r in first)
+    sizes = [abs(float(r.split(": ")[-1].split(" ")[0])) for r in first]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(r.endswith(("points", "point")) for r in first)
+
+
+def test_blank_numbers_show_as_missing_not_as_the_fill_value(logistic_plain):
+    pipeline, rows = logistic_plain
+    lead = rows.X.iloc[[1]].copy()
+    lead["pages_viewed"] = np.nan
+    waterfall = explain_lead(pipeline, lead, reference=explain_reference(pipeline, rows.X))
+    assert "pages_viewed is missing" in waterfall["factor"].tolist()
+
+
+def test_reasons_for_many_leads_keep_rows_and_order(fitted):
+    _, pipeline, rows = fitted
+    shuffled = rows.X.sample(frac=1.0, random_state=1)
+    reasons = lead_reasons(pipeline, shuffled)
+    assert reasons.index.equals(shuffled.index)
+    assert (reasons["reason_1"] != "").all()
+
+
+def test_beeswarm_data_shape_and_colour_scale():
+    pipeline, rows = fit_pipeline("boosting")
+    swarm = beeswarm_data(pipeline, rows.X, columns=2, sample=100)
+    assert list(swarm.columns) == ["column", "shap", "points", "value_rank", "value"]
+    assert len(swarm) == 200  # 100 sampled leads x the 2 most important columns
+    assert swarm["value_rank"].between(0, 1).all()
+    pages = swarm[swarm["column"] == "pages_viewed"]
+    if len(pages):
+        # More pages viewed push the score up: high ranks have higher SHAP on average.
+        high = pages.loc[pages["value_rank"] > 0.5, "shap"].mean()
+        low = pages.loc[pages["value_rank"] <= 0.5, "shap"].mean()
+        assert high > low
+
+
+def test_dependence_of_score_on_pages_viewed(logistic_plain):
+    pipeline, rows = logistic_plain
+    curve = dependence_data(pipeline, rows.X, "pages_viewed", sample=200)
+    assert len(curve) == 200
+    assert pd.api.types.is_numeric_dtype(curve["value"])
+    # Logistic: the contribution is a straight rising line in the number of pages.
+    assert np.corrcoef(curve["value"], curve["shap"])[0, 1] == pytest.approx(1.0)
+    with pytest.raises(LeadScoreInputError, match="does not use a column called 'budget'"):
+        dependence_data(pipeline, rows.X, "budget")
+
+
+def test_segment_rates_by_hand():
+    leads = pd.DataFrame(
+        {
+            "source": ["LinkedIn"] * 4 + ["Google"] * 6 + ["Fax"],
+            "pages": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        }
+    )
+    converted = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1]
+    table = segment_rates(leads, converted, ["source", "pages"], bins=2, min_leads=2)
+    source = table[table["column"] == "source"].set_index("segment")
+    assert source.loc["LinkedIn", ["leads", "converted"]].tolist() == [4, 3]
+    assert source.loc["LinkedIn", "conversion_rate"] == pytest.approx(0.75)
+    assert source.loc["Google", "conversion_rate"] == pytest.approx(1 / 6)
+    assert source.loc["other values", "leads"] == 1  # "Fax" has fewer than 2 leads
+    assert source.index[0] == "LinkedIn"  # highest rate first
+    assert table["overall_rate"].iloc[0] == pytest.approx(5 / 11)
+    pages = table[table["column"] == "pages"]
+    assert pages["segment"].tolist() == ["under 6", "6 and above"]  # median split, in order
+    assert pages["leads"].tolist() == [5, 6]
+    assert pages["converted"].tolist() == [3, 2]
+
+
+def test_segment_sentences_quote_rate_overall_and_size():
+    leads = pd.DataFrame({"source": ["LinkedIn"] * 420 + ["Google"] * 580})
+    converted = [1] * 130 + [0] * 290 + [1] * 20 + [0] * 560
+    sentences = segment_sentences(segment_rates(leads, converted), top=1)
+    assert sentences == ["Leads with source LinkedIn converted at 31%, against 15% overall (420 leads)."]
+
+
+def test_open_leads_are_not_counted_in_segments():
+    leads = pd.DataFrame({"source": ["A", "A", "B", "B"]})
+    table = segment_rates(leads, [1, np.nan, 0, 0], min_leads=1).set_index("segment")
+    assert table.loc["A", "leads"] == 1 and table.loc["A", "conversion_rate"] == 1.0
