@@ -41,6 +41,7 @@ TIER_COLOURS: dict[str, str] = {
     "Cold": "#7f7f7f",
 }
 
+_LABEL_LIMIT = 320  # pixels: long column names ("minutes from A to B") stay readable
 _UP = "#d62728"  # pushes a lead towards converting
 _DOWN = "#1f77b4"  # pushes a lead away from converting
 
@@ -105,7 +106,7 @@ def importance_bars(
         .mark_bar(color="#4c78a8")
         .encode(
             x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format="%") if value == "share" else alt.Axis()),
-            y=alt.Y(f"{column}:N", sort="-x", title=None),
+            y=alt.Y(f"{column}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             tooltip=[
                 alt.Tooltip(f"{column}:N", title="Column"),
                 alt.Tooltip(f"{value}:Q", format=".1%" if value == "share" else ".3f", title=value_title),
@@ -159,7 +160,7 @@ def beeswarm(
         .mark_circle(size=14, opacity=0.6)
         .encode(
             x=alt.X(f"{effect}:Q", title="Percentage points (left lowers the chance, right raises it)"),
-            y=alt.Y(f"{column}:N", sort=keep, title=None),
+            y=alt.Y(f"{column}:N", sort=keep, title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
             color=colour,
             tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{effect}:Q", format="+.1f", title="Points")],
@@ -236,7 +237,7 @@ def segment_rates(
         .mark_bar(color="#4c78a8")
         .encode(
             x=alt.X(f"{rate}:Q", title="Conversion rate", axis=alt.Axis(format="%")),
-            y=alt.Y(f"{segment}:N", sort="-x", title=None),
+            y=alt.Y(f"{segment}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             tooltip=[
                 alt.Tooltip(f"{segment}:N", title="Segment"),
                 alt.Tooltip(f"{rate}:Q", format=".1%", title="Conversion rate"),
@@ -300,7 +301,7 @@ def waterfall(
         alt.Chart(data, title="Why this lead got its chance of converting")
         .mark_bar()
         .encode(
-            y=alt.Y(f"{factor}:N", sort=alt.EncodingSortField("order"), title=None),
+            y=alt.Y(f"{factor}:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             x=alt.X("begin:Q", title="Chance of converting (%)"),
             x2="end:Q",
             color=alt.Color("direction:N", scale=colours, title=None),
@@ -391,7 +392,7 @@ def learning_curve(
     }
     if split:
         encoding["color"] = alt.Color(f"{split}:N", title=None)
-    return alt.Chart(data, title="Would more history help?").mark_line(point=True).encode(**encoding)
+    return alt.Chart(data, title="Quality on held-out leads by leads used").mark_line(point=True).encode(**encoding)
 
 
 def gains(
@@ -478,7 +479,7 @@ def tier_bars(
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
-            x=alt.X(f"{tier}:N", sort=list(TIER_COLOURS), title=None),
+            x=alt.X(f"{tier}:N", sort=list(TIER_COLOURS), title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y(f"{leads}:Q", title=leads.replace("_", " ").capitalize()),
             color=alt.Color(f"{tier}:N", scale=tier_scale(), legend=None),
             tooltip=[alt.Tooltip(f"{tier}:N"), alt.Tooltip(f"{leads}:Q")],

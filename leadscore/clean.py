@@ -18,8 +18,8 @@ Example
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ from leadscore.timing import (
     hour_name,
     timing_features,
 )
+
+if TYPE_CHECKING:
+    from leadscore.outcome import OutcomeMapping
 
 __all__ = [
     "CleaningPlan",
@@ -106,7 +109,7 @@ class CleaningPlan:
         Warnings for the user (e.g. personal data kept by choice).
     """
 
-    outcome: object
+    outcome: OutcomeMapping
     date_column: str | None = None
     window_months: int | None = None
     excluded: dict[str, str] = field(default_factory=dict)
@@ -251,6 +254,37 @@ class CleaningPlan:
             warnings=tuple(notes),
         )
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "CleaningPlan":
+        """Rebuild a plan from :meth:`to_dict` output (e.g. a plan saved as JSON)."""
+        from leadscore.outcome import OutcomeMapping
+
+        outcome = data["outcome"]
+        return cls(
+            outcome=OutcomeMapping(
+                outcome["column"],
+                tuple(outcome["positive_values"]),
+                tuple(outcome["negative_values"]),
+                tuple(outcome.get("open_values", ())),
+            ),
+            date_column=data.get("date_column"),
+            window_months=data.get("window_months"),
+            excluded=dict(data.get("excluded", {})),
+            numeric=tuple(data.get("numeric", ())),
+            categorical=tuple(data.get("categorical", ())),
+            boolean=tuple(data.get("boolean", ())),
+            text=tuple(data.get("text", ())),
+            timestamps=tuple(data.get("timestamps", ())),
+            followup=tuple(tuple(pair) for pair in data.get("followup", ())),
+            category_mappings={c: dict(m) for c, m in data.get("category_mappings", {}).items()},
+            rare_share=float(data.get("rare_share", DEFAULT_RARE_SHARE)),
+            missing=dict(data.get("missing", {})),
+            missing_indicators=tuple(data.get("missing_indicators", ())),
+            use_text=bool(data.get("use_text", True)),
+            column_kinds=dict(data.get("column_kinds", {})),
+            warnings=tuple(data.get("warnings", ())),
+        )
+
     def to_dict(self) -> dict:
         """The plan as JSON-ready data (for showing and for the saved model's card)."""
         outcome = self.outcome
@@ -275,6 +309,7 @@ class CleaningPlan:
             "missing": dict(self.missing),
             "missing_indicators": list(self.missing_indicators),
             "use_text": self.use_text,
+            "column_kinds": dict(self.column_kinds),
             "warnings": list(self.warnings),
         }
 
@@ -361,9 +396,14 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
             if other == date_column:
                 continue
             gap = (as_timestamps(df[other]) - start).dropna()
-            # A follow-up comes after arrival; a date mostly before it is something else.
-            if len(gap) and float((gap >= pd.Timedelta(0)).mean()) >= 0.9:
+            if not len(gap):
+                continue
+            # A follow-up comes after arrival, a first visit before it; a date on either side
+            # (no consistent order) makes no meaningful gap.
+            if float((gap >= pd.Timedelta(0)).mean()) >= 0.9:
                 pairs.append((date_column, other))
+            elif float((gap <= pd.Timedelta(0)).mean()) >= 0.9:
+                pairs.append((other, date_column))
         followup = tuple(pairs)
 
     mappings = {
@@ -581,6 +621,7 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
 
     # -- the one code path used by fit and transform ------------------------------------------
     def _raw_features(self, X: pd.DataFrame) -> tuple[dict[str, pd.Series], dict]:
+        """Typed, canonical columns before filling; categories as (codes, canonical values)."""
         plan = self.plan
         report = {"rows": len(X), "unreadable_numbers": {}, "missing_columns": [], "grouped_as_other": {}}
         absent = [c for c in plan.used_columns if c not in X.columns]

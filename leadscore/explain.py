@@ -680,15 +680,21 @@ def segment_sentences(table: pd.DataFrame, top: int = 5, min_leads: int = 30) ->
 # Per-lead reasons
 
 
-def _factor_texts(column: str, values: pd.Series) -> np.ndarray:
-    return f"{column} is " + _display(values).to_numpy()
-
-
-def _points_texts(points: np.ndarray) -> np.ndarray:
-    """``_points_text`` for many values, formatting each distinct rounded value once."""
+def _reason_texts(column: str, values: pd.Series, points: np.ndarray) -> np.ndarray:
+    """"<column> is <value>: +6 points" for many leads, formatting each distinct
+    (value, points) pair once: a million leads have only a few thousand distinct reasons."""
+    value_codes, value_uniques = pd.factorize(values, use_na_sentinel=True)
     rounded = np.where(np.abs(points) >= 1, np.round(points), np.round(points, 1))
-    codes, uniques = pd.factorize(rounded)
-    return np.array([_points_text(v) for v in uniques], dtype=object)[codes]
+    point_codes, point_uniques = pd.factorize(rounded)
+    pairs, pair_uniques = pd.factorize(value_codes.astype(np.int64) * (len(point_uniques) + 1) + point_codes)
+    value_texts = [_format_value(v) for v in value_uniques] + ["missing"]
+    point_texts = [_points_text(v) for v in point_uniques]
+    width = len(point_uniques) + 1
+    texts = np.array(
+        [f"{column} is {value_texts[int(p // width)]}: {point_texts[int(p % width)]}" for p in pair_uniques],
+        dtype=object,
+    )
+    return texts[pairs]
 
 
 def _points_text(points: float) -> str:
@@ -744,8 +750,7 @@ def lead_reasons(
                 rows = np.flatnonzero(picks == j)
                 column = contributions.columns[j]
                 values = cleaned[column].iloc[rows] if column in cleaned else pd.Series([np.nan] * len(rows))
-                factors = _factor_texts(column, values)
-                texts[rows] = factors + ": " + _points_texts(points[rows, j])
+                texts[rows] = _reason_texts(column, values, points[rows, j])
         result[f"reason_{rank + 1}"] = texts
     return pd.DataFrame(result, index=X_raw.index)
 

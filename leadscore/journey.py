@@ -87,6 +87,7 @@ _DEFAULTS: dict[str, object] = {
     "scored_name": None,
     "score_warnings": (),
     "insights": None,  # dict of explanation tables for the current model
+    "visited": None,  # set of the read-only steps (Insights, Tiers) seen with this model
     "train_runs": 0,  # how many times a model was trained (a slider must not add one)
     "score_runs": 0,  # how many times leads were scored
     "unexpected_errors": [],  # tracebacks of errors a page caught, for tests and support
@@ -96,7 +97,7 @@ _DEFAULTS: dict[str, object] = {
 _STEP_KEYS: dict[str, tuple[str, ...]] = {
     "Data": ("outcome", "inspection"),
     "Clean": ("plan", "training_rows"),
-    "Train": ("training", "bundle", "bundle_source", "model_path", "insights"),
+    "Train": ("training", "bundle", "bundle_source", "model_path", "insights", "visited"),
     "Insights": (),
     "Tiers": (),
     "Score": ("scored", "scored_name", "score_warnings"),
@@ -139,18 +140,41 @@ def forget_after(state: MutableMapping, step: str) -> None:
 def step_status(state: Mapping) -> dict[str, bool]:
     """Which steps are done: ``{"Data": True, "Clean": False, ...}``.
 
-    Insights and Tiers are "done" as soon as there is a model to look at: they have no
-    required action, only things to read and adjust.
+    Insights and Tiers are "done" once the user has looked at them with the current model:
+    they have no required action, only things to read and adjust.
     """
     trained = state.get("bundle") is not None
+    seen = state.get("visited") or set()
     return {
         "Data": state.get("leads") is not None and state.get("outcome") is not None,
         "Clean": state.get("plan") is not None,
         "Train": trained,
-        "Insights": trained and state.get("training") is not None,
-        "Tiers": trained,
+        "Insights": trained and state.get("training") is not None and "Insights" in seen,
+        "Tiers": trained and "Tiers" in seen,
         "Score": state.get("scored") is not None,
     }
+
+
+def mark_visited(state: MutableMapping, step: str) -> None:
+    """Remember that the user looked at ``step`` with the current model."""
+    state["visited"] = set(state.get("visited") or ()) | {step}
+
+
+def call_list_columns(scored: pd.DataFrame, plan=None) -> list[str]:
+    """Column order for the call list: who the lead is, then score, tier, action and reasons.
+
+    Parameters
+    ----------
+    scored : DataFrame
+        From ``score_leads``.
+    plan : CleaningPlan, optional
+        Its ``column_kinds`` say which columns identify a lead (IDs, names, emails, phones).
+    """
+    result = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
+    kinds = dict(getattr(plan, "column_kinds", None) or {})
+    who = [c for c in scored.columns if kinds.get(c) in ("identifier", "personal") and c not in result]
+    first = who + [c for c in result if c in scored.columns]
+    return first + [c for c in scored.columns if c not in first]
 
 
 def missing_step(state: Mapping, step: str) -> str | None:
@@ -304,13 +328,19 @@ def suspects_as_chosen(suspects, exclude: Mapping[str, bool]):
 
 
 def category_mapping_table(plan) -> pd.DataFrame:
-    """The plan's category mappings as rows ``column, raw_value, becomes`` for editing."""
+    """The plan's category mappings as rows ``column, raw_value, becomes`` for editing.
+
+    Spellings LeadScore merged come first (they are what the user should check), then the
+    values kept as written.
+    """
     rows = [
         {"column": column, "raw_value": raw, "becomes": canonical}
         for column, mapping in sorted((plan.category_mappings or {}).items())
         for raw, canonical in mapping.items()
     ]
-    return pd.DataFrame(rows, columns=["column", "raw_value", "becomes"])
+    table = pd.DataFrame(rows, columns=["column", "raw_value", "becomes"])
+    merged = table["raw_value"] != table["becomes"]
+    return pd.concat([table[merged], table[~merged]], ignore_index=True)
 
 
 def plan_with_category_table(plan, table: pd.DataFrame):

@@ -118,7 +118,7 @@ class LeakageSuspect:
         JSON-ready numbers behind the reason: ``auc``, ``pure_values`` (list of
         ``{value, leads, converted_share}``), ``missing_by_outcome`` (share filled in for
         ``converted`` / ``not_converted``), ``missing_auc``, ``name_hint``,
-        ``dates_after_newest_lead_share``.
+        ``dates_after_newest_lead_share``, and ``known_outcomes`` (leads examined).
     """
 
     column: str
@@ -168,10 +168,7 @@ def post_outcome_name_hint(name: str) -> str | None:
 def _as_codes(values: pd.Series, kind: str) -> pd.Series:
     """Turn a column into value labels for per-value conversion rates (missing is a value)."""
     if kind in ("number", "date") or pd.api.types.is_numeric_dtype(values.dtype):
-        numbers = values
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            numbers = values.astype("int64").where(values.notna())
-        numbers = pd.to_numeric(numbers, errors="coerce").astype("float64")
+        numbers = pd.to_numeric(values, errors="coerce").astype("float64")
         if numbers.nunique() > _NUMBER_BANDS:
             bands = pd.qcut(numbers, q=_NUMBER_BANDS, duplicates="drop", labels=False)
             labels = bands.astype("float64").map(lambda b: f"band {int(b)}", na_action="ignore")
@@ -235,7 +232,8 @@ def _pure_values(values: pd.Series, y: np.ndarray, kind: str) -> list[dict]:
             pure.append({"value": str(value), "leads": n, "converted_share": round(rate, 3)})
         elif rate <= 1 - PURE_SHARE and n * base >= PURE_MIN_EXPECTED:
             pure.append({"value": str(value), "leads": n, "converted_share": round(rate, 3)})
-    return sorted(pure, key=lambda p: (-p["leads"], p["value"]))
+    # Values that mean "sold" first: they are the clearest sign of a post-outcome column.
+    return sorted(pure, key=lambda p: (p["converted_share"] < 0.5, -p["leads"], p["value"]))
 
 
 def _missing_evidence(values: pd.Series, y: np.ndarray) -> tuple[dict | None, float | None]:
@@ -265,7 +263,17 @@ def _dates_after(values: pd.Series, arrival: pd.Series | None) -> float | None:
     return round(float((present > newest).mean()), 3)
 
 
+def _percent(share: float) -> str:
+    """A share in words, never rounding a few leads to 0% or all-but-a-few to 100%."""
+    if 0 < share < 0.01:
+        return "under 1%"
+    if 0.99 < share < 1:
+        return "over 99%"
+    return f"{share:.0%}"
+
+
 def _decide(column: str, evidence: dict, base_rate: float) -> LeakageSuspect | None:
+    """Weigh a column's evidence: strong -> "exclude", moderate -> "warn", else None."""
     auc = evidence.get("auc") or 0.5
     missing_auc = evidence.get("missing_auc") or 0.5
     name_hint = evidence.get("name_hint")
@@ -300,13 +308,13 @@ def _decide(column: str, evidence: dict, base_rate: float) -> LeakageSuspect | N
     if pure:
         top = pure_converted[0] if pure_converted else pure[0]
         clauses.append(
-            f"leads with '{top['value']}' converted {top['converted_share']:.0%} of the time"
+            f"leads with '{top['value']}' converted {_percent(top['converted_share'])} of the time"
         )
     missing = evidence.get("missing_by_outcome")
     if missing and missing_auc >= MODERATE_MISSING_AUC:
         clauses.append(
-            f"it is filled in for {missing['converted']:.0%} of converted leads but "
-            f"{missing['not_converted']:.0%} of the others"
+            f"it is filled in for {_percent(missing['converted'])} of converted leads but "
+            f"{_percent(missing['not_converted'])} of the others"
         )
     if dates_after >= DATES_AFTER_SHARE:
         clauses.append(f"{dates_after:.0%} of its dates fall after the newest lead arrived")
@@ -404,15 +412,16 @@ def find_leakage_suspects(
             continue
         values = leads[column]
         kind = kinds.get(column) or _kind_of(values)
-        if kind == "date" and not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        if kind == "date":
             values = as_timestamps(values)
         evidence: dict = {"known_outcomes": int(len(y))}
         if kind in ("number", "category", "boolean", "date"):
             examined = values
-            if kind == "date" and arrival is not None:
+            if kind == "date":
                 # The gap after arrival is what a lead-time date says; the date itself mostly
                 # measures the season.
-                examined = (values - arrival).dt.total_seconds()
+                start = arrival if arrival is not None else values.min()
+                examined = (values - start).dt.total_seconds()
             if examined.notna().any():
                 evidence["auc"] = round(single_column_auc(examined, y, kind), 3)
         missing, missing_auc = _missing_evidence(values, y)

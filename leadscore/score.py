@@ -150,7 +150,7 @@ def _prepare(df: pd.DataFrame, schema: list[dict], mappings: dict | None = None)
         raise LeadScoreInputError(
             f"These leads have no column {listed}, which the model needs to score them. Add "
             f"{'it' if len(missing_required) == 1 else 'them'} to the file (same name as in the "
-            "training file), or train a new model without it."
+            f"training file), or train a new model without {'it' if len(missing_required) == 1 else 'them'}."
         )
     frame = pd.DataFrame(model_input, index=df.index)
     return frame, report
@@ -355,7 +355,11 @@ _FORMULA_START = r"[=+\-@\t\r]"
 
 def _escape_text(series: pd.Series) -> pd.Series:
     text = series.astype("str") if not pd.api.types.is_string_dtype(series.dtype) else series
-    risky = text.str.match(_FORMULA_START, na=False) & ~text.str.fullmatch(_PLAIN_NUMBER, na=False)
+    risky = text.str.match(_FORMULA_START, na=False)
+    if not risky.any():
+        return series
+    # Only the few cells starting with a risky character need the (slower) full number check.
+    risky[risky] = ~text[risky].str.fullmatch(_PLAIN_NUMBER, na=False)
     if not risky.any():
         return series
     # Object dtype keeps the other values (numbers, None) exactly as they were.
@@ -571,8 +575,10 @@ def score_file(
         first = True
         for chunk in chunks:
             chunk, blank_rows = _without_blank_rows(chunk)
+            total["blank_rows"] = total.get("blank_rows", 0) + blank_rows
+            if chunk.empty:
+                continue
             scored, report = _score_frame(bundle, chunk, policy, reasons, reference)
-            report["blank_rows"] = blank_rows
             if out is None:
                 out = open(out_path, "w", encoding="utf-8", newline="") if out_path is not None else sys.stdout
             if fmt == "csv":
@@ -583,9 +589,10 @@ def score_file(
                 _append_tiers(scored, Path(split_dir), split_handles, first)
             _merge(total, report)
             first = False
-        if first:  # the file had a header only
+        if first:  # a header only, or only empty rows
             raise LeadScoreInputError(
-                f"'{Path(in_path).name}' has column names but no leads. Export the file again including the rows of your leads."
+                f"'{Path(in_path).name}' has column names but no leads. Export the file again "
+                "including the rows of your leads."
             )
     finally:
         if out is not None and out is not sys.stdout:

@@ -127,8 +127,8 @@ def timing_features(
     Example
     -------
     >>> leads = pd.DataFrame({"a": ["2025-11-03 09:15"], "b": ["2025-11-03 09:45"]})
-    >>> timing_features(leads, ("a",), (("a", "b"),)).iloc[0].tolist()
-    ['Monday', 9.0, 30.0]
+    >>> timing_features(leads, ("a",), (("a", "b"),)).to_dict("records")
+    [{'a: day of week': 'Monday', 'a: hour': 9.0, 'minutes from a to b': 30.0}]
     """
     parsed: dict[str, pd.Series] = {}
 

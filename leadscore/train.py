@@ -28,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from threadpoolctl import threadpool_limits
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.metrics import expected_calibration_error, holdout_metrics, reliability_curve
@@ -78,6 +80,8 @@ NEAR_TIE = 0.01
 # Calibration is applied only when it lowers cross-fitted validation log loss by this share.
 CALIBRATION_GAIN = 0.002
 LEARNING_CURVE_SHARES = (0.25, 0.5, 0.75, 1.0)
+# Below this many leads, models train single-threaded (threads cost more than they save).
+PARALLEL_MIN_ROWS = 20000
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def make_estimator(kind: str, n_rows: int, random_state: int = 0):
             # A third of the features per split: "sqrt" starves trees of the few strong columns.
             max_features=0.33,
             max_samples=max_samples,
-            n_jobs=2,
+            n_jobs=2 if n_rows >= PARALLEL_MIN_ROWS else 1,
             random_state=random_state,
         )
     if kind == "boosting":
@@ -573,10 +577,20 @@ def train_lead_model(rows, plan, settings: TrainingSettings | None = None, progr
     LeadScoreInputError
         When there are too few leads of either outcome, or no columns to learn from.
     """
-    from leadscore.tiers import TierPolicy, tier_table
+    from leadscore.tiers import TierPolicy
 
     settings = settings or TrainingSettings()
     policy = policy or TierPolicy()
+    # On small data, threads cost more than they save (and OpenMP threads stall badly on a busy
+    # machine), so boosting runs single-threaded; forests size n_jobs themselves.
+    single_thread = len(rows.y) < PARALLEL_MIN_ROWS
+    with threadpool_limits(limits=1, user_api="openmp") if single_thread else contextlib.nullcontext():
+        return _train(rows, plan, settings, progress, policy)
+
+
+def _train(rows, plan, settings: TrainingSettings, progress: Progress | None, policy) -> TrainingResult:
+    from leadscore.tiers import tier_table
+
     seed = settings.random_state
     X = rows.X.reset_index(drop=True) if isinstance(rows.X, pd.DataFrame) else pd.DataFrame(rows.X)
     original_index = rows.X.index

@@ -320,17 +320,27 @@ def segment_story(top: int = 5) -> list[str]:
 
 
 def lead_choices(limit: int = 200) -> dict[str, object]:
-    """Held-out leads to pick from, most likely first: label -> index in the training rows."""
+    """Held-out leads to pick from, most likely first: label -> index in the training rows.
+
+    The chance shown is the final model's (the one explained and saved), which also learned
+    from these leads after they were used for testing.
+    """
     state = st.session_state
-    holdout = state["training"].holdout.sort_values("conversion_probability", ascending=False).head(limit)
-    X = state["training_rows"].X
-    ids = [c for c in X.columns if str(c).lower() in ("lead_id", "id", "lead id", "leadid")]
-    labels = {}
-    for index, probability in holdout["conversion_probability"].items():
-        name = f"{X.at[index, ids[0]]}" if ids else f"Lead in row {index + 2}"
-        outcome = "converted" if holdout.at[index, "converted"] == 1 else "did not convert"
-        labels[f"{name}: {probability:.0%} chance ({outcome})"] = index
-    return labels
+    insights = model_insights()
+    if "choices" not in insights:
+        X = state["training_rows"].X
+        holdout = state["training"].holdout
+        rows = X.loc[holdout.index]
+        chance = pd.Series(state["training"].pipeline.predict_proba(rows)[:, 1], index=holdout.index)
+        kinds = dict(getattr(state["plan"], "column_kinds", None) or {})
+        ids = [c for c in X.columns if kinds.get(c) == "identifier"]
+        labels = {}
+        for index, probability in chance.sort_values(ascending=False).head(limit).items():
+            name = f"{X.at[index, ids[0]]}" if ids else f"Lead {index + 1}"
+            outcome = "converted" if holdout.at[index, "converted"] == 1 else "did not convert"
+            labels[f"{name}: {probability:.0%} chance ({outcome})"] = index
+        insights["choices"] = labels
+    return insights["choices"]
 
 
 def lead_explanation(index) -> pd.DataFrame:
@@ -434,19 +444,24 @@ def score(bundle, leads: pd.DataFrame):
     return score_leads(bundle, leads, policy=st.session_state["tier_policy"])
 
 
-def score_columns(scored: pd.DataFrame) -> list[str]:
-    """Column order for the call list: score, tier, action and reasons first, then the lead."""
-    first = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
-    return [c for c in first if c in scored.columns] + [c for c in scored.columns if c not in first]
+def tier_coloured(scored: pd.DataFrame) -> pd.DataFrame:
+    """The call list for display, its tier as a one-item list so it shows as a coloured pill.
+
+    Pills (``MultiselectColumn`` with colours, see :func:`tier_column`) stay fast on 100k
+    rows, where a pandas Styler would colour every cell in Python first.
+    """
+    shown = scored.copy()
+    shown["tier"] = [[tier] for tier in shown["tier"]]
+    return shown
 
 
-def tier_coloured(scored: pd.DataFrame):
-    """The call list with its tier cells coloured (plain when too big to style quickly)."""
-    from leadscore.charts import tier_colour_styles
+def tier_column():
+    """Column config showing the tier in its colour (Hot red, Warm orange, Cool blue, Cold grey)."""
+    from leadscore.charts import TIER_COLOURS
 
-    if scored.size > 200_000:
-        return scored
-    return scored.style.apply(lambda tiers: tier_colour_styles(tiers), subset=["tier"])
+    return st.column_config.MultiselectColumn(
+        "Tier", options=list(TIER_COLOURS), color=list(TIER_COLOURS.values()), disabled=True
+    )
 
 
 def _bundle_with_policy():
@@ -479,3 +494,14 @@ def cleaning_summary(plan, report: dict) -> dict:
     from leadscore.clean import cleaning_summary as summarise
 
     return summarise(plan, report)
+
+
+def call_list_files(scored: pd.DataFrame) -> tuple[bytes, bytes]:
+    """The scored CSV and the per-tier zip, made once per scoring run and tier thresholds."""
+    state = st.session_state
+    key = (id(state["scored"]), state["tier_policy"])
+    cached = state.get("call_list_files")
+    if cached is None or cached[0] != key:
+        cached = (key, (journey.scored_csv(scored), journey.tier_files_zip(scored)))
+        state["call_list_files"] = cached
+    return cached[1]

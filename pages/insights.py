@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadscore import charts, explain
+from leadscore import charts, journey
 from pages import _ui
 
 state = st.session_state
@@ -18,6 +18,7 @@ _ui.require("Insights")
 
 training, rows = state["training"], state["training_rows"]
 insights = _ui.model_insights()
+journey.mark_visited(state, "Insights")
 
 # --- Results: importance ------------------------------------------------------------------
 st.subheader("Which columns matter most")
@@ -50,7 +51,7 @@ _ui.look_at("the conversion rates are plain counts from your history; the dashed
 # --- Controls + results: one lead --------------------------------------------------------
 st.subheader("Why did this lead get its score?")
 choices = _ui.lead_choices()
-picked = st.selectbox("Pick a lead (held-out leads, most likely first)", list(choices), key="insights_lead")
+picked = st.selectbox("Pick a lead (from the leads held out for testing, most likely first)", list(choices), key="insights_lead")
 steps = _ui.lead_explanation(choices[picked])
 _ui.chart(charts.waterfall(steps))
 st.dataframe(steps.loc[steps["kind"] == "factor", ["reason"]], hide_index=True)

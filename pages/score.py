@@ -79,11 +79,11 @@ for column, row in zip(columns, summary.itertuples()):
 st.dataframe(
     _ui.tier_coloured(scored),
     hide_index=True,
-    column_order=_ui.score_columns(scored),
+    column_order=journey.call_list_columns(scored, bundle.plan),
     column_config={
         "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
         "conversion_probability": st.column_config.NumberColumn("Chance", format="percent"),
-        "tier": "Tier",
+        "tier": _ui.tier_column(),
         "next_action": "Next action",
     },
     key="scored_table",
@@ -93,9 +93,10 @@ _ui.look_at("start at the top. The reasons say, for each lead, which facts raise
 # --- Downloads ----------------------------------------------------------------------------
 st.subheader("Take it with you")
 stem = "scored_leads"
+scored_file, tier_files = _ui.call_list_files(scored)
 a, b, c, d = st.columns(4)
-a.download_button("Scored leads (CSV)", journey.scored_csv(scored), f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
-b.download_button("One file per tier (zip)", journey.tier_files_zip(scored), f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
+a.download_button("Scored leads (CSV)", scored_file, f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
+b.download_button("One file per tier (zip)", tier_files, f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
 c.download_button("The model file", _ui.model_file(), "leadscore-model.joblib", "application/octet-stream", on_click="ignore", key="download_model")
 d.download_button("Model card (Markdown)", _ui.card(), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
 st.caption("A model file only loads on the computer that saved it (it is signed), unless you tell LeadScore to trust it.")

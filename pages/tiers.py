@@ -18,6 +18,7 @@ _ui.intro(
 _ui.require("Tiers")
 
 prob, converted = _ui.tier_basis()
+journey.mark_visited(state, "Tiers")
 
 # --- Controls: thresholds -----------------------------------------------------------------
 policy = state["tier_policy"]

@@ -74,7 +74,19 @@ st.caption(
 )
 
 st.subheader("Leaderboard")
-st.dataframe(_ui.frame(result.leaderboard), hide_index=True)
+st.dataframe(
+    _ui.frame(result.leaderboard),
+    hide_index=True,
+    column_config={
+        "model": "Model",
+        "roc_auc": st.column_config.NumberColumn("ROC AUC (higher is better)", format="%.3f"),
+        "average_precision": st.column_config.NumberColumn("Average precision", format="%.3f"),
+        "log_loss": st.column_config.NumberColumn("Log loss (lower is better)", format="%.3f"),
+        "brier": st.column_config.NumberColumn("Brier score (lower is better)", format="%.3f"),
+        "fit_seconds": st.column_config.NumberColumn("Seconds to train", format="%.1f"),
+        "chosen": st.column_config.CheckboxColumn("Kept"),
+    },
+)
 _ui.look_at("the model with the highest ROC AUC and lowest log loss was kept. A simple model that ties is fine.")
 
 left, right = st.columns(2)
@@ -83,7 +95,7 @@ with left:
     _ui.chart(charts.reliability(result.reliability))
     _ui.look_at("points close to the dashed diagonal: a predicted 30% really converts about 30% of the time.")
 with right:
-    st.subheader("Would more history help?")
+    st.subheader("More history, better model?")
     _ui.chart(charts.learning_curve(result.learning_curve))
     st.markdown(result.learning_curve_answer)
     _ui.look_at("if the line is still climbing at the right, more past leads would make the model better.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import joblib
 import numpy as np
@@ -308,16 +309,45 @@ def test_cleaned_columns_names_the_timing_features(sample):
 # -- what the page shows ---------------------------------------------------------------------------
 
 
-def test_cleaning_summary_shows_rows_columns_and_merges(sample):
+def test_cleaning_summary_shows_rows_columns_and_merges(sample, sample_leads_path):
     _, plan, rows = sample
     summary = cleaning_summary(plan, rows.report)
+    facts = json.loads((sample_leads_path.parent / "facts.json").read_text())
     steps = dict(zip(summary["rows"]["step"], summary["rows"]["leads"]))
-    assert steps["Leads in the file"] == 5000
-    assert steps["Set aside: still in the pipeline (no outcome yet)"] == 315
-    assert steps["Leads used for training"] == 4685
+    assert steps["Leads in the file"] == facts["rows"] == 5000
+    assert steps["Set aside: still in the pipeline (no outcome yet)"] == facts["still_open"]
+    # The sample spans exactly 12 months, so the default window keeps every finished lead.
+    assert "Set aside: older than the 12-month window" not in steps
+    assert steps["Leads used for training"] == facts["rows"] - facts["still_open"]
     left_out = dict(zip(summary["columns_left_out"]["column"], summary["columns_left_out"]["reason"]))
     assert "recorded after the sale" in left_out["deal_stage"]
     merges = summary["spellings_grouped"]
     linkedin = merges[(merges["column"] == "source") & (merges["grouped as"] == "LinkedIn")]
     assert set(linkedin["spelling"]) == set(LINKEDIN_SPELLINGS) - {"LinkedIn"}
     assert "source" in summary["columns_used"]["column"].tolist()
+
+
+def test_gaps_are_measured_between_timestamps_in_their_natural_order():
+    arrived = pd.date_range("2026-01-05 09:00", periods=40, freq="D")
+    leads = pd.DataFrame(
+        {
+            "arrived": arrived,
+            "first_visit": arrived - pd.Timedelta(hours=2),
+            "called_back": arrived + pd.Timedelta(minutes=45),
+            "won": ["yes", "no", "no", "no"] * 10,
+        }
+    )
+    plan = _plan(leads, "won", date_column="arrived")
+    assert set(plan.followup) == {("arrived", "called_back"), ("first_visit", "arrived")}
+    cleaned = LeadCleaner(plan).fit(leads).transform(leads)
+    assert (cleaned["minutes from arrived to called_back"] == 45.0).all()
+    assert (cleaned["minutes from first_visit to arrived"] == 120.0).all()
+    assert set(cleaned["arrived: day of week"]) == {
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"
+    }
+
+
+def test_plan_round_trips_through_json(sample):
+    _, plan, _ = sample
+    changed = plan.with_overrides(keep=["email"])
+    assert CleaningPlan.from_dict(json.loads(json.dumps(changed.to_dict()))) == changed

@@ -148,3 +148,23 @@ def test_bank_marketing_call_duration_is_left_out_and_real_inputs_are_kept(bank_
     legitimate = {"age", "job", "marital", "education", "campaign", "pdays", "previous", "poutcome",
                   "euribor3m", "nr.employed", "emp.var.rate", "cons.price.idx", "cons.conf.idx"}
     assert not legitimate & {c for c, s in suspects.items() if s.action == "exclude"}
+
+
+def test_odd_columns_do_not_break_the_guard():
+    rng = np.random.default_rng(3)
+    n = 400
+    won = rng.random(n) < 0.25
+    stamps = pd.Series(pd.date_range("2025-01-01", periods=n, freq="h", tz="Europe/Berlin"))
+    stamps[::7] = pd.NaT
+    leads = pd.DataFrame(
+        {
+            "seen_at": stamps,
+            "empty": [None] * n,
+            "mixed": [1, "two", 3.5, None] * (n // 4),
+            "flag": rng.random(n) < 0.5,
+            "won": np.where(won, "yes", "no"),
+        }
+    )
+    mapping = suggest_outcome(leads, "won").mapping
+    suspects = find_leakage_suspects(leads, mapping.apply(leads), profile_columns(leads))
+    assert not [s for s in suspects if s.action == "exclude"]

@@ -129,3 +129,23 @@ def test_model_file_names_are_safe():
 def test_evidence_reads_as_words():
     text = journey._evidence_text({"auc": 0.923, "pure_values": [{"value": "Closed Won", "leads": 530, "converted_share": 1.0}]})
     assert text == "auc: 0.92; pure values: 'Closed Won' (leads 530, converted share 100%)"
+
+
+def test_insights_and_tiers_count_as_done_once_seen_with_the_model():
+    state = journey.new_state()
+    state.update(leads=pd.DataFrame({"a": [1]}), outcome=object(), plan=object(), training=object(), bundle=object())
+    assert not journey.step_status(state)["Tiers"]
+    journey.mark_visited(state, "Tiers")
+    assert journey.step_status(state)["Tiers"] and not journey.step_status(state)["Insights"]
+    journey.forget_after(state, "Clean")  # a new model: look again
+    assert state["visited"] is None
+
+
+def test_the_call_list_shows_who_the_lead_is_first():
+    from types import SimpleNamespace
+
+    scored = pd.DataFrame(columns=["visits", "email", "lead_id", "lead_score", "conversion_probability", "tier", "next_action", "reason_1"])
+    plan = SimpleNamespace(column_kinds={"visits": "number", "email": "personal", "lead_id": "identifier"})
+    assert journey.call_list_columns(scored, plan) == [
+        "email", "lead_id", "lead_score", "conversion_probability", "tier", "next_action", "reason_1", "visits",
+    ]

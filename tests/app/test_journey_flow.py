@@ -112,6 +112,8 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
     assert call_list["conversion_probability"].is_monotonic_decreasing
     for column in ("lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3"):
         assert column in call_list.columns
+    shown = [w.value for w in at.warning]
+    assert all(warning in shown for warning in at.session_state["score_warnings"])
     tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric}
     assert sum(tiers.values()) == 500
     assert [d.label for d in at.download_button] == [

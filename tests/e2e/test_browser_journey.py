@@ -123,6 +123,7 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
     open_page(page, "Score", "6. Score leads")
     page.get_by_role("button", name="Score 500 leads").click()
     page.get_by_role("heading", name="Call list: sample new leads").wait_for(timeout=TRAINING_TIMEOUT)
+    page.get_by_role("heading", name="Do this every week without the app").wait_for()
     settle(page)
     assert "leadscore score" in main_text(page)
     shoot(page, "score")

@@ -1,0 +1,403 @@
+"""Scoring new leads: rows kept, schema drift reported, Excel-safe output, files and JSON lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+from leadscore.bundle import ModelBundle
+from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
+from leadscore.errors import LeadScoreInputError
+from leadscore.leakage import find_leakage_suspects
+from leadscore.outcome import suggest_outcome
+from leadscore.profile import profile_columns
+from leadscore.score import (
+    SCORE_COLUMNS,
+    excel_safe,
+    score_file,
+    score_leads,
+    split_by_tier,
+    stream_jsonl,
+    tier_zip,
+)
+from leadscore.tiers import TierPolicy, assign_tiers
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def history(n: int = 600) -> pd.DataFrame:
+    """Past leads: conversion rises with pages viewed, the pricing page and referrals.
+    ``emails_opened`` is blank for every 10th lead, so the model can do without it."""
+    i = np.arange(n)
+    rng = np.random.default_rng(0)
+    source = np.array(["LinkedIn", "Google Ads", "Referral", "Trade show"])[i % 4]
+    pages = ((i * 7) % 13).astype(float)
+    pricing = np.where(i % 3 == 0, "yes", "no")
+    emails = np.where(i % 10 == 0, np.nan, (i * 3) % 8)
+    logit = -2.0 + 0.3 * pages + 1.5 * (pricing == "yes") + 1.0 * (source == "Referral")
+    converted = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "yes", "no")
+    return pd.DataFrame(
+        {
+            "lead_id": [f"L-{k:04d}" for k in i],
+            "source": source,
+            "pages_viewed": pages,
+            "visited_pricing_page": pricing,
+            "emails_opened": emails,
+            "converted": converted,
+        }
+    )
+
+
+def make_bundle(kind: str = "logistic") -> ModelBundle:
+    leads = history()
+    mapping = suggest_outcome(leads, "converted").mapping
+    profiles = profile_columns(leads)
+    plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))
+    rows = select_training_rows(leads, plan)
+    estimator = (
+        LogisticRegression(max_iter=1000)
+        if kind == "logistic"
+        else HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=8, random_state=0)
+    )
+    pipeline = build_pipeline(plan, kind, estimator).fit(rows.X, rows.y)
+    return ModelBundle(
+        pipeline=pipeline,
+        plan=plan,
+        schema=pipeline.named_steps["clean"].input_schema(),
+        policy=TierPolicy(),
+        metrics={},
+        trained_at="2026-11-27T00:00:00+00:00",
+        row_counts={},
+        versions={},
+        kind=kind,
+    )
+
+
+@pytest.fixture(scope="module")
+def bundle() -> ModelBundle:
+    return make_bundle("logistic")
+
+
+@pytest.fixture(scope="module")
+def boosting_bundle() -> ModelBundle:
+    return make_bundle("boosting")
+
+
+def new_leads() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "lead_id": ["00123", "00124", "00125", "00126"],
+            "source": ["Referral", "LinkedIn", "Google Ads", "Trade show"],
+            "pages_viewed": [12.0, 1.0, 6.0, 0.0],
+            "visited_pricing_page": ["yes", "no", "yes", "no"],
+            "emails_opened": [3.0, 1.0, np.nan, 0.0],
+            "owner": ["Ana", "Ben", "Cy", "Di"],
+        },
+        index=[10, 11, 12, 13],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# score_leads
+
+
+def test_scored_table_keeps_rows_order_ids_and_adds_the_score_columns(bundle):
+    leads = new_leads()
+    result = score_leads(bundle, leads)
+    scored = result.scored
+    assert list(scored.columns) == [*leads.columns, *SCORE_COLUMNS]
+    assert scored.index.tolist() == [10, 11, 12, 13]
+    assert scored["lead_id"].tolist() == ["00123", "00124", "00125", "00126"]
+    pd.testing.assert_frame_equal(scored[leads.columns], leads)  # originals untouched
+    probability = bundle.pipeline.predict_proba(leads)[:, 1]
+    assert scored["conversion_probability"].tolist() == pytest.approx(probability, abs=5e-5)
+    assert scored["lead_score"].tolist() == np.rint(probability * 100).astype(int).tolist()
+    assert scored["lead_score"].between(0, 100).all()
+    assert scored["tier"].tolist() == assign_tiers(probability, TierPolicy()).tolist()
+    assert scored["next_action"].tolist() == [TierPolicy().actions[t] for t in scored["tier"]]
+    # The referral who read 12 pages and saw pricing is the best lead, and says why.
+    assert scored["lead_score"].idxmax() == 10
+    assert "pages_viewed is 12: +" in " ".join(scored.loc[10, ["reason_1", "reason_2", "reason_3"]])
+    assert result.warnings == []
+    assert result.report["rows"] == 4
+    assert sum(result.report["tiers"].values()) == 4
+
+
+def test_policy_changes_tiers_not_scores(bundle):
+    default = score_leads(bundle, new_leads(), reasons=False).scored
+    strict_policy = TierPolicy(hot=0.999, warm=0.998, cool=0.997, actions={"Cold": "Wait"})
+    strict = score_leads(bundle, new_leads(), policy=strict_policy, reasons=False).scored
+    assert strict["lead_score"].tolist() == default["lead_score"].tolist()
+    assert (strict["tier"] == "Cold").all()
+    assert (strict["next_action"] == "Wait").all()
+    assert (default[["reason_1", "reason_2", "reason_3"]] == "").all().all()
+
+
+def test_missing_required_column_is_an_error_naming_it(bundle):
+    leads = new_leads().drop(columns=["source", "pages_viewed"])
+    with pytest.raises(LeadScoreInputError) as error:
+        score_leads(bundle, leads)
+    assert "'pages_viewed', 'source'" in str(error.value) or "'source', 'pages_viewed'" in str(error.value)
+    assert "Add them to the file" in str(error.value)
+
+
+def test_missing_optional_column_is_a_warning_and_still_scores(bundle):
+    result = score_leads(bundle, new_leads().drop(columns=["emails_opened"]))
+    assert len(result.scored) == 4
+    assert result.scored["conversion_probability"].notna().all()
+    assert result.warnings == [
+        "These leads have no column 'emails_opened'; the model scored them as if the value were "
+        "unknown. Add the column to get more precise scores."
+    ]
+
+
+def test_text_in_a_number_column_is_counted_not_a_crash(bundle):
+    leads = new_leads()
+    leads["pages_viewed"] = ["12", "lots", "n/a", "?"]
+    result = score_leads(bundle, leads)
+    assert result.report["unreadable_numbers"] == {"pages_viewed": 3}
+    assert (
+        "3 values in 'pages_viewed' were not numbers and were treated as missing. "
+        "Check that column if this is unexpected."
+    ) in result.warnings
+    assert result.scored["pages_viewed"].tolist() == ["12", "lots", "n/a", "?"]  # shown as given
+
+
+def test_unseen_category_is_reported_and_scored(bundle):
+    leads = new_leads()
+    leads.loc[11, "source"] = "TikTok"
+    leads.loc[12, "source"] = "linkedin "  # a known value spelled differently is not "unseen"
+    result = score_leads(bundle, leads)
+    assert result.report["unseen_values"]["source"]["leads"] == 1
+    assert any("1 lead has a 'source' value the model never saw in training (for example 'TikTok')" in w for w in result.warnings)
+    assert result.scored.loc[11, "conversion_probability"] > 0
+
+
+def test_extra_columns_pass_through_and_old_scores_are_replaced(bundle):
+    leads = new_leads()
+    leads["tier"] = ["old"] * 4
+    leads["notes"] = ["=1+1", None, "call back", "-5"]
+    result = score_leads(bundle, leads)
+    pd.testing.assert_series_equal(result.scored["notes"], leads["notes"])  # untouched in the table
+    assert list(result.scored.columns).count("tier") == 1
+    assert "old" not in result.scored["tier"].tolist()
+    assert any("already had the column(s) tier" in w for w in result.warnings)
+
+
+def test_column_names_differing_in_case_or_spaces_are_matched(bundle):
+    leads = new_leads().rename(columns={"pages_viewed": " Pages_Viewed "})
+    result = score_leads(bundle, leads)
+    expected = score_leads(bundle, new_leads())
+    assert result.scored["lead_score"].tolist() == expected.scored["lead_score"].tolist()
+    assert "The column ' Pages_Viewed ' was read as the model's column 'pages_viewed'." in result.warnings
+
+
+def test_tree_model_reasons(boosting_bundle):
+    result = score_leads(boosting_bundle, new_leads())
+    assert result.report["reasons"] == "Saabas (approximate tree SHAP)"
+    assert (result.scored["reason_1"].str.contains(r": [+-][0-9.]+ points?$")).all()
+
+
+def test_no_leads_gives_an_empty_table_with_all_columns(bundle):
+    result = score_leads(bundle, new_leads().iloc[:0])
+    assert list(result.scored.columns) == [*new_leads().columns, *SCORE_COLUMNS]
+    assert len(result.scored) == 0
+
+
+# --------------------------------------------------------------------------------------------
+# excel_safe
+
+
+def test_excel_safe_neutralises_formulas_but_not_numbers():
+    frame = pd.DataFrame(
+        {
+            "note": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain"],
+            "text_numbers": ["-12.5", "+3", "-1,200", "1e5", "-.5", None, "12"],
+            "amount": [-1.5, -2.0, 3.0, 0.0, -7.25, 1.0, 2.0],
+            "=bad header": [1, 2, 3, 4, 5, 6, 7],
+        }
+    )
+    safe = excel_safe(frame)
+    assert safe["note"].tolist() == [
+        "'=HYPERLINK(\"http://x\")",
+        "'+cmd|' /C calc'!A0",
+        "'-2+3",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "plain",
+    ]
+    pd.testing.assert_series_equal(safe["text_numbers"], frame["text_numbers"])
+    assert safe["amount"].tolist() == [-1.5, -2.0, 3.0, 0.0, -7.25, 1.0, 2.0]
+    assert safe["amount"].dtype == frame["amount"].dtype
+    assert "'=bad header" in safe.columns
+    assert frame["note"].iloc[0] == "=HYPERLINK(\"http://x\")"  # the input is not changed
+
+
+def test_excel_safe_works_on_pandas_string_columns():
+    frame = pd.DataFrame({"phone": pd.array(["+44 20 7946 0958", "555-0101", pd.NA], dtype="string")})
+    assert excel_safe(frame)["phone"].tolist()[:2] == ["'+44 20 7946 0958", "555-0101"]
+
+
+# --------------------------------------------------------------------------------------------
+# Tier files
+
+
+def test_split_by_tier_writes_one_safe_file_per_tier(bundle, tmp_path):
+    leads = new_leads()
+    leads["owner"] = ["=cmd", "Ben", "Cy", "Di"]
+    scored = score_leads(bundle, leads, policy=TierPolicy(hot=0.6, warm=0.3, cool=0.1)).scored
+    paths = split_by_tier(scored, tmp_path / "tiers")
+    assert sorted(p.name for p in paths.values()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
+    counts = scored["tier"].value_counts()
+    for tier, path in paths.items():
+        written = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        assert len(written) == counts.get(tier, 0)
+        assert list(written.columns) == list(scored.columns)
+    everyone = pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in paths.values()])
+    assert sorted(everyone["lead_id"]) == ["00123", "00124", "00125", "00126"]
+    assert "'=cmd" in everyone["owner"].tolist()
+
+
+def test_tier_zip_holds_the_four_files(bundle):
+    scored = score_leads(bundle, new_leads()).scored
+    with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
+        assert sorted(archive.namelist()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
+        total = sum(len(pd.read_csv(archive.open(name), encoding="utf-8-sig")) for name in archive.namelist())
+    assert total == 4
+
+
+# --------------------------------------------------------------------------------------------
+# score_file
+
+
+MESSY_CSV = (
+    "lead_id;source;pages_viewed;visited_pricing_page;owner\n"
+    "00123;Referral;12;yes;=HYPERLINK(\"x\")\n"
+    "\n"
+    "00124;TikTok;lots;no;Ben\n"
+    ";;;;\n"
+    "00125;Google Ads;;yes;-12.5\n"
+    "\n"
+    "00126;linkedin;3;no;Di\n"
+)
+
+
+def test_score_file_keeps_every_lead_with_messy_rows(bundle, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text(MESSY_CSV, encoding="cp1252")
+    out = tmp_path / "scored.csv"
+    summary = score_file(bundle, source, out, chunksize=2, split_dir=tmp_path / "tiers")
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert scored["lead_id"].tolist() == ["00123", "00124", "00125", "00126"]  # IDs as written
+    assert list(scored.columns) == ["lead_id", "source", "pages_viewed", "visited_pricing_page", "owner", *SCORE_COLUMNS]
+    assert scored["pages_viewed"].tolist() == ["12", "lots", "", "3"]
+    assert scored["owner"].tolist() == ["'=HYPERLINK(\"x\")", "Ben", "-12.5", "Di"]
+    assert summary["rows"] == 4 and summary["blank_rows"] == 1
+    assert sum(summary["tiers"].values()) == 4
+    warnings = " ".join(summary["warnings"])
+    assert "no column 'emails_opened'" in warnings
+    assert "1 value in 'pages_viewed' was not a number and was treated as missing" in warnings
+    assert "'TikTok'" in warnings and "'linkedin'" not in warnings
+    assert "1 completely empty row(s) were skipped" in warnings
+    tier_rows = sum(len(pd.read_csv(p, encoding="utf-8-sig")) for p in (tmp_path / "tiers").glob("*.csv"))
+    assert tier_rows == 4
+
+
+def test_score_file_matches_score_leads_whatever_the_chunk_size(bundle, tmp_path):
+    leads = pd.concat([new_leads()] * 5, ignore_index=True)
+    leads["lead_id"] = [f"L{i}" for i in range(len(leads))]
+    source = tmp_path / "leads.csv"
+    leads.to_csv(source, index=False)
+    expected = score_leads(bundle, leads).scored
+    for chunksize in (3, 1000):
+        out = tmp_path / f"out_{chunksize}.jsonl"
+        score_file(bundle, source, out, fmt="jsonl", chunksize=chunksize)
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert [r["lead_id"] for r in records] == expected["lead_id"].tolist()
+        assert [r["conversion_probability"] for r in records] == expected["conversion_probability"].tolist()
+        assert [r["reason_1"] for r in records] == expected["reason_1"].tolist()
+
+
+def test_score_file_refuses_missing_required_column_before_writing(bundle, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text("lead_id,pages_viewed\n1,3\n", encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    with pytest.raises(LeadScoreInputError, match="which the model needs") as error:
+        score_file(bundle, source, out)
+    assert "'source'" in str(error.value) and "'visited_pricing_page'" in str(error.value)
+    assert not out.exists()
+
+
+def test_score_file_header_only_is_a_clear_error(bundle, tmp_path):
+    source = tmp_path / "new.csv"
+    source.write_text("lead_id,source,pages_viewed,visited_pricing_page\n", encoding="utf-8")
+    with pytest.raises(LeadScoreInputError, match="no leads"):
+        score_file(bundle, source, tmp_path / "out.csv")
+
+
+# --------------------------------------------------------------------------------------------
+# JSON lines
+
+
+def test_stream_answers_each_line_before_reading_the_next(bundle):
+    out = io.StringIO()
+    lead = {"lead_id": "A1", "source": "Referral", "pages_viewed": 9, "visited_pricing_page": "yes", "emails_opened": 2}
+
+    def lines():
+        yield json.dumps(lead) + "\n"
+        # The first answer must already be out, flushed, before the second lead arrives.
+        assert out.getvalue().count("\n") == 1
+        assert json.loads(out.getvalue())["lead_id"] == "A1"
+        yield "this is not json\n"
+        assert out.getvalue().count("\n") == 2
+        yield "\n"
+        yield json.dumps({**lead, "lead_id": "A2", "pages_viewed": "many"}) + "\n"
+        yield json.dumps(["not", "an", "object"]) + "\n"
+        yield json.dumps({"lead_id": "A3"}) + "\n"
+
+    counts = stream_jsonl(bundle, lines(), out)
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert counts == {"scored": 2, "errors": 3}
+    assert len(results) == 5  # the blank line gets no answer
+    first = results[0]
+    assert list(first)[:5] == ["lead_id", "source", "pages_viewed", "visited_pricing_page", "emails_opened"]
+    assert 0 <= first["lead_score"] <= 100 and first["tier"] in {"Hot", "Warm", "Cool", "Cold"}
+    assert first["reason_1"].endswith(("points", "point"))
+    expected = bundle.pipeline.predict_proba(pd.DataFrame([lead]))[0, 1]
+    assert first["conversion_probability"] == pytest.approx(expected, abs=5e-5)
+    assert results[1]["line"] == 2 and "not valid JSON" in results[1]["error"]
+    assert results[2]["lead_id"] == "A2"
+    assert results[2]["warnings"] == [
+        "1 value in 'pages_viewed' was not a number and was treated as missing. Check that column if this is unexpected."
+    ]
+    assert results[3] == {"line": 5, "error": results[3]["error"]} and "not a JSON object" in results[3]["error"]
+    assert results[4]["line"] == 6 and "'source'" in results[4]["error"]
+
+
+def test_scoring_imports_no_app_or_plotting_libraries(bundle, tmp_path):
+    model = tmp_path / "model.joblib"
+    joblib.dump(bundle, model)
+    code = (
+        "import sys, io, json, joblib\n"
+        "from leadscore.score import stream_jsonl\n"
+        f"bundle = joblib.load({str(model)!r})\n"
+        "out = io.StringIO()\n"
+        "stream_jsonl(bundle, [json.dumps({'source': 'Referral', 'pages_viewed': 3, 'visited_pricing_page': 'no'})], out)\n"
+        "assert json.loads(out.getvalue())['reason_1'], out.getvalue()\n"
+        "print(sorted(m for m in ('streamlit', 'altair', 'shap', 'matplotlib') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
