@@ -405,6 +405,9 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
             elif float((gap <= pd.Timedelta(0)).mean()) >= 0.9:
                 pairs.append((other, date_column))
         followup = tuple(pairs)
+        # Day of week and hour describe when the lead arrived; the weekday of a later event
+        # (the follow-up) says little and is not known when the lead arrives.
+        timestamps = (date_column,)
 
     mappings = {
         c: suggest_category_mapping(df[c])

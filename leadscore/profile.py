@@ -173,7 +173,7 @@ def _kind(
     unique_share = distinct / present
     sample_unique_share = sample.nunique() / len(sample)
     if (lengths.median() >= _TEXT_MIN_LENGTH or word_counts.median() >= _TEXT_MIN_WORDS) and sample_unique_share >= 0.5:
-        return "text", "Free text; used only if you switch on text features."
+        return "text", "Free text; turned into word features (you can switch this off when cleaning)."
     if present >= 20 and (unique_share >= 0.95 or (words & _ID_WORDS and unique_share >= 0.9)):
         return "identifier", "A different value for every lead, like an ID; not used for scoring."
     return "category", ""
