@@ -47,25 +47,55 @@ def _peak_mb() -> float:
 
 def worker(step: str, model: str, data: str, out: str) -> dict:
     """Run one measured step in this process and return its time and peak memory."""
+    import pandas as pd
+
     from leadscore.bundle import load_bundle
 
     bundle = load_bundle(model)
+    if step != "baseline":
+        # Imported before the clock like pandas is for the baseline; import time is in one_lead.
+        from leadscore.score import score_file
     before = _peak_mb()
     start = time.perf_counter()
     if step == "baseline":
-        import pandas as pd
-
         leads = pd.read_csv(data, sep=";")
         leads["conversion_probability"] = bundle.pipeline.predict_proba(leads)[:, 1]
         leads.to_csv(out, index=False)
         rows = len(leads)
     else:
-        from leadscore.score import score_file
-
         summary = score_file(bundle, data, out, reasons=(step == "leadscore"))
         rows = summary["rows"]
     seconds = time.perf_counter() - start
     return {"step": step, "rows": rows, "seconds": round(seconds, 2), "peak_mb": round(_peak_mb(), 1), "peak_mb_before": round(before, 1)}
+
+
+def prepare(rows: int, kind: str, data: str, model_path: str, out: str) -> dict:
+    """Write the resampled lead file and, unless given, train and save the model."""
+    import pandas as pd
+
+    training_seconds = None
+    if not model_path:
+        from leadscore.bundle import save_bundle
+        from leadscore.read import read_leads
+        from leadscore.train import train_from_frame
+
+        start = time.perf_counter()
+        _, bundle, _ = train_from_frame(read_leads(BANK), model=kind)
+        training_seconds = round(time.perf_counter() - start, 1)
+        model_path = str(save_bundle(bundle, out))
+    bank = pd.read_csv(BANK, sep=";")
+    leads = bank.drop(columns=["y"]).sample(n=rows, replace=True, random_state=0).reset_index(drop=True)
+    leads.insert(0, "lead_id", [f"B{i:07d}" for i in range(len(leads))])
+    leads.to_csv(data, sep=";", index=False)
+    one = json.loads(leads.iloc[[0]].to_json(orient="records"))[0]
+    return {"model": model_path, "training_seconds": training_seconds, "one_lead": one}
+
+
+def _run_helper(arguments: list[str], env: dict) -> dict:
+    done = subprocess.run([sys.executable, __file__, *arguments], capture_output=True, text=True, env=env, cwd=REPO)
+    if done.returncode != 0:
+        raise RuntimeError(f"{arguments[0]} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _run_worker(step: str, model: Path, data: Path, out: Path, env: dict) -> dict:
@@ -119,6 +149,7 @@ def main() -> int:
     parser.add_argument("--model", default="logistic", choices=["logistic", "forest", "boosting"])
     parser.add_argument("--model-path", help="an already saved model trained on the bank data (skips training)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--model-file", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -126,39 +157,27 @@ def main() -> int:
     if args.worker:
         print(json.dumps(worker(args.worker, args.model_file, args.data, args.out)))
         return 0
+    if args.prepare:
+        print(json.dumps(prepare(args.prepare, args.model, args.data, args.model_file, args.out)))
+        return 0
 
-    import pandas as pd
-
+    # The parent stays small: Linux keeps a process's peak memory across fork and exec, so
+    # preparing data or training here would inflate every measured child's peak.
     work = Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
     env = {**os.environ, "LEADSCORE_HOME": os.environ.get("LEADSCORE_HOME", str(work / "home")), "PYTHONPATH": str(REPO)}
-    os.environ["LEADSCORE_HOME"] = env["LEADSCORE_HOME"]
-
-    bank = pd.read_csv(BANK, sep=";")
-    if args.model_path:
-        model, training_seconds = Path(args.model_path), None
-    else:
-        from leadscore.bundle import save_bundle
-        from leadscore.read import read_leads
-        from leadscore.train import train_from_frame
-
-        start = time.perf_counter()
-        _, bundle, _ = train_from_frame(read_leads(BANK), model=args.model)
-        training_seconds = round(time.perf_counter() - start, 1)
-        model = save_bundle(bundle, work / "bank.leadscore")
-
-    leads = bank.drop(columns=["y"]).sample(n=args.rows, replace=True, random_state=0).reset_index(drop=True)
-    leads.insert(0, "lead_id", [f"B{i:07d}" for i in range(len(leads))])
-    data = work / "leads.csv"
-    leads.to_csv(data, sep=";", index=False)
+    data, model = work / "leads.csv", work / "bank.leadscore"
+    prepared = _run_helper(["--prepare", str(args.rows), "--model", args.model, "--data", str(data),
+                            "--model-file", args.model_path or "", "--out", str(model)], env)
+    model = Path(prepared["model"])
+    training_seconds = prepared["training_seconds"]
     file_mb = round(data.stat().st_size / 1e6, 1)
-    one = leads.iloc[0].to_dict()
-    del leads, bank
+    one = prepared["one_lead"]
 
     steps = {}
     for step in ("baseline", "leadscore", "leadscore_no_reasons"):
         steps[step] = _run_worker(step, model, data, work / f"{step}.csv", env)
         print(step, steps[step], flush=True)
-    one_lead = _one_lead(model, {k: (v.item() if hasattr(v, "item") else v) for k, v in one.items()}, env)
+    one_lead = _one_lead(model, one, env)
     print("one lead", one_lead, flush=True)
 
     baseline = steps["baseline"]["seconds"]
@@ -179,7 +198,8 @@ def main() -> int:
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / ("score.json" if args.rows == 1_000_000 else f"score_{args.rows}.json")
+    name = "score" if args.model == "logistic" else f"score_{args.model}"
+    out = RESULTS / (f"{name}.json" if args.rows == 1_000_000 else f"{name}_{args.rows}.json")
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0

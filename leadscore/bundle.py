@@ -578,6 +578,10 @@ def _percent(value, digits: int = 1) -> str:
     return "n/a" if value is None else f"{100 * value:.{digits}f}%"
 
 
+def _count(value) -> str:
+    return "n/a" if value is None else f"{int(value):,}"
+
+
 def _number(value, digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -617,8 +621,8 @@ def model_card(bundle: ModelBundle) -> str:
         f"- Verdict: **{readiness.get('verdict', 'n/a')}**. {readiness.get('message', '')}",
         "",
         "## Trained on",
-        f"- {counts.get('known_rows', 'n/a')} past leads with a known outcome "
-        f"({counts.get('converted', 'n/a')} converted, {counts.get('not_converted', 'n/a')} not converted).",
+        f"- {_count(counts.get('known_rows'))} past leads with a known outcome "
+        f"({_count(counts.get('converted'))} converted, {_count(counts.get('not_converted'))} not converted).",
     ]
     if outcome is not None:
         lines.append(
@@ -626,7 +630,7 @@ def model_card(bundle: ModelBundle) -> str:
             f"not converted = {', '.join(outcome.negative_values)}."
         )
     for reason, leads in (counts.get("set_aside") or {}).items():
-        lines.append(f"- {leads} leads set aside: {reason}.")
+        lines.append(f"- {_count(leads)} leads set aside: {reason}.")
     lines.append(f"- Columns used ({len(bundle.features_used)}): {', '.join(bundle.features_used)}.")
     lines += [
         "",
@@ -659,13 +663,18 @@ def model_card(bundle: ModelBundle) -> str:
         lines.append("")
     tiers = metrics.get("tiers", [])
     if tiers:
-        lines += ["## Tiers on held-out leads", ""]
-        columns = list(tiers[0].keys())
-        lines.append("| " + " | ".join(columns) + " |")
-        lines.append("|" + "---|" * len(columns))
-        for row in tiers:
-            cells = [_number(v) if isinstance(v, float) else ("n/a" if v is None else str(v)) for v in row.values()]
-            lines.append("| " + " | ".join(cells) + " |")
+        lines += [
+            "## Tiers on held-out leads",
+            "",
+            "| Tier | Probability | Leads | Converted | Conversion rate | Expected conversions |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {row.get('tier')} | {row.get('range', '')} | {_count(row.get('leads'))} | "
+            f"{_count(row.get('converted'))} | {_percent(row.get('conversion_rate'))} | "
+            f"{_number(row.get('expected_conversions'), 1)} |"
+            for row in tiers
+        ]
         lines.append("")
     lines += [
         "## Calibration",

@@ -30,6 +30,7 @@ shap is imported only when a tree model is explained.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -325,6 +326,7 @@ def lead_contributions(
     X_raw: pd.DataFrame,
     reference: ExplainReference | None = None,
     exact: bool = False,
+    forward: tuple | None = None,
 ) -> LeadContributions:
     """Contributions of every user column to every lead's probability.
 
@@ -337,6 +339,8 @@ def lead_contributions(
         and the model's own training average for tree models.
     exact : bool
         Tree models only: exact Tree SHAP instead of the fast Saabas approximation.
+    forward : (cleaned, encoded, probability), optional
+        The pipeline's outputs for ``X_raw`` when the caller already has them (scoring).
 
     Returns
     -------
@@ -346,7 +350,7 @@ def lead_contributions(
     kind = _kind(model)
     if kind is None:
         raise TypeError(f"Explanations are not available for {type(model).__name__} models.")
-    cleaned, encoded, probability = _forward(pipeline, X_raw)
+    cleaned, encoded, probability = forward if forward is not None else _forward(pipeline, X_raw)
     sources = _sources(pipeline, encoded.shape[1], cleaned.columns)
     columns, group = _group_matrix(sources)
     unit = _unit(model) if kind == "tree" else _LOG_ODDS
@@ -386,8 +390,25 @@ def _sample(X_raw: pd.DataFrame, sample: int | None, random_state: int) -> pd.Da
 # Global views
 
 
-def _global(pipeline, X_raw, sample, random_state):
-    return lead_contributions(pipeline, _sample(X_raw, sample, random_state), exact=True)
+# The global views share one SHAP computation: the app shows importance, beeswarm and
+# dependence for the same leads, and exact Tree SHAP on a forest takes seconds.
+_last_global: dict = {}
+
+
+def _global(pipeline, X_raw, sample, random_state) -> LeadContributions:
+    """Exact contributions on the bounded sample, computed once per (pipeline, leads, sample).
+
+    The leads are recognised by identity: pass a new DataFrame when the leads change (the app
+    does, as every step returns new frames under copy-on-write)."""
+    key = (id(pipeline), id(X_raw), X_raw.shape, sample, random_state)
+    cached = _last_global.get("key") == key and _last_global.get("pipeline")() is pipeline and _last_global.get("leads")() is X_raw
+    if not cached:
+        contributions = lead_contributions(pipeline, _sample(X_raw, sample, random_state), exact=True)
+        _last_global.clear()
+        _last_global.update(
+            key=key, pipeline=weakref.ref(pipeline), leads=weakref.ref(X_raw), contributions=contributions
+        )
+    return _last_global["contributions"]
 
 
 def global_importance(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE, random_state: int = 0) -> pd.DataFrame:
@@ -441,7 +462,7 @@ def _format_value(value) -> str:
             return "missing"
         if float(value).is_integer():
             return _format_value(int(value))
-        return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     text = " ".join(str(value).split())
@@ -585,7 +606,12 @@ def _segments(values: pd.Series, bins: int, min_leads: int) -> tuple[pd.Series, 
 
 
 def segment_rates(
-    X_raw: pd.DataFrame, y, columns: list[str] | None = None, bins: int = 4, min_leads: int = 20
+    X_raw: pd.DataFrame,
+    y,
+    columns: list[str] | None = None,
+    bins: int = 4,
+    min_leads: int = 20,
+    pipeline=None,
 ) -> pd.DataFrame:
     """Conversion rate by segment of each column: the business view on its own.
 
@@ -600,6 +626,9 @@ def segment_rates(
         Numbers are split into this many quantile ranges ("under 3", "3 to under 7", ...).
     min_leads : int
         Category values with fewer leads are pooled as "other values".
+    pipeline : fitted Pipeline, optional
+        Lets ``columns`` name the model's derived columns too (e.g. "first_engaged_at: hour",
+        as listed by :func:`global_importance`): they are taken from the pipeline's cleaner.
 
     Returns
     -------
@@ -608,9 +637,14 @@ def segment_rates(
     (number ranges in order, categories by rate, highest first, then "other values" and
     "missing").
     """
-    outcome = pd.to_numeric(pd.Series(np.asarray(y).ravel(), index=X_raw.index), errors="coerce")
-    if len(outcome) != len(X_raw):
-        raise LeadScoreInputError(f"There are {len(X_raw)} leads but {len(outcome)} outcomes. Give one outcome per lead.")
+    values = np.asarray(y).ravel()
+    if len(values) != len(X_raw):
+        raise LeadScoreInputError(f"There are {len(X_raw)} leads but {len(values)} outcomes. Give one outcome per lead.")
+    outcome = pd.to_numeric(pd.Series(values, index=X_raw.index), errors="coerce")
+    derived = [c for c in (columns or []) if c not in X_raw.columns]
+    if derived and pipeline is not None:
+        cleaned = _shown_values(pipeline, X_raw, pipeline[0].transform(X_raw))
+        X_raw = X_raw.assign(**{c: cleaned[c] for c in derived if c in cleaned.columns})
     known = outcome.notna()
     X_known, outcome = X_raw.loc[known], outcome[known].astype(float)
     overall = float(outcome.mean()) if len(outcome) else np.nan
@@ -619,7 +653,10 @@ def segment_rates(
     frames = []
     for column in columns:
         if column not in X_known:
-            raise LeadScoreInputError(f"There is no column called '{column}' in these leads.")
+            raise LeadScoreInputError(
+                f"There is no column called '{column}' in these leads. Choose one of: "
+                f"{', '.join(map(str, X_raw.columns[:12]))}."
+            )
         segment, range_order = _segments(X_known[column], bins, min_leads)
         grouped = outcome.groupby(segment.to_numpy(), sort=False).agg(["size", "sum"])
         table = pd.DataFrame(

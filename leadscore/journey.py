@@ -65,6 +65,9 @@ MODEL_CHOICES: dict[str, str] = {
     "Gradient boosting": "boosting",
 }
 
+#: An outcome column with more distinct values than this is not an outcome.
+MAX_OUTCOME_VALUES = 30
+
 #: What a value in the outcome column can mean.
 MEANINGS: tuple[str, ...] = ("converted", "not converted", "still open")
 
@@ -73,7 +76,8 @@ MEANINGS: tuple[str, ...] = ("converted", "not converted", "still open")
 _DEFAULTS: dict[str, object] = {
     "leads": None,  # DataFrame of the lead history
     "leads_name": None,  # file name, or "sample leads"
-    "leads_key": None,  # identifies the upload, so a rerun does not re-read it
+    "leads_key": None,  # identifies the data (upload or sample) for caching
+    "last_upload": None,  # file id of the last upload read, so a rerun does not read it again
     "outcome": None,  # OutcomeMapping
     "inspection": None,  # Inspection of leads + outcome
     "plan": None,  # CleaningPlan the user confirmed
@@ -200,6 +204,40 @@ def missing_step(state: Mapping, step: str) -> str | None:
     return None
 
 
+def default_outcome_column(columns: list[str], current=None, suggestion=None) -> str:
+    """The outcome column to preselect: the user's choice, else LeadScore's find, else the last.
+
+    Parameters
+    ----------
+    columns : list of str
+        The file's columns.
+    current : OutcomeMapping, optional
+        The mapping the user already confirmed.
+    suggestion : OutcomeSuggestion, optional
+        ``suggest_outcome`` on the whole file (None when it found nothing).
+    """
+    if current is not None and current.column in columns:
+        return current.column
+    if suggestion is not None and suggestion.mapping is not None and suggestion.mapping.column in columns:
+        return suggestion.mapping.column
+    if suggestion is not None and suggestion.candidates and suggestion.candidates[0] in columns:
+        return suggestion.candidates[0]
+    return columns[-1]
+
+
+def starting_mapping(column: str, current=None, suggestion=None):
+    """The mapping to pre-fill the value table of ``column`` with.
+
+    The user's own mapping for that column wins; then LeadScore's (complete, or the known
+    spellings it could sort while it asks about the rest); None when nothing is known.
+    """
+    if current is not None and current.column == column:
+        return current
+    if suggestion is None:
+        return None
+    return suggestion.mapping or getattr(suggestion, "proposed", None)
+
+
 def outcome_value_table(leads: pd.DataFrame, column: str, mapping=None) -> pd.DataFrame:
     """The distinct values of the outcome column, how many leads have each, and their meaning.
 
@@ -220,6 +258,12 @@ def outcome_value_table(leads: pd.DataFrame, column: str, mapping=None) -> pd.Da
     """
     if column not in leads.columns:
         raise LeadScoreInputError(f"There is no column '{column}'. Pick the outcome column from the list.")
+    distinct = leads[column].nunique(dropna=True)
+    if distinct > MAX_OUTCOME_VALUES:
+        raise LeadScoreInputError(
+            f"The column '{column}' has {distinct:,} different values, so it cannot say whether a "
+            "lead converted. Pick the column with a few values such as yes/no or won/lost."
+        )
     text = leads[column].astype("string").str.strip()
     text = text.mask(text.fillna("") == "", "(blank)")
     counts = text.fillna("(blank)").value_counts(sort=True)
@@ -344,13 +388,22 @@ def category_mapping_table(plan) -> pd.DataFrame:
 
 
 def plan_with_category_table(plan, table: pd.DataFrame):
-    """A copy of ``plan`` whose category mappings are the (edited) table's rows."""
-    mappings: dict[str, dict[str, str]] = {}
+    """A copy of ``plan`` whose category mappings are the (edited) table's rows.
+
+    The plan's own order of columns and values is kept, so an unedited table gives back an
+    equal plan (and the same model: feature order follows this order).
+    """
+    edited: dict[tuple[str, str], str] = {}
     for row in table.itertuples(index=False):
         if pd.isna(row.column) or pd.isna(row.raw_value):
             continue
         becomes = row.raw_value if pd.isna(row.becomes) or str(row.becomes).strip() == "" else row.becomes
-        mappings.setdefault(str(row.column), {})[str(row.raw_value)] = str(becomes).strip()
+        edited[(str(row.column), str(row.raw_value))] = str(becomes).strip()
+    mappings: dict[str, dict[str, str]] = {}
+    for column, mapping in (plan.category_mappings or {}).items():
+        mappings[column] = {raw: edited.pop((column, raw), canonical) for raw, canonical in mapping.items()}
+    for (column, raw), becomes in edited.items():
+        mappings.setdefault(column, {})[raw] = becomes
     return replace(plan, category_mappings=mappings)
 
 

@@ -18,7 +18,6 @@ no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -53,6 +52,8 @@ TIER_FILES = {tier: f"{tier.lower()}.csv" for tier in TIERS}
 # Tier files are opened in Excel and CRMs; the byte-order mark makes Excel read accents right.
 TIER_FILE_ENCODING = "utf-8-sig"
 _EXAMPLES = 3
+# What the cleaner calls the group of category values it did not learn (leadscore.clean.OTHER).
+_OTHER = "Other"
 
 
 @dataclass
@@ -69,8 +70,10 @@ class ScoringResult:
         number columns), each saying what was done.
     report : dict
         The same as counts: ``rows``, ``tiers`` (tier -> leads), ``missing_columns``,
-        ``unreadable_numbers`` (column -> count), ``unseen_values`` (column -> {"leads",
-        "examples"}), ``replaced_columns``, ``reasons`` (how reasons were computed, or None).
+        ``renamed_columns`` (model column -> column in the file), ``unreadable_numbers``
+        (column -> count), ``unseen_values`` (column -> {"leads", "examples", "kind"}),
+        ``replaced_columns``, ``reasons`` (how reasons were computed; absent without reasons),
+        ``reasons_error`` (why reasons are missing, if they are).
     """
 
     scored: pd.DataFrame
@@ -98,6 +101,9 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, int]:
     """Floats for a number column and how many non-blank values were not numbers."""
     if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
         return series.astype("float64"), 0
+    clean_numbers = _arrow_numbers(series)
+    if clean_numbers is not None:
+        return clean_numbers, 0
     blank = _blank(series)
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
     unread = ~blank & fast.isna()
@@ -106,11 +112,30 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, int]:
     # Messy numbers ("$3,500", "45%") are read exactly as the training file was.
     from leadscore.read import to_number
 
-    slow, not_numbers = to_number(series[unread])
-    return fast.astype("float64").where(~unread, slow), not_numbers
+    return to_number(series)
 
 
-def _prepare(df: pd.DataFrame, schema: list[dict], mappings: dict | None = None) -> tuple[pd.DataFrame, dict]:
+def _arrow_numbers(series: pd.Series) -> pd.Series | None:
+    """Fast path for text columns holding only plain numbers and blanks (the usual case in a
+    big file read as text): one Arrow cast. None when any value needs the careful path."""
+    if not pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pc.utf8_trim_whitespace(pa.array(series))
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        floats = pc.cast(text, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    values = floats.to_numpy(zero_copy_only=False)
+    if np.isinf(values).any():  # "inf" is text to a marketer; let the careful path count it
+        return None
+    return pd.Series(values, index=series.index, name=series.name, dtype="float64")
+
+
+def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
     """The model's input for these leads, and what was found while checking them.
 
     Raises
@@ -140,11 +165,15 @@ def _prepare(df: pd.DataFrame, schema: list[dict], mappings: dict | None = None)
             values, not_numbers = _numbers(values)
             if not_numbers:
                 report["unreadable_numbers"][name] = not_numbers
-        elif kind == "category" and column.get("categories") or kind == "boolean":
-            _count_unseen(values, column, mappings or {}, report)
         if not (pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)):
             values = values.where(~_blank(values))
         model_input[name] = values
+    if schema and len(missing_required) + len(report["missing_columns"]) == len(schema):
+        raise LeadScoreInputError(
+            "None of the columns the model reads are in these leads (it reads "
+            f"{', '.join(repr(c['name']) for c in schema[:8])}{', ...' if len(schema) > 8 else ''}). "
+            "Check that this is an export of the same kind of leads, with the same column names."
+        )
     if missing_required:
         listed = ", ".join(f"'{name}'" for name in missing_required)
         raise LeadScoreInputError(
@@ -156,31 +185,28 @@ def _prepare(df: pd.DataFrame, schema: list[dict], mappings: dict | None = None)
     return frame, report
 
 
-def _count_unseen(values: pd.Series, column: dict, mappings: dict, report: dict) -> None:
-    """Count leads whose category value the model did not learn from (after the same spelling
-    grouping as training), with a few examples."""
-    present = values[~_blank(values)]
-    if present.empty:
-        return
-    name = column["name"]
-    codes, uniques = pd.factorize(present)
-    if column.get("kind") == "category":
-        from leadscore.categories import canonicalize
-
-        canonical = canonicalize(pd.Series(uniques, dtype=object), mappings.get(name, {})).astype(str)
-        known = set(column["categories"])
-        unseen = ~canonical.isin(known).to_numpy()
-    else:
-        from leadscore.clean import _FALSE, _TRUE
-
-        unseen = np.array([_key(u) not in set(_TRUE) | set(_FALSE) for u in uniques], dtype=bool)
-    if not unseen.any():
-        return
-    entry = report["unseen_values"].setdefault(name, {"leads": 0, "examples": [], "kind": column.get("kind")})
-    entry["leads"] += int(unseen[codes].sum())
-    for value in np.asarray(uniques, dtype=object)[unseen][:_EXAMPLES]:
-        if str(value) not in entry["examples"] and len(entry["examples"]) < _EXAMPLES:
-            entry["examples"].append(str(value))
+def _count_unseen(model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list[dict], report: dict) -> None:
+    """Count leads whose category (or yes/no) value the model did not learn from, with a few
+    examples. Read from the cleaner's own output, so spelling grouping is exactly training's:
+    a category value the cleaner sent to "Other", or a yes/no value it could not read."""
+    for column in schema:
+        name, kind = column["name"], column.get("kind")
+        if kind not in ("category", "boolean") or name not in cleaned.columns or name not in model_input.columns:
+            continue
+        raw = model_input[name]
+        given = raw.notna().to_numpy()
+        if kind == "category":
+            outside = cleaned[name].to_numpy(dtype=object) == _OTHER
+            outside &= given & (raw.astype("str").str.strip().str.lower() != _OTHER.lower()).to_numpy()
+        else:
+            outside = given & cleaned[name].isna().to_numpy()
+        if not outside.any():
+            continue
+        entry = report["unseen_values"].setdefault(name, {"leads": 0, "examples": [], "kind": kind})
+        entry["leads"] += int(outside.sum())
+        for value in pd.unique(raw[outside].astype("str"))[:_EXAMPLES]:
+            if value not in entry["examples"] and len(entry["examples"]) < _EXAMPLES:
+                entry["examples"].append(value)
 
 
 def _warnings(report: dict) -> list[str]:
@@ -274,24 +300,26 @@ def _reference(bundle):
 
 def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference) -> tuple[pd.DataFrame, dict]:
     pipeline = bundle.pipeline
-    plan = getattr(pipeline[0], "plan", None)
-    model_input, report = _prepare(df, _schema(bundle), getattr(plan, "category_mappings", None))
+    schema = _schema(bundle)
+    model_input, report = _prepare(df, schema)
     reason_texts = None
     if len(df) == 0:
         probability = np.zeros(0)
-    elif reasons:
-        from leadscore.explain import lead_contributions, lead_reasons
-
-        try:
-            contributions = lead_contributions(pipeline, model_input, reference)
-            probability = contributions.probability
-            reason_texts = lead_reasons(pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions)
-            report["reasons"] = contributions.method
-        except TypeError as error:  # a model kind explain.py cannot explain
-            report["reasons_error"] = f"Reasons are not available for this model ({error}); the scores are complete."
-            probability = pipeline.predict_proba(model_input)[:, 1]
     else:
-        probability = pipeline.predict_proba(model_input)[:, 1]
+        # Clean, encode and predict once; the reasons reuse all three.
+        cleaned = pipeline[0].transform(model_input)
+        encoded = pipeline[1:-1].transform(cleaned) if len(pipeline) > 2 else cleaned
+        probability = pipeline[-1].predict_proba(encoded)[:, 1]
+        _count_unseen(model_input, cleaned, schema, report)
+        if reasons:
+            from leadscore.explain import lead_contributions, lead_reasons
+
+            try:
+                contributions = lead_contributions(pipeline, model_input, reference, forward=(cleaned, encoded, probability))
+                reason_texts = lead_reasons(pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions)
+                report["reasons"] = contributions.method
+            except TypeError as error:  # a model kind explain.py cannot explain
+                report["reasons_error"] = f"Reasons are not available for this model ({error}); the scores are complete."
 
     replaced = [c for c in SCORE_COLUMNS if c in df.columns]
     scored = df.drop(columns=replaced) if replaced else df.copy()
@@ -568,21 +596,20 @@ def score_file(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
     total: dict = {}
-    chunks = iter_lead_chunks(in_path, chunksize)
     out = None
-    split_handles = {}
+    split_handles: dict = {}
     try:
         first = True
-        for chunk in chunks:
+        for chunk in iter_lead_chunks(in_path, chunksize):
             chunk, blank_rows = _without_blank_rows(chunk)
             total["blank_rows"] = total.get("blank_rows", 0) + blank_rows
             if chunk.empty:
                 continue
             scored, report = _score_frame(bundle, chunk, policy, reasons, reference)
             if out is None:
-                out = open(out_path, "w", encoding="utf-8", newline="") if out_path is not None else sys.stdout
+                out = _open_output(out_path, fmt)
             if fmt == "csv":
-                excel_safe(scored).to_csv(out, index=False, header=first, lineterminator="\n")
+                _write_csv(excel_safe(scored), out, header=first)
             else:
                 out.write(_jsonl(scored))
             if split_dir is not None:
@@ -595,34 +622,55 @@ def score_file(
                 "including the rows of your leads."
             )
     finally:
-        if out is not None and out is not sys.stdout:
-            out.close()
-        elif out is sys.stdout:
+        if out is not None:
             out.flush()
+            if out_path is not None:
+                out.close()
         for handle in split_handles.values():
             handle.close()
-    summary = {key: value for key, value in total.items()}
+    summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     summary["warnings"] = _warnings(total)
     summary["out_path"] = None if out_path is None else str(out_path)
     return summary
 
 
+def _open_output(out_path, fmt: str):
+    """CSV is written as bytes (Arrow's writer), JSON lines as text; standard output when no path."""
+    if out_path is None:
+        if fmt == "csv":
+            sys.stdout.flush()
+            return sys.stdout.buffer
+        return sys.stdout
+    if fmt == "csv":
+        return open(out_path, "wb")
+    return open(out_path, "w", encoding="utf-8", newline="\n")
+
+
+def _write_csv(frame: pd.DataFrame, sink, header: bool) -> None:
+    """Write a chunk as CSV bytes with Arrow's C++ writer (several times faster than
+    ``DataFrame.to_csv`` on text columns); pandas' writer for what Arrow cannot convert."""
+    import pyarrow as pa
+    import pyarrow.csv as arrow_csv
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        sink.write(frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+        return
+    arrow_csv.write_csv(table, sink, write_options=arrow_csv.WriteOptions(include_header=header, quoting_style="needed"))
+
+
 def _append_tiers(scored: pd.DataFrame, folder: Path, handles: dict, first: bool) -> None:
     if first:
         folder.mkdir(parents=True, exist_ok=True)
         for tier in TIERS:
-            handles[tier] = open(folder / TIER_FILES[tier], "w", encoding=TIER_FILE_ENCODING, newline="")
-            handles[tier].write(",".join(_csv_cell(c) for c in excel_safe(scored.iloc[:0]).columns) + "\n")
+            handles[tier] = open(folder / TIER_FILES[tier], "wb")
+            handles[tier].write("".encode(TIER_FILE_ENCODING))  # the byte-order mark
+            _write_csv(excel_safe(scored.iloc[:0]), handles[tier], header=True)
     for tier, frame in _tier_frames(scored).items():
         if len(frame):
-            excel_safe(frame).to_csv(handles[tier], index=False, header=False, lineterminator="\n")
-
-
-def _csv_cell(text) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([text])
-    return buffer.getvalue()
+            _write_csv(excel_safe(frame), handles[tier], header=False)
 
 
 # --------------------------------------------------------------------------------------------

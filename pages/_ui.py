@@ -35,6 +35,15 @@ NOT_DONE = ":gray[:material/radio_button_unchecked:]"
 log = logging.getLogger("leadscore.app")
 
 
+class EndOfPage(Exception):
+    """Ends a page early, like ``st.stop()``, but lets the app still draw the sidebar."""
+
+
+def end_page() -> None:
+    """Stop the page here (nothing more to show until the user acts)."""
+    raise EndOfPage
+
+
 def init_session() -> None:
     """Set up every shared session key once, and open on the sample leads when nothing is loaded."""
     journey.init_state(st.session_state)
@@ -120,6 +129,9 @@ def run_page(page) -> None:
 def _run_and_catch(page) -> None:
     try:
         page.run()
+    except EndOfPage:
+        # st.stop() would also stop the sidebar drawn after the page.
+        pass
     except LeadScoreInputError as error:
         st.error(error.message)
     except Exception as error:  # noqa: BLE001 - the promise is: no tracebacks for users
@@ -145,15 +157,21 @@ def require(step: str) -> None:
     st.info(f"This step needs a finished **{missing}** step first: {why}.")
     if st.button(f"Go to {missing}", type="primary", key=f"go_to_{missing}"):
         st.switch_page(PAGE_FILES[missing])
-    st.stop()
+    end_page()
 
 
 def intro(title: str, text: str) -> None:
     """The page heading and the sentences on what this step does and why.
 
-    Also makes sure the session keys exist: on a fresh server Streamlit may run a page file
-    before the entry point (its legacy ``pages/`` folder mode).
+    A fresh server opened on a page's address runs that page file alone, in Streamlit's legacy
+    mode for apps with a ``pages/`` folder (until the first ``st.navigation`` call turns it
+    off). Then the page turns the mode off and reruns, so ``app.py`` and its navigation run.
     """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     init_session()
     st.title(title)
     st.markdown(text)
@@ -173,14 +191,6 @@ def next_step(step: str, label: str | None = None) -> None:
     """A button to the next page of the journey."""
     if st.button(label or f"Next: {step} →", key=f"next_{step}"):
         st.switch_page(PAGE_FILES[step])
-
-
-def percent(value) -> str:
-    """A share as a percent for messages, "n/a" when missing."""
-    try:
-        return "n/a" if value is None or pd.isna(value) else f"{float(value):.0%}"
-    except (TypeError, ValueError):
-        return "n/a"
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -237,21 +247,14 @@ def cleaned_preview(plan, rows: int = 10) -> pd.DataFrame:
     return _preview_cached(state["leads_key"], state["leads"], plan, rows)
 
 
-def field(record, name: str, default=None):
-    """Read ``name`` from a result that is either a dict or an object with attributes."""
-    if isinstance(record, dict):
-        return record.get(name, default)
-    return getattr(record, name, default)
-
-
 def frame(table) -> pd.DataFrame:
     """A table (DataFrame or list of dicts) as a DataFrame for ``st.dataframe``."""
     return table if isinstance(table, pd.DataFrame) else pd.DataFrame(list(table))
 
 
 def _model_id() -> int:
-    # A new training run makes a new TrainingResult object; its id keys this session's insights.
-    return id(st.session_state["training"])
+    # Every training run counts up, so the count names the current model within a session.
+    return st.session_state["train_runs"]
 
 
 def model_insights() -> dict:
@@ -372,7 +375,7 @@ def tier_basis():
     st.info("This saved model's tiers need leads to look at: score some leads first.")
     if st.button("Go to Score", type="primary"):
         st.switch_page(PAGE_FILES["Score"])
-    st.stop()
+    end_page()
 
 
 def apply_capacity(prob, capacity: int) -> None:
@@ -474,7 +477,7 @@ def _bundle_with_policy():
 def model_file() -> bytes:
     """The model in use, with the current tier thresholds, as a signed model file's bytes."""
     state = st.session_state
-    key = (id(state["bundle"]), state["tier_policy"])
+    key = (state["bundle_source"], state["train_runs"], state["tier_policy"])
     cached = state.get("model_file")
     if cached is None or cached[0] != key:
         cached = (key, journey.bundle_bytes(_bundle_with_policy()))
@@ -499,7 +502,7 @@ def cleaning_summary(plan, report: dict) -> dict:
 def call_list_files(scored: pd.DataFrame) -> tuple[bytes, bytes]:
     """The scored CSV and the per-tier zip, made once per scoring run and tier thresholds."""
     state = st.session_state
-    key = (id(state["scored"]), state["tier_policy"])
+    key = (state["score_runs"], state["tier_policy"])
     cached = state.get("call_list_files")
     if cached is None or cached[0] != key:
         cached = (key, (journey.scored_csv(scored), journey.tier_files_zip(scored)))

@@ -32,7 +32,9 @@ with right:
     if st.button("Use the sample leads", help="5,000 made-up leads of a small software company"):
         _ui.use_sample_leads()
 
-if upload is not None:
+# Read each upload once: a later click on "Use the sample leads" must not be undone by it.
+if upload is not None and state["last_upload"] != upload.file_id:
+    state["last_upload"] = upload.file_id
     key = f"upload:{upload.file_id}"
     if state["leads_key"] != key:
         try:
@@ -47,7 +49,7 @@ if upload is not None:
 leads = state["leads"]
 if leads is None:
     st.info("Upload a file above, or click **Use the sample leads** to try LeadScore first.")
-    st.stop()
+    _ui.end_page()
 
 # --- Results: preview ---------------------------------------------------------------------
 st.subheader("Preview")
@@ -68,15 +70,7 @@ except LeadScoreInputError as problem:
     found = None
     st.warning(problem.message)
 columns = list(leads.columns)
-current = state["outcome"]
-if current is not None and current.column in columns:
-    default_column = current.column
-elif found is not None and found.mapping is not None:
-    default_column = found.mapping.column
-elif found is not None and found.candidates:
-    default_column = found.candidates[0]
-else:
-    default_column = columns[-1]
+default_column = journey.default_outcome_column(columns, state["outcome"], found)
 column = st.selectbox("Outcome column", columns, index=columns.index(default_column), key="outcome_column")
 try:
     suggested = _ui.outcome_suggestion(column)
@@ -85,8 +79,12 @@ except LeadScoreInputError as problem:
     st.warning(problem.message)
 if suggested is not None and suggested.question:
     st.warning(suggested.question)
-known = current if current is not None and current.column == column else (suggested.mapping or suggested.proposed) if suggested else None
-table = journey.outcome_value_table(leads, column, known)
+try:
+    table = journey.outcome_value_table(leads, column, journey.starting_mapping(column, state["outcome"], suggested))
+except LeadScoreInputError as problem:
+    st.error(problem.message)
+    state["outcome"] = None
+    _ui.end_page()
 edited = st.data_editor(
     table,
     key=f"outcome_values:{state['leads_key']}:{column}",
@@ -103,7 +101,7 @@ try:
 except LeadScoreInputError as problem:
     st.error(problem.message)
     state["outcome"] = None
-    st.stop()
+    _ui.end_page()
 if mapping != state["outcome"]:
     state["outcome"] = mapping
     journey.forget_after(state, "Data")

@@ -22,13 +22,10 @@ journey.mark_visited(state, "Insights")
 
 # --- Results: importance ------------------------------------------------------------------
 st.subheader("Which columns matter most")
-left, right = st.columns(2)
-with left:
-    _ui.chart(charts.importance_bars(insights["importance"], value="share", value_title="Share of what moves the score"))
-with right:
-    _ui.chart(charts.beeswarm(insights["beeswarm"]))
+_ui.chart(charts.importance_bars(insights["importance"], value="share", value_title="Share of what moves the score"))
+_ui.chart(charts.beeswarm(insights["beeswarm"]))
 _ui.look_at(
-    "on the right, each dot is one lead: dots to the right raise its chance, to the left lower "
+    "in the second chart each dot is one lead: dots to the right raise its chance, to the left lower "
     "it; red dots are high values of the column, blue low. A column you know matters should be "
     "near the top; a column that should not matter at all deserves a second look."
 )
@@ -54,7 +51,7 @@ choices = _ui.lead_choices()
 picked = st.selectbox("Pick a lead (from the leads held out for testing, most likely first)", list(choices), key="insights_lead")
 steps = _ui.lead_explanation(choices[picked])
 _ui.chart(charts.waterfall(steps))
-st.dataframe(steps.loc[steps["kind"] == "factor", ["reason"]], hide_index=True)
+st.dataframe(steps.loc[steps["kind"] == "factor", ["reason"]], hide_index=True, column_config={"reason": "Factor and its effect"})
 _ui.look_at("the bars start at the average lead's chance and add or remove points until they reach this lead's chance.")
 
 _ui.next_step("Tiers", "Next: set the tiers →")

@@ -58,13 +58,18 @@ elif state["leads"] is not None:
 
 if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"):
     with st.status(f"Scoring {len(leads):,} leads...") as status:
-        result = journey.run_counted(state, "score_runs", lambda: _ui.score(bundle, leads))
+        try:
+            result = journey.run_counted(state, "score_runs", lambda: _ui.score(bundle, leads))
+        except LeadScoreInputError as problem:
+            status.update(label="These leads could not be scored.", state="error")
+            st.error(problem.message)
+            _ui.end_page()
         status.update(label=f"Scored {len(leads):,} leads.", state="complete")
     state["scored"], state["scored_name"], state["score_warnings"] = result.scored, name, tuple(result.warnings)
 
 if state["scored"] is None:
     st.info("Choose the leads and press **Score** to get your call list.")
-    st.stop()
+    _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
 # Tiers follow the current thresholds without re-scoring: only the labels are recomputed.

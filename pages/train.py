@@ -54,7 +54,7 @@ result = state["training"]
 if result is None:
     if state["bundle"] is not None:
         st.info("A saved model is in use (picked on the Score page). Train here to see its full report.")
-    st.stop()
+    _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
 st.subheader("Is it ready?")

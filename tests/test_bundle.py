@@ -56,10 +56,12 @@ def _bundle() -> ModelBundle:
             "leaderboard": [{"model": "logistic", "roc_auc": 0.9, "log_loss": 0.28, "brier": 0.08, "fit_seconds": 0.01}],
             "readiness": {"verdict": "ready", "message": "It ranks leads well."},
             "learning_curve_answer": "Probably not much.",
-            "tiers": [{"tier": "Hot", "leads": 5, "conversion_rate": 0.8}],
+            "tiers": [{"tier": "Hot", "range": "70% and above", "leads": 5, "converted": 4, "conversion_rate": 0.8,
+                       "expected_conversions": 3.6}],
         },
         trained_at="2026-11-27T04:00:00+00:00",
-        row_counts={"known_rows": 200, "converted": 60, "not_converted": 140, "training_rows": 160, "holdout_rows": 40},
+        row_counts={"known_rows": 2000, "converted": 600, "not_converted": 1400, "training_rows": 1600, "holdout_rows": 400,
+                    "set_aside": {"still in the pipeline (no outcome yet)": 1234}},
         versions=bundle_module._installed_versions(),
         kind="logistic",
         calibration="sigmoid",
@@ -163,7 +165,7 @@ def test_list_bundles_reads_headers_and_flags_foreign_files(tmp_path, monkeypatc
     infos = {os.path.basename(info.path): info for info in list_bundles(folder)}
     assert set(infos) == {"mine.joblib", "theirs.joblib"}
     assert infos["mine.joblib"].signed_here and infos["mine.joblib"].problem is None
-    assert infos["mine.joblib"].roc_auc == 0.91 and infos["mine.joblib"].training_rows == 160
+    assert infos["mine.joblib"].roc_auc == 0.91 and infos["mine.joblib"].training_rows == 1600
     assert not infos["theirs.joblib"].signed_here
     assert "another computer" in infos["theirs.joblib"].problem
     assert list_bundles(tmp_path / "nowhere") == []
@@ -174,7 +176,9 @@ def test_model_card_tells_what_how_well_and_what_was_left_out(tmp_path):
     save_bundle(bundle, tmp_path / "model.joblib")
     card = model_card(load_bundle(tmp_path / "model.joblib"))
     assert card.startswith("# Model card: test model")
-    assert "200 past leads with a known outcome (60 converted, 140 not converted)" in card
+    assert "2,000 past leads with a known outcome (600 converted, 1,400 not converted)" in card
+    assert "1,234 leads set aside: still in the pipeline (no outcome yet)." in card
+    assert "| Hot | 70% and above | 5 | 4 | 80.0% | 3.6 |" in card
     assert "| ROC AUC | 0.910 |" in card
     assert "| Calibration error (ECE) | 2.1% |" in card
     assert "**deal_stage**: only known after the outcome" in card

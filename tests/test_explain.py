@@ -60,9 +60,9 @@ ESTIMATORS = {
 }
 
 
-def fit_pipeline(kind: str, calibrate: bool = False):
+def fit_pipeline(kind: str, calibrate: bool = False, leads: pd.DataFrame | None = None):
     """A real LeadScore pipeline [clean, encode, model] (optionally calibrated) and its rows."""
-    leads = make_leads()
+    leads = make_leads() if leads is None else leads
     mapping = suggest_outcome(leads).mapping
     profiles = profile_columns(leads)
     plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))
@@ -234,3 +234,20 @@ def test_open_leads_are_not_counted_in_segments():
     leads = pd.DataFrame({"source": ["A", "A", "B", "B"]})
     table = segment_rates(leads, [1, np.nan, 0, 0], min_leads=1).set_index("segment")
     assert table.loc["A", "leads"] == 1 and table.loc["A", "conversion_rate"] == 1.0
+
+
+def test_segments_of_the_models_own_columns_come_from_its_cleaner():
+    leads = make_leads(400)
+    # Leads arriving in the morning (9:00) convert; in the evening (21:00) they do not.
+    hours = np.where(leads["converted"] == "yes", 9, 21)
+    leads["first_engaged_at"] = pd.to_datetime("2026-01-05") + pd.to_timedelta(hours, unit="h") + pd.to_timedelta(
+        np.arange(len(leads)) % 30, unit="D"
+    )
+    pipeline, rows = fit_pipeline("logistic", leads=leads)
+    derived = [c for c in global_importance(pipeline, rows.X, sample=200)["column"] if c not in rows.X.columns]
+    assert "first_engaged_at: hour" in derived
+    table = segment_rates(rows.X, rows.y, ["first_engaged_at: hour"], bins=2, min_leads=1, pipeline=pipeline)
+    assert table["leads"].sum() == len(rows.X)
+    assert table.set_index("segment")["conversion_rate"].to_dict() == {"9": 1.0, "21": 0.0}
+    with pytest.raises(LeadScoreInputError, match="no column called 'first_engaged_at: hour'"):
+        segment_rates(rows.X, rows.y, ["first_engaged_at: hour"])

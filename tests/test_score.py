@@ -152,6 +152,11 @@ def test_missing_required_column_is_an_error_naming_it(bundle):
     assert "Add them to the file" in str(error.value)
 
 
+def test_a_file_of_other_leads_is_refused(bundle):
+    with pytest.raises(LeadScoreInputError, match="None of the columns the model reads are in these leads"):
+        score_leads(bundle, pd.DataFrame({"customer": ["a"], "revenue": [3]}))
+
+
 def test_missing_optional_column_is_a_warning_and_still_scores(bundle):
     result = score_leads(bundle, new_leads().drop(columns=["emails_opened"]))
     assert len(result.scored) == 4
@@ -164,14 +169,14 @@ def test_missing_optional_column_is_a_warning_and_still_scores(bundle):
 
 def test_text_in_a_number_column_is_counted_not_a_crash(bundle):
     leads = new_leads()
-    leads["pages_viewed"] = ["12", "lots", "n/a", "?"]
+    leads["pages_viewed"] = pd.array(["12", "lots", "n/a", "inf"], dtype="str")
     result = score_leads(bundle, leads)
     assert result.report["unreadable_numbers"] == {"pages_viewed": 3}
     assert (
         "3 values in 'pages_viewed' were not numbers and were treated as missing. "
         "Check that column if this is unexpected."
     ) in result.warnings
-    assert result.scored["pages_viewed"].tolist() == ["12", "lots", "n/a", "?"]  # shown as given
+    assert result.scored["pages_viewed"].tolist() == ["12", "lots", "n/a", "inf"]  # shown as given
 
 
 def test_unseen_category_is_reported_and_scored(bundle):
@@ -313,6 +318,24 @@ def test_score_file_keeps_every_lead_with_messy_rows(bundle, tmp_path):
     assert "1 completely empty row(s) were skipped" in warnings
     tier_rows = sum(len(pd.read_csv(p, encoding="utf-8-sig")) for p in (tmp_path / "tiers").glob("*.csv"))
     assert tier_rows == 4
+
+
+@pytest.mark.parametrize("form", ["utf-16 tab", "xlsx"])
+def test_score_file_reads_excel_exports(bundle, tmp_path, form):
+    leads = new_leads().reset_index(drop=True)
+    if form == "xlsx":
+        source = tmp_path / "new.xlsx"
+        leads.to_excel(source, index=False)
+    else:  # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated
+        source = tmp_path / "new.txt"
+        source.write_bytes(leads.to_csv(sep="\t", index=False).encode("utf-16"))
+    out = tmp_path / "scored.csv"
+    summary = score_file(bundle, source, out)
+    scored = pd.read_csv(out)
+    assert summary["rows"] == 4
+    expected = score_leads(bundle, leads).scored
+    assert scored["conversion_probability"].tolist() == pytest.approx(expected["conversion_probability"].tolist())
+    assert scored["owner"].tolist() == ["Ana", "Ben", "Cy", "Di"]
 
 
 def test_score_file_matches_score_leads_whatever_the_chunk_size(bundle, tmp_path):

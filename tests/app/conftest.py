@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
+# The app's pages and these helpers are imported from the repository root, also under plain
+# `pytest` (which puts only this folder on sys.path).
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 APP = REPO / "app.py"
 SAMPLE_LEADS = REPO / "sample_data" / "leads.csv"
 SAMPLE_NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
@@ -22,7 +27,8 @@ def navigation_only():
     AppTest resets ``PagesManager.uses_pages_directory`` before every run, and the legacy flag
     turns on because a ``pages/`` folder exists; ``switch_page`` would then run the page file
     alone, without the entry point (streamlit/streamlit#9446, fixed only for apps without a
-    ``pages/`` folder). A real server clears the flag at the first ``st.navigation`` call.
+    ``pages/`` folder). A real server clears the flag for good at the first ``st.navigation``
+    call, or at a page's first run (``pages/_ui.intro``); tests/e2e checks that case.
     """
     original = PagesManager.__init__
 

@@ -149,3 +149,42 @@ def test_the_call_list_shows_who_the_lead_is_first():
     assert journey.call_list_columns(scored, plan) == [
         "email", "lead_id", "lead_score", "conversion_probability", "tier", "next_action", "reason_1", "visits",
     ]
+
+
+def test_an_unedited_category_table_gives_back_the_same_plan():
+    from dataclasses import dataclass, field
+
+    @dataclass(frozen=True)
+    class Plan:
+        category_mappings: dict = field(default_factory=dict)
+
+    plan = Plan({"source": {"linkedin": "LinkedIn", "LinkedIn": "LinkedIn", "Paid Ad": "Paid Ad"}, "size": {"1-10": "1-10"}})
+    table = journey.category_mapping_table(plan)
+    assert list(table["raw_value"])[0] == "linkedin"  # merged spellings first, to check
+    assert journey.plan_with_category_table(plan, table) == plan
+    assert list(journey.plan_with_category_table(plan, table).category_mappings["source"]) == ["linkedin", "LinkedIn", "Paid Ad"]
+    table.loc[table["raw_value"] == "Paid Ad", "becomes"] = "Ads"
+    assert journey.plan_with_category_table(plan, table).category_mappings["source"]["Paid Ad"] == "Ads"
+
+
+def test_a_column_with_many_values_is_not_offered_as_the_outcome():
+    leads = pd.DataFrame({"email": [f"a{i}@x.com" for i in range(40)]})
+    with pytest.raises(LeadScoreInputError, match="40 different values"):
+        journey.outcome_value_table(leads, "email")
+
+
+def test_the_preselected_outcome_column_and_mapping():
+    from leadscore.outcome import OutcomeSuggestion
+
+    mine = OutcomeMapping("stage", ("won",), ("lost",))
+    found = OutcomeSuggestion(OutcomeMapping("converted", ("yes",), ("no",)), (), None, ("stage",))
+    asking = OutcomeSuggestion(None, ("maybe",), "Which mean converted?", ("stage",), OutcomeMapping("converted", ("yes",), ()))
+    columns = ["name", "stage", "converted"]
+    assert journey.default_outcome_column(columns, mine, found) == "stage"
+    assert journey.default_outcome_column(columns, None, found) == "converted"
+    assert journey.default_outcome_column(columns, None, asking) == "stage"
+    assert journey.default_outcome_column(columns, None, None) == "converted"
+    assert journey.starting_mapping("stage", mine, found) is mine
+    assert journey.starting_mapping("converted", mine, found) == found.mapping
+    assert journey.starting_mapping("converted", None, asking) == asking.proposed
+    assert journey.starting_mapping("converted", None, None) is None

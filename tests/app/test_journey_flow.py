@@ -126,6 +126,35 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
     assert "leadscore score" in code and " -\n" in code  # the JSON-lines example reads stdin
 
 
+def test_the_model_download_is_a_model_file_that_loads_with_the_chosen_tiers(trained, tmp_path):
+    from dataclasses import replace
+
+    from leadscore import journey
+    from leadscore.bundle import load_bundle, model_card
+    from leadscore.tiers import TierPolicy
+
+    bundle = replace(trained.session_state["bundle"], policy=TierPolicy(hot=0.5, warm=0.3, cool=0.1))
+    path = tmp_path / "download.joblib"
+    path.write_bytes(journey.bundle_bytes(bundle))
+    loaded = load_bundle(path)
+    assert loaded.policy.hot == 0.5
+    rows = trained.session_state["training_rows"].X.head(5)
+    assert list(loaded.predict_proba(rows)) == pytest.approx(list(bundle.predict_proba(rows)))
+    assert "logistic" in model_card(loaded).lower()
+
+
+def test_new_leads_without_the_models_columns_get_a_message(trained):
+    at = go(trained, "Score")
+    at.radio(key="score_source").set_value("Upload new leads").run()
+    at.file_uploader(key="score_upload").upload("other.csv", b"company,city\nAcme,Oslo\nBeta,Rome\n", "text/csv")
+    at.run()
+    button(at, "Score 2 leads").click().run()
+    assert problems(at) == []
+    assert len(at.error) == 1
+    assert "column" in at.error[0].value  # names what is missing
+    at.radio(key="score_source").set_value("The sample new leads").run()
+
+
 def test_a_saved_model_scores_in_a_new_session_without_training(trained, tmp_path, monkeypatch):
     monkeypatch.setenv("LEADSCORE_MODELS_DIR", str(tmp_path))
     at = go(trained, "Train")

@@ -36,6 +36,8 @@ def test_a_page_whose_earlier_step_is_missing_says_so_with_a_button(page, missin
     assert problems(at) == []
     assert at.error == []
     assert any(f"finished **{missing}** step" in info.value for info in at.info)
+    sidebar = " ".join(m.value for m in at.sidebar.markdown)
+    assert f"**{page}** ← you are here" in sidebar  # the journey is drawn even when a page ends early
     button(at, f"Go to {missing}").click().run()
     assert problems(at) == []
     expected = {"Clean": "2. Clean the data", "Train": "3. Train a model"}[missing]
@@ -57,6 +59,21 @@ def test_clean_page_shows_the_plan_and_the_leakage_suspects():
     leads = next(t for t in tables if list(t.columns) == ["step", "leads"])
     assert leads.iloc[0]["leads"] == 5000
     assert button(at, "Use this cleaning plan").disabled is False
+
+
+def test_confirming_the_untouched_clean_page_keeps_leadscores_suggested_plan():
+    from leadscore.clean import suggest_cleaning_plan
+    from leadscore.inspect import inspect_leads
+
+    at = go(new_app(), "Clean")
+    button(at, "Use this cleaning plan").click().run()
+    assert problems(at) == []
+    leads, outcome = at.session_state["leads"], at.session_state["outcome"]
+    inspection = inspect_leads(leads, outcome=outcome)
+    suggested = suggest_cleaning_plan(leads, outcome, inspection.profiles, inspection.leakage_suspects)
+    assert at.session_state["plan"] == suggested
+    assert list(at.session_state["plan"].category_mappings) == list(suggested.category_mappings)
+    assert len(at.session_state["training_rows"].y) == 586 + 4099
 
 
 @pytest.mark.parametrize(
@@ -121,3 +138,25 @@ def test_an_unexpected_error_shows_a_friendly_message_and_is_recorded(monkeypatc
     assert at.exception == []
     assert any(e.value.startswith("Something went wrong on this page") for e in at.error)
     assert "simulated bug" in at.session_state["unexpected_errors"][-1]
+
+
+def test_the_sample_button_replaces_an_uploaded_file(small_history):
+    at = new_app()
+    at.file_uploader[0].upload("history.csv", small_history, "text/csv")
+    at.run()
+    assert len(at.session_state["leads"]) == 1500
+    button(at, "Use the sample leads").click().run()
+    assert problems(at) == []
+    at.run()  # the file is still in the uploader; it must not come back
+    assert at.session_state["leads_name"] == "sample leads"
+    assert len(at.session_state["leads"]) == 5000
+
+
+def test_picking_a_column_that_cannot_be_the_outcome_says_why():
+    at = new_app()
+    at.selectbox(key="outcome_column").set_value("email").run()
+    assert problems(at) == []
+    assert any("different values" in e.value and "yes/no" in e.value for e in at.error)
+    assert at.session_state["outcome"] is None
+    at.selectbox(key="outcome_column").set_value("converted").run()
+    assert at.session_state["outcome"].positive_values == ("yes",)

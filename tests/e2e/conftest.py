@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+# The app's pages and these helpers are imported from the repository root, also under plain
+# `pytest` (which puts only this folder on sys.path).
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 CHROMIUM = Path(os.environ.get("LEADSCORE_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -58,10 +63,9 @@ def chromium_path() -> Path:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """Start ``streamlit run app.py`` on a free port with private model and key folders."""
-    root = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def _streamlit_server(root: Path):
+    """Run ``streamlit run app.py`` on a free port with private model and key folders."""
     log = root / "streamlit.log"
     port = _free_port()
     env = dict(os.environ, LEADSCORE_MODELS_DIR=str(root / "models"), LEADSCORE_HOME=str(root / "home"))
@@ -91,7 +95,21 @@ def app_url(tmp_path_factory):
             server.kill()
         # Keep the server log next to the screenshots for whoever looks at a failure.
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, SCREENSHOTS.parent / "streamlit_e2e.log")
+        shutil.copy(log, SCREENSHOTS.parent / f"streamlit_{root.name}.log")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """One app server shared by the journey test."""
+    with _streamlit_server(tmp_path_factory.mktemp("e2e")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_app_url(tmp_path_factory):
+    """A server nobody has opened yet (its first visit decides Streamlit's page mode)."""
+    with _streamlit_server(tmp_path_factory.mktemp("fresh")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -106,12 +124,24 @@ def browser(chromium_path):
             launched.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    """A browser tab; on failure its last state is saved as artifacts/screenshots/failure.png."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     opened = context.new_page()
     opened.set_default_timeout(60_000)
     try:
         yield opened
     finally:
+        if getattr(request.node, "failed_call", False):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            opened.screenshot(path=str(SCREENSHOTS / "failure.png"), full_page=True)
         context.close()

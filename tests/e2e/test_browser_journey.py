@@ -123,7 +123,7 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
     open_page(page, "Score", "6. Score leads")
     page.get_by_role("button", name="Score 500 leads").click()
     page.get_by_role("heading", name="Call list: sample new leads").wait_for(timeout=TRAINING_TIMEOUT)
-    page.get_by_role("heading", name="Do this every week without the app").wait_for()
+    page.get_by_role("heading", name="Do this every week without the app").wait_for(timeout=TRAINING_TIMEOUT)
     settle(page)
     assert "leadscore score" in main_text(page)
     shoot(page, "score")
@@ -148,3 +148,12 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
     assert (hot_rows["conversion_probability"] >= 0.60).all()
     assert ((scored["conversion_probability"] >= 0.60) == (scored["tier"] == "Hot")).all()
     assert sorted(scored["lead_id"]) == sorted(new_leads["lead_id"])
+
+
+def test_a_fresh_server_opened_on_a_page_address_shows_that_page_with_the_app_navigation(page, fresh_app_url):
+    page.goto(f"{fresh_app_url}/tiers")
+    page.get_by_role("heading", name="5. Set the tiers").wait_for()
+    page.get_by_role("button", name="Go to Train").wait_for()
+    navigation = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert [item.split("\n")[-1] for item in navigation] == ["Data", "Clean", "Train", "Insights", "Tiers", "Score"]
+    page.locator("[data-testid='stSidebar']").get_by_text("Your progress").wait_for()

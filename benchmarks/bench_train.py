@@ -1,0 +1,251 @@
+"""Training time and peak memory per model at 10k, 100k and 1M leads, beside bare scikit-learn fits.
+
+The leads are built with a fixed seed from two public sources: the bundled sample export
+(``sample_data/leads.csv``, 26 columns with messy spellings, timestamps, free text and the
+outcome) resampled with small perturbations (numbers jittered, dates shifted), plus 14 columns
+of the Bank Marketing data (``<repo>/../shared/datasets``) resampled independently, which act as
+realistic uninformative columns. That makes 40 input columns per lead (plus the outcome).
+
+For every size and model kind it measures, in the same run:
+
+- ``bare_fit_s``: ``make_estimator(kind).fit(encoded, y)`` on the already cleaned and encoded
+  data (what a hand-written scikit-learn script would time);
+- ``pipeline_fit_s``: ``build_pipeline(plan, kind, make_estimator(kind)).fit(raw, y)``, i.e.
+  cleaning + encoding + the same estimator; ``overhead`` = pipeline / bare;
+- ``train_s``: the whole ``train_lead_model`` for that kind (validation split, inner comparison,
+  calibration check, holdout, learning curve, final refit); and for ``auto`` (all three).
+
+Peak memory is the highest resident memory seen (sampled every 5 ms) during the step, minus
+the memory in use just before it. Each size runs in its own Python process. At 1M leads the
+forest draws 100k leads per tree (``max_samples``) and ``train_lead_model`` runs only when
+``--full-at-1m`` is given.
+
+Usage::
+
+    python benchmarks/bench_train.py                      # 10k and 100k
+    python benchmarks/bench_train.py --sizes 10000 100000 1000000
+
+Prints a table and writes ``benchmarks/results/train.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CSV = REPO / "sample_data" / "leads.csv"
+BANK_CSV = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
+RESULTS = REPO / "benchmarks" / "results" / "train.json"
+SEED = 0
+KINDS = ("logistic", "forest", "boosting")
+BANK_EXTRA = ["age", "job", "marital", "education", "default", "housing", "loan", "contact", "month",
+              "day_of_week", "campaign", "pdays", "previous", "poutcome", "emp.var.rate"]
+# "auto" on 100k leads with 40 columns must finish within this on a 2-core machine.
+AUTO_100K_TARGET_S = 90
+OVERHEAD_TARGET = 1.5
+
+
+def build_leads(rows: int):
+    """``rows`` leads with 40 columns (plus the outcome), deterministic for a given size."""
+    import numpy as np
+    import pandas as pd
+
+    sys.path.insert(0, str(REPO))
+    from leadscore.read import read_leads
+
+    rng = np.random.default_rng(SEED)
+    sample = read_leads(SAMPLE_CSV)
+    leads = sample.iloc[rng.integers(0, len(sample), rows)].reset_index(drop=True)
+    leads["lead_id"] = [f"B-{i:07d}" for i in range(rows)]
+    for column in ("pages_viewed", "emails_opened", "number_of_visits", "days_since_first_visit"):
+        jitter = rng.integers(-1, 2, rows)
+        leads[column] = (leads[column] + jitter).clip(lower=0)
+    leads["time_on_site_minutes"] = (leads["time_on_site_minutes"] * rng.uniform(0.9, 1.1, rows)).round(1)
+    shift = pd.to_timedelta(rng.integers(-3 * 24 * 60, 3 * 24 * 60, rows), unit="min")
+    for column in ("first_engaged_at", "first_followup_at"):
+        leads[column] = leads[column] + shift
+    bank = pd.read_csv(BANK_CSV, sep=";", usecols=BANK_EXTRA)
+    extra = bank.iloc[rng.integers(0, len(bank), rows)].reset_index(drop=True)
+    extra.columns = [f"bank_{c}" for c in extra.columns]
+    return pd.concat([leads, extra], axis=1)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+class PeakMemory:
+    """Peak resident memory above the starting point while the block runs (MB)."""
+
+    def __enter__(self):
+        self.start = self.peak = _rss_bytes()
+        self._running = True
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        self._began = time.perf_counter()
+        return self
+
+    def _watch(self):
+        while self._running:
+            self.peak = max(self.peak, _rss_bytes())
+            time.sleep(0.005)
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._began
+        self._running = False
+        self._thread.join()
+        self.peak = max(self.peak, _rss_bytes())
+        self.mb = (self.peak - self.start) / 2**20
+
+
+def measure(rows: int, full_at_1m: bool) -> dict:
+    """Everything for one size, in this process."""
+    import contextlib
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    sys.path.insert(0, str(REPO))
+    from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
+    from leadscore.inspect import inspect_leads
+    from leadscore.train import PARALLEL_MIN_ROWS, TrainingSettings, make_estimator, train_lead_model
+
+    leads = build_leads(rows)
+    result = {"rows": rows, "columns": leads.shape[1] - 1}
+    started = time.perf_counter()
+    inspection = inspect_leads(leads)
+    plan = suggest_cleaning_plan(leads, inspection.mapping, inspection.profiles, inspection.leakage_suspects)
+    training_rows = select_training_rows(leads, plan)
+    result["inspect_and_plan_s"] = round(time.perf_counter() - started, 2)
+    result["known_rows"] = int(len(training_rows.y))
+    result["features_used"] = len(plan.used_columns)
+    X, y = training_rows.X, training_rows.y
+    del leads
+
+    # Same thread policy as train_lead_model, so bare and pipeline fits are comparable.
+    def threads():
+        if len(y) < PARALLEL_MIN_ROWS:
+            return threadpool_limits(limits=1, user_api="openmp")
+        return contextlib.nullcontext()
+
+    result["models"] = {}
+    for kind in KINDS:
+        entry = {}
+        encoder = build_pipeline(plan, kind, None)[:-1]
+        with PeakMemory() as step:
+            encoded = encoder.fit_transform(X)
+        entry["encode_s"], entry["encoded_features"] = round(step.seconds, 2), int(encoded.shape[1])
+        with threads(), PeakMemory() as bare:
+            make_estimator(kind, len(y), SEED).fit(encoded, y)
+        del encoded
+        with threads(), PeakMemory() as piped:
+            build_pipeline(plan, kind, make_estimator(kind, len(y), SEED)).fit(X, y)
+        entry.update(
+            bare_fit_s=round(bare.seconds, 2),
+            bare_peak_mb=round(bare.mb, 1),
+            pipeline_fit_s=round(piped.seconds, 2),
+            pipeline_peak_mb=round(piped.mb, 1),
+            overhead=round(piped.seconds / bare.seconds, 2),
+        )
+        if kind == "forest" and len(y) > 100_000:
+            entry["note"] = f"forest draws 100,000 of {len(y):,} leads per tree (max_samples)"
+        if rows < 1_000_000 or full_at_1m:
+            with PeakMemory() as full:
+                trained = train_lead_model(training_rows, plan, TrainingSettings(model=kind, random_state=SEED))
+            entry.update(train_s=round(full.seconds, 2), train_peak_mb=round(full.mb, 1),
+                         holdout_roc_auc=round(trained.validation["roc_auc"], 4), calibration=trained.calibration)
+        result["models"][kind] = entry
+        print(f"  {rows:>9,} {kind:<9} done", file=sys.stderr, flush=True)
+
+    if rows < 1_000_000 or full_at_1m:
+        with PeakMemory() as auto:
+            trained = train_lead_model(training_rows, plan, TrainingSettings(model="auto", random_state=SEED))
+        result["auto"] = {
+            "train_s": round(auto.seconds, 2),
+            "train_peak_mb": round(auto.mb, 1),
+            "chosen": trained.kind,
+            "calibration": trained.calibration,
+            "validation": trained.validation["method"],
+            "holdout_roc_auc": round(trained.validation["roc_auc"], 4),
+            "holdout_ece": round(trained.validation["ece"], 4),
+        }
+    return result
+
+
+def _table(results: list[dict]) -> str:
+    header = (f"{'leads':>9} {'model':<9} {'bare fit s':>10} {'pipeline s':>10} {'overhead':>8} "
+              f"{'pipe MB':>8} {'train s':>8} {'train MB':>9} {'AUC':>6}")
+    lines = [header, "-" * len(header)]
+    for result in results:
+        for kind, entry in result["models"].items():
+            lines.append(
+                f"{result['rows']:>9,} {kind:<9} {entry['bare_fit_s']:>10.2f} {entry['pipeline_fit_s']:>10.2f} "
+                f"{entry['overhead']:>7.2f}x {entry['pipeline_peak_mb']:>8.0f} "
+                f"{entry.get('train_s', float('nan')):>8.2f} {entry.get('train_peak_mb', float('nan')):>9.0f} "
+                f"{entry.get('holdout_roc_auc', float('nan')):>6.3f}"
+            )
+        if "auto" in result:
+            auto = result["auto"]
+            lines.append(
+                f"{result['rows']:>9,} {'auto':<9} {'':>10} {'':>10} {'':>8} {'':>8} {auto['train_s']:>8.2f} "
+                f"{auto['train_peak_mb']:>9.0f} {auto['holdout_roc_auc']:>6.3f}  -> {auto['chosen']}, "
+                f"calibration {auto['calibration']}"
+            )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--full-at-1m", action="store_true", help="also run train_lead_model at 1M leads")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(measure(args.one, args.full_at_1m)))
+        return 0
+
+    results = []
+    for rows in args.sizes:
+        command = [sys.executable, __file__, "--one", str(rows)] + (["--full-at-1m"] if args.full_at_1m else [])
+        output = subprocess.run(command, capture_output=True, text=True)
+        if output.returncode:
+            sys.stderr.write(output.stderr[-4000:])
+            raise SystemExit(f"measuring {rows} leads failed")
+        results.append(json.loads(output.stdout.strip().splitlines()[-1]))
+
+    by_rows = {r["rows"]: r for r in results}
+    checks = {}
+    if 100_000 in by_rows and "auto" in by_rows[100_000]:
+        seconds = by_rows[100_000]["auto"]["train_s"]
+        checks["auto_100k_under_90s"] = {"seconds": seconds, "target": AUTO_100K_TARGET_S, "met": seconds < AUTO_100K_TARGET_S}
+    checks["pipeline_overhead_at_most_1.5x"] = {
+        f"{r['rows']}:{kind}": {"overhead": e["overhead"], "met": e["overhead"] <= OVERHEAD_TARGET}
+        for r in results
+        for kind, e in r["models"].items()
+    }
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "load_average_at_end": os.getloadavg(),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "results": results,
+        "checks": checks,
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(_table(results))
+    print(json.dumps(checks, indent=1))
+    print(f"written to {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
