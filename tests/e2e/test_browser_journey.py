@@ -127,7 +127,7 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
     settle(page)
     assert "leadscore score" in main_text(page)
     shoot(page, "score")
-    with page.expect_download() as download_info:
+    with page.expect_download(timeout=TRAINING_TIMEOUT) as download_info:
         page.get_by_role("button", name="Scored leads (CSV)").click()
     download = download_info.value
     assert download.suggested_filename == "scored_leads.csv"
