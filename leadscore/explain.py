@@ -141,7 +141,7 @@ def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
     for column in cleaned.columns:
         if column in boolean:
             flags = cleaned[column]
-            shown[column] = flags.map({1.0: True, 0.0: False}).astype(object).where(flags.notna())
+            shown[column] = flags.map({1.0: "yes", 0.0: "no"}).astype(object).where(flags.notna())
         elif column in numeric and column in X_raw.columns:
             raw = X_raw[column]
             if not pd.api.types.is_numeric_dtype(raw.dtype):
@@ -150,6 +150,16 @@ def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
                 raw = to_number(raw)[0]
             shown[column] = cleaned[column].where(raw.notna().to_numpy())
     return shown
+
+
+def shown_values(pipeline, X_raw: pd.DataFrame) -> pd.DataFrame:
+    """The leads as the model sees them, written for people: canonical spellings, derived
+    timing columns, yes/no flags, and blanks kept blank (not the model's fill values).
+
+    Use it for conversion rates by segment, so "LinkedIn" and "linkedin " count as one segment
+    and a lead with no answer is counted as "missing", not as the typical value.
+    """
+    return _shown_values(pipeline, X_raw, pipeline[0].transform(X_raw))
 
 
 def _dense(matrix) -> np.ndarray:

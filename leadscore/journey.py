@@ -427,7 +427,7 @@ def cleaning_choices(plan) -> pd.DataFrame:
         ("Number columns", str(len(plan.numeric)), ", ".join(plan.numeric) or "none"),
         ("Category columns", str(len(plan.categorical)), ", ".join(plan.categorical) or "none"),
         ("Yes/no columns", str(len(plan.boolean)), ", ".join(plan.boolean) or "none"),
-        ("Dates and times", str(len(plan.timestamps)), "Turned into hour, weekday and month: " + (", ".join(plan.timestamps) or "none")),
+        ("Dates and times", str(len(plan.timestamps)), "Turned into hour and day of week: " + (", ".join(plan.timestamps) or "none")),
         ("Follow-up speed", str(len(plan.followup)), ", ".join(f"{a} -> {b} (minutes)" for a, b in plan.followup) or "none found"),
         ("Free text", "used" if plan.use_text else "not used", ", ".join(plan.text) or "no text columns"),
         ("Rare categories", f"under {plan.rare_share:.0%} of leads", "Grouped as 'Other' so a handful of leads cannot steer the model."),

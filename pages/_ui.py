@@ -277,7 +277,7 @@ def model_insights() -> dict:
             "beeswarm": explain.beeswarm_data(pipeline, X, columns=10, random_state=0),
             "reference": explain.explain_reference(pipeline, X, random_state=0),
             # Importance is by cleaned column (e.g. "minutes from A to B"), so segments use them too.
-            "cleaned": pipeline.named_steps["clean"].transform(X),
+            "cleaned": explain.shown_values(pipeline, X),
             "dependence": {},
             "segments": {},
             "leads": {},

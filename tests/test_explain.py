@@ -23,6 +23,7 @@ from leadscore.explain import (
     lead_reasons,
     segment_rates,
     segment_sentences,
+    shown_values,
 )
 from leadscore.leakage import find_leakage_suspects
 from leadscore.outcome import suggest_outcome
@@ -251,3 +252,20 @@ def test_segments_of_the_models_own_columns_come_from_its_cleaner():
     assert table.set_index("segment")["conversion_rate"].to_dict() == {"9": 1.0, "21": 0.0}
     with pytest.raises(LeadScoreInputError, match="no column called 'first_engaged_at: hour'"):
         segment_rates(rows.X, rows.y, ["first_engaged_at: hour"])
+
+
+def test_segments_on_shown_values_merge_spellings_and_say_yes_no(logistic_plain):
+    pipeline, rows = logistic_plain
+    X = rows.X.copy()
+    # A marketer's export spells one source several ways; segments must count them as one.
+    X["source"] = X["source"].replace({"LinkedIn": "linkedin "}).where(X.index % 2 == 0, X["source"])
+    table = segment_rates(shown_values(pipeline, X), rows.y, ["source", "visited_pricing_page"])
+    sources = table[table["column"] == "source"]
+    assert "linkedin " not in set(sources["segment"])
+    linkedin = sources[sources["segment"] == "LinkedIn"]
+    assert int(linkedin["leads"].iloc[0]) == int((rows.X["source"] == "LinkedIn").sum())
+    pricing = table[table["column"] == "visited_pricing_page"]
+    assert set(pricing["segment"]) == {"yes", "no"}
+    yes = pricing[pricing["segment"] == "yes"].iloc[0]
+    expected = rows.y[(rows.X["visited_pricing_page"] == "yes").to_numpy()].mean()
+    assert yes["conversion_rate"] == pytest.approx(expected)
