@@ -36,7 +36,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
@@ -46,7 +45,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from threadpoolctl import threadpool_limits
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.metrics import expected_calibration_error, holdout_metrics, reliability_curve
+from leadscore.metrics import holdout_metrics, reliability_curve
 
 __all__ = [
     "MODEL_KINDS",
@@ -709,12 +708,8 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None, po
     final_fit = (
         f"After validation the same recipe ({MODEL_NAMES[kind]}, calibration: {calibration}) was "
         f"trained again on all {len(y):,} leads with a known outcome, including the held-out ones; "
-        "that model is the one saved. The holdout figures describe the recipe trained on the older "
-        f"{len(y_train):,} leads."
-        if split.method == "time"
-        else f"After validation the same recipe ({MODEL_NAMES[kind]}, calibration: {calibration}) was "
-        f"trained again on all {len(y):,} leads with a known outcome, including the held-out ones; "
-        f"that model is the one saved. The holdout figures describe the recipe trained on {len(y_train):,} leads."
+        "that model is the one saved. The holdout figures describe the recipe trained on the "
+        f"{'older ' if time_ordered else ''}{len(y_train):,} training leads."
     )
     selection = (
         f"Models were compared on {'5-fold cross-validation' if len(folds) > 1 else 'the newest 20%' if time_ordered else 'a random 20%'} "

@@ -251,7 +251,7 @@ def test_tree_models_learn_the_interaction_logistic_cannot(sample_leads, sample_
     assert report["model"]["kind"] in ("forest", "boosting")
     assert leaderboard[report["model"]["kind"]]["log_loss"] < leaderboard["logistic"]["log_loss"]
     # On the holdout too: boosting's log loss beats logistic regression's (no interaction term).
-    logistic, _, logistic_report = train_from_frame(sample_leads, model="logistic")
+    _, _, logistic_report = train_from_frame(sample_leads, model="logistic")
     assert report["validation"]["log_loss"] < logistic_report["validation"]["log_loss"]
     # And the segment gets a probability far above everyone else's.
     holdout_leads = rows.X.iloc[result.holdout.index]
@@ -283,7 +283,7 @@ def test_base_estimator_unwraps_calibration_for_shap(sample_run):
     )
 
 
-def test_calibration_wraps_only_the_last_step(sample_leads):
+def test_calibration_wraps_only_the_last_step(sample_leads, monkeypatch):
     leads = sample_leads.iloc[:2000]
     inspection = inspect_leads(leads)
     plan = suggest_cleaning_plan(leads, inspection.mapping, inspection.profiles, inspection.leakage_suspects)
@@ -295,6 +295,15 @@ def test_calibration_wraps_only_the_last_step(sample_leads):
     probability = calibrated.predict_proba(rows.X)[:, 1]
     # Calibrated on unseen leads: the average prediction matches the real conversion rate.
     assert probability.mean() == pytest.approx(rows.y.mean(), abs=0.01)
+
+    # Large data: one fit, and a calibrator fit on the newest 20% the model never saw.
+    monkeypatch.setattr(train, "CV_CALIBRATION_ROWS", 1000)
+    split_calibrated = train._fit_recipe(rows.X, rows.y, rows.dates, plan, "logistic", "sigmoid", 0)
+    calibrator = split_calibrated.steps[-1][1]
+    assert type(calibrator.estimator).__name__ == "FrozenEstimator"
+    assert isinstance(base_estimator(split_calibrated), LogisticRegression)
+    newest = rows.dates.sort_values().index[-len(rows.y) // 5 :]
+    assert split_calibrated.predict_proba(rows.X.loc[newest])[:, 1].mean() == pytest.approx(rows.y[newest].mean(), abs=0.02)
 
 
 def test_saved_model_scores_like_the_trained_one_and_its_card_tells_the_method(sample_run, tmp_path):

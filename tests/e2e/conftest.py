@@ -19,7 +19,17 @@ REPO = Path(__file__).resolve().parents[2]
 # `pytest` (which puts only this folder on sys.path).
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
-CHROMIUM = Path(os.environ.get("LEADSCORE_CHROMIUM", "/usr/bin/chromium"))
+def _find_chromium() -> Path:
+    """LEADSCORE_CHROMIUM, else Debian's /usr/bin/chromium, else a chromium on the PATH."""
+    if os.environ.get("LEADSCORE_CHROMIUM"):
+        return Path(os.environ["LEADSCORE_CHROMIUM"])
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return Path("/usr/bin/chromium")
+
+
+CHROMIUM = _find_chromium()
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
     "--headless",
