@@ -110,6 +110,8 @@ class ModelBundle:
         A short name shown in the saved-models list.
     content_hash : str
         sha256 of the saved payload; filled by :func:`save_bundle` and :func:`load_bundle`.
+    explain_reference : leadscore.explain.ExplainReference or None
+        The average training lead, so that every lead's reasons say how it differs from it.
     """
 
     pipeline: Any
@@ -126,6 +128,7 @@ class ModelBundle:
     notes: dict = field(default_factory=dict)
     name: str = ""
     content_hash: str = ""
+    explain_reference: Any = None
 
     def predict_proba(self, leads: pd.DataFrame) -> np.ndarray:
         """Conversion probability for each raw lead (one float per row)."""
@@ -193,20 +196,15 @@ def _canonical(obj: dict) -> bytes:
 
 def _installed_versions() -> dict[str, str]:
     """Versions of the libraries whose objects end up inside a saved model."""
-    import scipy
-    import sklearn
-    import skrub
+    # Read from the installed metadata: importing skrub (and matplotlib behind it) would add a
+    # second to every model load, which the one-lead chain command cannot afford.
+    from importlib.metadata import version
 
     import leadscore
 
     return {
         "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
-        "skrub": skrub.__version__,
+        **{name: version(name) for name in ("scikit-learn", "numpy", "pandas", "scipy", "joblib", "skrub")},
         "leadscore": leadscore.__version__,
     }
 
@@ -307,7 +305,13 @@ def bundle_from_training(result, plan, policy, rows=None, *, name: str = "") -> 
         "learning_curve_answer": result.learning_curve_answer,
         "tiers": _jsonable(result.validation.get("tiers", [])),
     }
+    reference = None
+    if rows is not None and len(getattr(rows, "X", ())):
+        from leadscore.explain import explain_reference
+
+        reference = explain_reference(result.pipeline, rows.X, random_state=0)
     return ModelBundle(
+        explain_reference=reference,
         pipeline=result.pipeline,
         plan=plan,
         schema=_jsonable(schema),
