@@ -424,3 +424,23 @@ def test_scoring_imports_no_app_or_plotting_libraries(bundle, tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_downloaded_reasons_match_the_apps_explanation_of_the_same_lead(boosting_bundle):
+    """The Score download and the Insights page must tell a lead the same story."""
+    import dataclasses
+
+    from leadscore.explain import explain_lead, explain_reference
+
+    X = history().drop(columns=["converted"])
+    reference = explain_reference(boosting_bundle.pipeline, X, random_state=0)
+    with_reference = dataclasses.replace(boosting_bundle, explain_reference=reference)
+    leads = X.head(5)
+    scored = score_leads(with_reference, leads).scored
+    for position in range(len(leads)):
+        steps = explain_lead(with_reference.pipeline, leads.iloc[[position]], reference=reference)
+        factors = steps[steps["kind"] == "factor"]
+        top = factors.loc[factors["points"].abs().idxmax(), "factor"]
+        assert scored["reason_1"].iloc[position].startswith(top + ":")
+        # The waterfall starts at the average lead, as saved with the model.
+        assert steps["points"].iloc[0] == pytest.approx(reference.base_probability * 100)
