@@ -50,6 +50,8 @@ if suspects:
         key=f"leakage:{state['leads_key']}:{outcome.column}",
         hide_index=True,
         disabled=["column", "advice", "reason", "evidence"],
+        # Reason and evidence are long sentences: they are listed in full under the table.
+        column_order=["column", "advice", "exclude"],
         column_config={
             "column": "Column",
             "advice": "LeadScore suggests",
@@ -58,6 +60,9 @@ if suspects:
             "exclude": st.column_config.CheckboxColumn("Leave out"),
         },
     )
+    # The table cuts long sentences; the full reason and evidence must be readable.
+    for suspect, evidence in zip(suspects, switches["evidence"]):
+        st.markdown(f"- **{suspect.column}**: {suspect.reason} *Evidence: {evidence}.*")
     suspects = journey.suspects_as_chosen(suspects, dict(zip(switches["column"], switches["exclude"])))
 else:
     st.success("No column looks like it gives the answer away.")
@@ -81,7 +86,7 @@ with left:
     )
 with right:
     rare = st.slider(
-        "Group categories rarer than this share of leads as 'Other'",
+        "Group categories rarer than this share of leads as 'Other' (0.010 = 1%)",
         min_value=0.0,
         max_value=0.05,
         value=float(plan.rare_share),
@@ -95,24 +100,41 @@ plan = replace(plan, window_months=int(months) or None, rare_share=float(rare))
 st.subheader("Category spellings")
 mapping_table = journey.category_mapping_table(plan)
 if len(mapping_table):
-    st.markdown(
-        "Different spellings of the same thing are merged (\"Linked In\", \"linkedin \" → "
-        "\"LinkedIn\"). Change the **Becomes** column to merge or split values your way."
-    )
-    edited = st.data_editor(
-        mapping_table,
-        key=f"categories:{state['leads_key']}:{outcome.column}",
-        hide_index=True,
-        disabled=["column", "raw_value"],
-        column_config={"column": "Column", "raw_value": "Written as", "becomes": "Becomes"},
-    )
+    merged = int((mapping_table["raw_value"] != mapping_table["becomes"]).sum())
+    if merged:
+        st.markdown(
+            f"Different spellings of the same thing are merged (\"Linked In\", \"linkedin \" → "
+            f"\"LinkedIn\"): **{merged:,} spellings** are merged here, listed first. Change the "
+            "**Becomes** column to merge or split values your way."
+        )
+    else:
+        st.markdown(
+            "Every category value is already written one way, so nothing is merged. To merge values "
+            "yourself (say two regions into one), open the table and change the **Becomes** column."
+        )
+    with st.expander(f"Category values ({len(mapping_table):,})", expanded=bool(merged)):
+        edited = st.data_editor(
+            mapping_table,
+            key=f"categories:{state['leads_key']}:{outcome.column}",
+            hide_index=True,
+            disabled=["column", "raw_value"],
+            column_config={"column": "Column", "raw_value": "Written as", "becomes": "Becomes"},
+        )
     plan = journey.plan_with_category_table(plan, edited)
 else:
     st.info("No category needs merging: every value is already spelled one way.")
 
 # --- Results: the plan and its effect -----------------------------------------------------
 st.subheader("The cleaning plan")
-st.dataframe(journey.cleaning_choices(plan), hide_index=True)
+st.dataframe(
+    journey.cleaning_choices(plan),
+    hide_index=True,
+    column_config={
+        "choice": st.column_config.TextColumn("Choice", width="small"),
+        "setting": st.column_config.TextColumn("Setting", width="medium"),
+        "effect": st.column_config.TextColumn("Effect", width="large"),
+    },
+)
 
 st.subheader("Before and after")
 selection = _ui.training_rows(plan)
@@ -122,12 +144,16 @@ for warning in summary["warnings"]:
 left, right = st.columns(2)
 with left:
     st.markdown("**Leads**")
-    st.dataframe(summary["rows"], hide_index=True)
-    st.markdown("**Columns left out**")
-    st.dataframe(summary["columns_left_out"], hide_index=True)
+    st.dataframe(summary["rows"], hide_index=True, column_config={"leads": st.column_config.NumberColumn(format="localized")})
 with right:
     st.markdown("**Columns the model will use**")
     st.dataframe(summary["columns_used"], hide_index=True)
+st.markdown("**Columns left out**")
+st.dataframe(
+    summary["columns_left_out"],
+    hide_index=True,
+    column_config={"column": st.column_config.TextColumn("Column", width="small"), "reason": st.column_config.TextColumn("Reason", width="large")},
+)
 with st.expander("The first cleaned leads, as the model will see them"):
     st.dataframe(_ui.cleaned_preview(plan), hide_index=True)
 _ui.look_at("the number of leads to learn from, and the columns left out with their reason.")

@@ -92,7 +92,7 @@ edited = st.data_editor(
     disabled=["value", "leads"],
     column_config={
         "value": st.column_config.TextColumn("Value in the file"),
-        "leads": st.column_config.NumberColumn("Leads"),
+        "leads": st.column_config.NumberColumn("Leads", format="localized"),
         "meaning": st.column_config.SelectboxColumn("Means", options=list(journey.MEANINGS), required=True),
     },
 )
@@ -120,7 +120,11 @@ show = {"good": st.success, "usable with caution": st.warning, "not enough": st.
 show(f"**{verdict.verdict.capitalize()}.** {verdict.message} {verdict.advice}")
 
 st.subheader("Your columns")
-st.dataframe(profile_table(checked.profiles), hide_index=True)
+st.dataframe(
+    profile_table(checked.profiles),
+    hide_index=True,
+    column_config={"examples": st.column_config.TextColumn(width="medium"), "note": st.column_config.TextColumn(width="large")},
+)
 _ui.look_at(
     "the kind LeadScore found for each column. Personal details (names, emails, phones) and ID "
     "codes are never used to score: they identify a lead, they do not predict."

@@ -41,8 +41,12 @@ with right:
     rates = _ui.segments(column)
     overall = float(rates["overall_rate"].iloc[0]) if len(rates) else None
     _ui.chart(charts.segment_rates(rates, overall=overall))
-for sentence in _ui.segment_story():
-    st.markdown(f"- {sentence}")
+story = _ui.segment_story()
+if story:
+    st.markdown(
+        "**What stands out in your history** (across the most important columns, not only the one picked):\n"
+        + "\n".join(f"- {sentence}" for sentence in story)
+    )
 _ui.look_at("the conversion rates are plain counts from your history; the dashed line is the rate over all leads.")
 
 # --- Controls + results: one lead --------------------------------------------------------

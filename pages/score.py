@@ -32,7 +32,9 @@ if options:
         _ui.use_session_model()
 _ui.require("Score")
 bundle = state["bundle"]
-st.caption(f"Using: **{bundle.name or bundle.kind}**, trained {bundle.trained_at[:10]}.")
+model_name = bundle.name or bundle.kind
+trained_on = "" if bundle.trained_at[:10] in model_name else f", trained {bundle.trained_at[:10]}"
+st.caption(f"Using: **{model_name}**{trained_on}.")
 
 # --- Controls: which leads ----------------------------------------------------------------
 st.subheader("Which leads")
@@ -90,6 +92,9 @@ st.dataframe(
         "conversion_probability": st.column_config.NumberColumn("Chance", format="percent"),
         "tier": _ui.tier_column(),
         "next_action": "Next action",
+        "reason_1": "Reason 1",
+        "reason_2": "Reason 2",
+        "reason_3": "Reason 3",
     },
     key="scored_table",
 )

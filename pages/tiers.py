@@ -19,6 +19,11 @@ _ui.require("Tiers")
 
 prob, converted = _ui.tier_basis()
 journey.mark_visited(state, "Tiers")
+if converted is not None:
+    st.markdown(
+        f"The table and charts below use the **{len(prob):,} held-out leads** of your training run: "
+        "the model never learned from them, and their real outcomes are known."
+    )
 
 # --- Controls: thresholds -----------------------------------------------------------------
 policy = state["tier_policy"]
@@ -63,7 +68,7 @@ st.dataframe(
     column_config={
         "tier": "Tier",
         "range": "Chance",
-        "leads": st.column_config.NumberColumn("Leads", format="%d"),
+        "leads": st.column_config.NumberColumn("Leads", format="localized"),
         "share_of_leads": st.column_config.NumberColumn("Share of leads", format="percent"),
         "expected_conversions": st.column_config.NumberColumn("Expected conversions", format="%.1f"),
         "conversion_rate": st.column_config.NumberColumn("Really converted (held-out)", format="percent"),

@@ -67,11 +67,18 @@ a, b, c, d = st.columns(4)
 a.metric("Ranks leads right (ROC AUC)", f"{validation['roc_auc']:.2f}", help="0.5 = coin toss, 1.0 = perfect")
 b.metric("Top 10% vs average", f"{validation['lift_top_decile']:.1f}×", help="How much more often the top 10% convert than an average lead")
 c.metric("Calibration error", f"{validation['ece']:.1%}", help="Average gap between predicted and real conversion rates")
-d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help=f"Tested by: {validation['method']}")
+d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help={
+    "time": "Tested on the newest leads, by date (method: time).",
+    "stratified": "Tested on a random share with the same conversion rate as the rest (method: stratified).",
+}.get(validation["method"], f"Tested by: {validation['method']}"))
 st.caption(
     f"Model: **{result.kind}**, probabilities calibrated with **{result.calibration}**. "
     + str(validation.get("explanation") or "")
 )
+with st.expander("How the percentages were calibrated, and which model is saved"):
+    for note in ("calibration", "final_fit"):
+        if result.notes.get(note):
+            st.markdown(f"- {result.notes[note]}")
 
 st.subheader("Leaderboard")
 st.dataframe(
@@ -87,7 +94,16 @@ st.dataframe(
         "chosen": st.column_config.CheckboxColumn("Kept"),
     },
 )
-_ui.look_at("the model with the highest ROC AUC and lowest log loss was kept. A simple model that ties is fine.")
+holdout_rows = int(validation["holdout_rows"])
+st.caption(
+    "The leaderboard's figures come from **choosing** the model: each model was tried on validation "
+    "leads taken from the training part, never on the held-out leads. So its ROC AUC can differ a "
+    f"little from the headline figure above, which grades the kept model once on the {holdout_rows:,} "
+    "held-out leads: the headline is the one to trust. "
+    # notes["validation"] is the holdout sentence (already shown above) plus how models were compared.
+    + result.notes.get("validation", "").removeprefix(str(validation.get("explanation") or "")).strip()
+)
+_ui.look_at("the kept model has the lowest log loss (its percentages fit best); a simpler model that ties is kept.")
 
 left, right = st.columns(2)
 with left:

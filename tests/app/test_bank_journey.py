@@ -1,0 +1,148 @@
+"""The whole app journey on real public data: the UCI bank marketing campaigns (41,188 calls).
+
+The data is read from ``<repo>/../shared/datasets/bank-marketing`` (CC BY 4.0, Moro, Cortez and
+Rita 2014; see its ATTRIBUTION.md), never copied into the repository. It has no date column, so
+the model must be tested on a stratified random holdout, and ``duration`` (the length of the call,
+known only once the call is over) must be flagged and left out by the leakage guard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.app.conftest import button, go, new_app, problems, title
+
+pytestmark = pytest.mark.slow
+
+BANK = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
+LEADS, CONVERTED = 41_188, 4_640
+HOLDOUT = 8_238  # 20% of 41,188, rounded up
+
+
+@pytest.fixture(scope="module")
+def bank_csv() -> bytes:
+    if not BANK.exists():
+        pytest.fail(f"The bank marketing data is missing at {BANK.resolve()}")
+    return BANK.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def on_data(bank_csv):
+    """A session with the bank file uploaded on the Data page."""
+    at = new_app()
+    at.file_uploader[0].upload(BANK.name, bank_csv, "text/csv")
+    return at.run()
+
+
+def table_with(at, column: str) -> pd.DataFrame:
+    """The first table (or editable table) on the page that has ``column``."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a '{column}' column")
+
+
+def test_the_data_page_finds_y_as_the_outcome_and_counts_the_conversions(on_data):
+    at = on_data
+    assert problems(at) == []
+    assert f"**{BANK.name}**: 41,188 leads, 21 columns." in [m.value for m in at.markdown]
+    assert at.selectbox(key="outcome_column").value == "y"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Converted": "4,640", "Not converted": "36,548", "Still open": "0"}
+    assert at.success[0].value.startswith("**Good.**")
+
+
+@pytest.fixture(scope="module")
+def on_clean(on_data):
+    return go(on_data, "Clean")
+
+
+def test_the_clean_page_leaves_duration_out_with_its_evidence(on_clean):
+    at = on_clean
+    assert problems(at) == []
+    suspects = table_with(at, "evidence").set_index("column")
+    assert list(suspects.index) == ["duration"]
+    assert suspects.loc["duration", "advice"] == "leave out"
+    assert bool(suspects.loc["duration", "exclude"]) is True
+    assert "auc: 0.8" in suspects.loc["duration", "evidence"]  # alone it ranks outcomes at AUC ~0.82
+    assert "after" in suspects.loc["duration", "reason"]
+    left_out = next(f.value for f in at.dataframe if list(f.value.columns) == ["column", "reason"])
+    assert list(left_out["column"]) == ["duration"]
+    assert "duration" not in set(table_with(at, "used as")["column"])
+    rows = table_with(at, "step").set_index("step")["leads"].rename(index=str.strip)
+    assert rows["Leads used for training"] == LEADS
+    assert rows["of which converted"] == CONVERTED
+    assert len(table_with(at, "used as")) == 19  # 21 columns minus the outcome and duration
+
+    # No date column: the Train page will hold out a random, stratified share.
+    assert at.selectbox(key="clean_date_column").value == "(none)"
+    button(at, "Use this cleaning plan").click().run()
+    assert problems(at) == []
+    assert "duration" in at.session_state["plan"].excluded
+
+
+@pytest.fixture(scope="module")
+def trained(on_clean):
+    at = go(on_clean, "Train")
+    at.radio(key="train_model_choice").set_value("Logistic regression (simple, fast)").run()
+    return button(at, "Train the model").click().run()
+
+
+def test_training_is_tested_on_a_stratified_random_holdout_with_a_plausible_auc(trained):
+    at = trained
+    assert problems(at) == []
+    assert "a random 20% of leads are held out" in " ".join(m.value for m in at.markdown)
+    metrics = {m.label: m for m in at.metric}
+    assert 0.70 <= float(metrics["Ranks leads right (ROC AUC)"].value) <= 0.85
+    assert metrics["Held-out leads"].value == "8,238"
+    assert "stratified" in metrics["Held-out leads"].help
+    captions = " ".join(c.value for c in at.caption)
+    assert "There is no date column, so a random 20% of leads (8,238" in captions
+    validation = at.session_state["training"].validation
+    assert validation["method"] == "stratified"
+    assert validation["holdout_converted"] == pytest.approx(CONVERTED * 0.2, abs=2)
+    assert "duration" not in at.session_state["training"].features_used
+    # The leaderboard's ROC AUC is from choosing the model, not the holdout: the page says so.
+    assert any("held-out" in c.value and "leaderboard" in c.value.lower() for c in at.caption)
+
+
+def test_insights_rank_the_columns_without_duration(trained):
+    at = go(trained, "Insights")
+    assert problems(at) == []
+    assert title(at) == "4. What drives conversion"
+    importance = at.session_state["insights"]["importance"]
+    assert "duration" not in set(importance["column"])
+    assert len(importance) == 19
+    assert "duration" not in at.selectbox(key="insights_column").options
+    assert len(at.get("vega_lite_chart")) == 5
+    story = next(m.value for m in at.markdown if m.value.startswith("**What stands out in your history**"))
+    assert "converted at" in story and "against 11% overall" in story  # 4,640 of 41,188 converted
+
+
+def test_the_tier_table_covers_every_held_out_lead(trained):
+    at = go(trained, "Tiers")
+    assert problems(at) == []
+    table = table_with(at, "share_of_conversions").set_index("tier")
+    assert list(table.index) == ["Hot", "Warm", "Cool", "Cold"]
+    assert table["leads"].sum() == HOLDOUT
+    assert any("**8,238 held-out leads**" in m.value for m in at.markdown)
+    assert table["share_of_conversions"].sum() == pytest.approx(1.0)
+    # The tiers rank: Hot leads really converted more often than Cold ones.
+    assert table.loc["Hot", "conversion_rate"] > 3 * table.loc["Cold", "conversion_rate"]
+
+
+def test_scoring_the_whole_history_gives_one_row_per_lead(trained):
+    at = go(trained, "Score")
+    at.radio(key="score_source").set_value("My lead history").run()
+    button(at, "Score 41,188 leads").click().run()
+    assert problems(at) == []
+    call_list = table_with(at, "lead_score")
+    assert len(call_list) == LEADS
+    assert call_list["conversion_probability"].is_monotonic_decreasing
+    tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert sum(tiers.values()) == LEADS
+    # The model never read the call's length, but the user's column comes back unchanged.
+    assert "duration" in call_list.columns

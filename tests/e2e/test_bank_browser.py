@@ -1,0 +1,120 @@
+"""A real browser takes the public bank marketing data (41,188 calls) through every page.
+
+The data is read from ``<repo>/../shared/datasets/bank-marketing`` (CC BY 4.0, Moro, Cortez and
+Rita 2014; see its ATTRIBUTION.md). Screenshots go to ``artifacts/screenshots/bank-<page>.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.e2e.conftest import REPO
+from tests.e2e.test_browser_journey import (
+    TRAINING_TIMEOUT,
+    main_text,
+    open_page,
+    settle,
+    shoot,
+    wait_for_charts,
+    wait_for_table_text,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+BANK = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
+
+
+def metric_values(page) -> dict[str, str]:
+    """The page's metrics as label -> shown value."""
+    found = {}
+    for text in page.locator("[data-testid='stMetric']").all_inner_texts():
+        lines = [line for line in text.split("\n") if line.strip()]
+        found[lines[0]] = lines[-1]
+    return found
+
+
+def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_path):
+    if not BANK.exists():
+        pytest.fail(f"The bank marketing data is missing at {BANK.resolve()}")
+
+    # Data: upload the bank export; LeadScore finds `y` and counts the subscriptions.
+    page.goto(app_url)
+    page.get_by_role("heading", name="1. Your lead history").wait_for()
+    settle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(BANK))
+    page.get_by_text("bank-additional-full.csv: 41,188 leads, 21 columns.").wait_for(timeout=TRAINING_TIMEOUT)
+    page.get_by_text("Is there enough history to learn from?").wait_for()
+    settle(page)
+    assert metric_values(page) == {"Converted": "4,640", "Not converted": "36,548", "Still open": "0"}
+    assert "Good." in main_text(page)
+    shoot(page, "bank-data")
+
+    # Clean: `duration` (the call's length, known only after the call) is flagged and left out.
+    open_page(page, "Clean", "2. Clean the data")
+    wait_for_table_text(page, "duration")
+    text = main_text(page)
+    assert "'duration' alone predicts the outcome with AUC 0.82" in text
+    assert "Evidence: known outcomes: 41" in text and "auc: 0.82" in text
+    page.get_by_role("button", name="Use this cleaning plan").click()
+    page.get_by_text("This cleaning plan is in use.").wait_for()
+    settle(page)
+    shoot(page, "bank-clean")
+
+    # Train: no date column, so a random (stratified) 20% is held out.
+    open_page(page, "Train", "3. Train a model")
+    assert "a random 20% of leads are held out" in main_text(page)
+    page.get_by_text("Logistic regression (simple, fast)").click()
+    settle(page)
+    page.get_by_role("button", name="Train the model").click()
+    page.get_by_role("heading", name="Is it ready?").wait_for(timeout=TRAINING_TIMEOUT)
+    settle(page)
+    text = main_text(page)
+    assert "There is no date column, so a random 20% of leads (8,238, with the same conversion rate" in text
+    metrics = metric_values(page)
+    assert metrics["Held-out leads"] == "8,238"
+    assert 0.70 <= float(metrics["Ranks leads right (ROC AUC)"]) <= 0.85
+    wait_for_charts(page, 2)
+    shoot(page, "bank-train")
+
+    # Insights: the importance chart and its column picker never mention `duration`.
+    open_page(page, "Insights", "4. What drives conversion")
+    page.get_by_role("heading", name="Why did this lead get its score?").wait_for()
+    wait_for_charts(page, 5)
+    assert "duration" not in main_text(page)
+    shoot(page, "bank-insights")
+
+    # Tiers: the table counts the held-out leads.
+    open_page(page, "Tiers", "5. Set the tiers")
+    wait_for_table_text(page, "70% and above")
+    assert "use the 8,238 held-out leads" in main_text(page)
+    shoot(page, "bank-tiers")
+
+    # Score: the whole history, then download it.
+    open_page(page, "Score", "6. Score leads")
+    page.get_by_text("My lead history").click()
+    settle(page)
+    page.get_by_role("button", name="Score 41,188 leads").click()
+    page.get_by_role("heading", name="Call list: bank-additional-full.csv").wait_for(timeout=TRAINING_TIMEOUT)
+    page.get_by_role("heading", name="Do this every week without the app").wait_for(timeout=TRAINING_TIMEOUT)
+    settle(page)
+    tiers = metric_values(page)
+    assert sum(int(value.replace(",", "")) for value in tiers.values()) == 41_188
+    shoot(page, "bank-score")
+    with page.expect_download(timeout=TRAINING_TIMEOUT) as download_info:
+        page.get_by_role("button", name="Scored leads (CSV)").click()
+    saved = tmp_path / "scored_leads.csv"
+    download_info.value.save_as(saved)
+
+    scored = pd.read_csv(saved, encoding="utf-8-sig")
+    bank = pd.read_csv(BANK, sep=";")
+    assert len(scored) == len(bank) == 41_188
+    assert list(scored.columns[: bank.shape[1]]) == list(bank.columns)
+    assert scored["conversion_probability"].is_monotonic_decreasing
+    assert set(scored["tier"]) <= {"Hot", "Warm", "Cool", "Cold"}
+    # Every lead that subscribed is in the file, ranked: the Hot tier converts far above average.
+    hot = scored[scored["tier"] == "Hot"]
+    assert (scored["y"] == "yes").sum() == 4_640
+    assert (hot["y"] == "yes").mean() > 3 * (scored["y"] == "yes").mean()
