@@ -185,7 +185,9 @@ def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
     return frame, report
 
 
-def _count_unseen(model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list[dict], report: dict) -> None:
+def _count_unseen(
+    model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list[dict], report: dict, mappings: dict | None = None
+) -> None:
     """Count leads whose category (or yes/no) value the model did not learn from, with a few
     examples. Read from the cleaner's own output, so spelling grouping is exactly training's:
     a category value the cleaner sent to "Other", or a yes/no value it could not read."""
@@ -198,6 +200,15 @@ def _count_unseen(model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list
         if kind == "category":
             outside = cleaned[name].to_numpy(dtype=object) == _OTHER
             outside &= given & (raw.astype("str").str.strip().str.lower() != _OTHER.lower()).to_numpy()
+            spellings = (mappings or {}).get(name)
+            if spellings and outside.any():
+                # Values seen in training but too rare to learn from were grouped as "Other"
+                # there too: scoring treats them exactly as training did, so they are not new.
+                from leadscore.categories import canonicalize
+
+                seen = set(spellings.values())
+                canonical = canonicalize(raw[outside], spellings)
+                outside[np.flatnonzero(outside)[canonical.isin(seen).to_numpy()]] = False
         else:
             outside = given & cleaned[name].isna().to_numpy()
         if not outside.any():
@@ -310,7 +321,8 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
         cleaned = pipeline[0].transform(model_input)
         encoded = pipeline[1:-1].transform(cleaned) if len(pipeline) > 2 else cleaned
         probability = pipeline[-1].predict_proba(encoded)[:, 1]
-        _count_unseen(model_input, cleaned, schema, report)
+        plan = getattr(pipeline[0], "plan", None)
+        _count_unseen(model_input, cleaned, schema, report, getattr(plan, "category_mappings", None))
         if reasons:
             from leadscore.explain import lead_contributions, lead_reasons
 

@@ -444,3 +444,26 @@ def test_downloaded_reasons_match_the_apps_explanation_of_the_same_lead(boosting
         assert scored["reason_1"].iloc[position].startswith(top + ":")
         # The waterfall starts at the average lead, as saved with the model.
         assert steps["points"].iloc[0] == pytest.approx(reference.base_probability * 100)
+
+
+def test_a_value_too_rare_in_training_is_not_called_never_seen():
+    leads = history()
+    leads.loc[[5, 9], "source"] = "Podcast"  # 2 of 600 leads: grouped as "Other" when training
+    mapping = suggest_outcome(leads, "converted").mapping
+    profiles = profile_columns(leads)
+    plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))
+    rows = select_training_rows(leads, plan)
+    pipeline = build_pipeline(plan, "logistic", LogisticRegression(max_iter=1000)).fit(rows.X, rows.y)
+    rare_bundle = ModelBundle(
+        pipeline=pipeline, plan=plan, schema=pipeline.named_steps["clean"].input_schema(), policy=TierPolicy(),
+        metrics={}, trained_at="2026-11-27T00:00:00+00:00", row_counts={}, versions={}, kind="logistic",
+    )
+    assert "Podcast" not in pipeline.named_steps["clean"].input_schema()[
+        [c["name"] for c in pipeline.named_steps["clean"].input_schema()].index("source")
+    ]["categories"]
+    scoring = new_leads()
+    scoring.loc[0, "source"] = "podcast"  # seen in training (other spelling), but rare
+    scoring.loc[1, "source"] = "TikTok"  # never seen
+    result = score_leads(rare_bundle, scoring)
+    assert result.report["unseen_values"]["source"]["leads"] == 1
+    assert result.report["unseen_values"]["source"]["examples"] == ["TikTok"]
