@@ -116,7 +116,7 @@ with st.expander("Model card"):
 
 # --- Automate -----------------------------------------------------------------------------
 st.subheader("Do this every week without the app")
-examples = journey.cli_examples(state["model_path"] or "models/your-model.joblib")
+examples = journey.cli_examples(state["model_path"] or "models/your-model.joblib", bundle.schema if bundle else None)
 st.markdown("Score a file of new leads into a call list (add `--split-tiers` for one file per tier):")
 st.code(examples["csv"] + "\n" + examples["tiers"], language="bash")
 st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")

@@ -219,3 +219,19 @@ def test_card_prints_the_model_card(trained_model):
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("#")
     assert "final_deal_size" in done.stdout  # what it leaves out, and why
+
+
+def test_the_apps_json_lines_example_scores_with_that_model(trained_model, monkeypatch):
+    from leadscore.bundle import load_bundle
+    from leadscore.journey import cli_examples
+
+    env = {"LEADSCORE_HOME": str(trained_model["home"])}
+    monkeypatch.setenv("LEADSCORE_HOME", env["LEADSCORE_HOME"])
+    bundle = load_bundle(trained_model["model"])
+    example = cli_examples(str(trained_model["model"]), bundle.schema)["jsonl"]
+    lead = example.split("echo '", 1)[1].split("'", 1)[0]
+    done = run_cli("score", str(trained_model["model"]), "-", stdin=lead + "\n", env_extra=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert "error" not in result, result
+    assert result["tier"] in ("Hot", "Warm", "Cool", "Cold")
