@@ -46,9 +46,11 @@ _UP = "#d62728"  # pushes a lead towards converting
 _DOWN = "#1f77b4"  # pushes a lead away from converting
 
 
-def tier_scale() -> alt.Scale:
-    """The colour scale mapping tier names to :data:`TIER_COLOURS`."""
-    return alt.Scale(domain=list(TIER_COLOURS), range=list(TIER_COLOURS.values()))
+def tier_scale(tiers: Sequence[str] | None = None) -> alt.Scale:
+    """The colour scale mapping tier names to :data:`TIER_COLOURS` (only ``tiers``, if given,
+    so a legend lists only what the chart draws)."""
+    shown = [t for t in TIER_COLOURS if tiers is None or t in set(tiers)]
+    return alt.Scale(domain=shown, range=[TIER_COLOURS[t] for t in shown])
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], chart: str) -> pd.DataFrame:
@@ -444,7 +446,7 @@ def gains(
             .mark_rule(strokeWidth=2)
             .encode(
                 x="share_of_leads:Q",
-                color=alt.Color("tier:N", scale=tier_scale(), title="Tier ends"),
+                color=alt.Color("tier:N", scale=tier_scale(marks["tier"].tolist()), title="Tier ends"),
                 tooltip=[alt.Tooltip("tier:N"), alt.Tooltip("share_of_leads:Q", format=".0%", title="Leads up to here")],
             )
         )

@@ -340,6 +340,8 @@ def _evidence_text(evidence: Mapping) -> str:
     for key, value in (evidence or {}).items():
         if isinstance(value, float):
             value = f"{value:.2f}"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:,}"
         elif isinstance(value, (list, tuple)):
             value = ", ".join(_item_text(item) for item in value[:5])
         elif isinstance(value, dict):
