@@ -143,7 +143,7 @@ def beeswarm(
     alt.Chart
         Ticks jittered vertically within each column's row; red = high value, blue = low.
     """
-    wanted = [column, effect] + ([level] if level in points.columns else [])
+    wanted = [column, effect] + [c for c in (level, "value") if c in points.columns]
     data = _require(points, wanted, "beeswarm")
     order = data.groupby(column)[effect].apply(lambda s: s.abs().mean()).sort_values(ascending=False)
     keep = list(order.index[:top])
@@ -152,7 +152,8 @@ def beeswarm(
         alt.Color(
             f"{level}:Q",
             scale=alt.Scale(scheme="redblue", reverse=True, domain=[0, 1]),
-            title="Value (low to high)",
+            # For categories the colour is the category's average effect, not a size.
+            title=["Value: numbers low to high,", "categories by their effect"],
         )
         if level in data.columns
         else alt.value("#4c78a8")
@@ -165,7 +166,9 @@ def beeswarm(
             y=alt.Y(f"{column}:N", sort=keep, title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
             color=colour,
-            tooltip=[alt.Tooltip(f"{column}:N", title="Column"), alt.Tooltip(f"{effect}:Q", format="+.1f", title="Points")],
+            tooltip=[alt.Tooltip(f"{column}:N", title="Column")]
+            + ([alt.Tooltip("value:N", title="Value")] if "value" in data.columns else [])
+            + [alt.Tooltip(f"{effect}:Q", format="+.1f", title="Points")],
         )
         # Deterministic pseudo-jitter: random() would make every render differ.
         .transform_window(row_in_column="row_number()", groupby=[column])

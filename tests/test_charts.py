@@ -56,6 +56,10 @@ def test_beeswarm_keeps_the_most_important_columns_and_colours_by_value():
     assert s["encoding"]["y"]["sort"] == ["big", "small"]
     assert s["encoding"]["color"]["field"] == "value_rank"
     assert s["mark"]["type"] == "circle"
+    # Hovering a dot tells the lead's value, so a category's colour can be read.
+    with_values = points.assign(value=["a", "b", "c"] * 3)
+    tooltips = spec(charts.beeswarm(with_values, top=2))["encoding"]["tooltip"]
+    assert [t["title"] for t in tooltips] == ["Column", "Value", "Points"]
     # jitter is computed in Vega from the row number, so every render is the same
     assert any("calculate" in t for t in s["transform"])
 
