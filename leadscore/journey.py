@@ -66,6 +66,13 @@ MODEL_CHOICES: dict[str, str] = {
     "Gradient boosting": "boosting",
 }
 
+#: ``TrainingSettings.model`` -> the model's name in plain words.
+MODEL_NAMES: dict[str, str] = {
+    "logistic": "logistic regression",
+    "forest": "random forest",
+    "boosting": "gradient boosting",
+}
+
 #: An outcome column with more distinct values than this is not an outcome.
 MAX_OUTCOME_VALUES = 30
 

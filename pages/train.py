@@ -72,7 +72,12 @@ d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help={
     "stratified": "Tested on a random share with the same conversion rate as the rest (method: stratified).",
 }.get(validation["method"], f"Tested by: {validation['method']}"))
 st.caption(
-    f"Model: **{result.kind}**, probabilities calibrated with **{result.calibration}**. "
+    f"Model: **{journey.MODEL_NAMES.get(result.kind, result.kind)}**; "
+    + (
+        f"probabilities calibrated with **{result.calibration}** scaling. "
+        if result.calibration != "none"
+        else "its own probabilities were already well calibrated, so they are used as they are. "
+    )
     + str(validation.get("explanation") or "")
 )
 with st.expander("How the percentages were calibrated, and which model is saved"):
