@@ -70,7 +70,7 @@ _MAX_HEADER_BYTES = 16 * 1024 * 1024
 # Libraries whose objects are inside the pickle. scikit-learn must match exactly (its own
 # pickles are only supported on the same version); for the others the same minor release is enough.
 _EXACT_VERSIONS = ("scikit-learn",)
-_MINOR_VERSIONS = ("python", "numpy", "pandas", "scipy", "joblib", "skrub", "leadscore")
+_MINOR_VERSIONS = ("python", "numpy", "pandas", "scipy", "joblib", "leadscore")
 
 
 @dataclass
@@ -196,15 +196,15 @@ def _canonical(obj: dict) -> bytes:
 
 def _installed_versions() -> dict[str, str]:
     """Versions of the libraries whose objects end up inside a saved model."""
-    # Read from the installed metadata: importing skrub (and matplotlib behind it) would add a
-    # second to every model load, which the one-lead chain command cannot afford.
+    # Read from the installed metadata: importing the libraries themselves would add time to
+    # every model load, which the one-lead chain command cannot afford.
     from importlib.metadata import version
 
     import leadscore
 
     return {
         "python": platform.python_version(),
-        **{name: version(name) for name in ("scikit-learn", "numpy", "pandas", "scipy", "joblib", "skrub")},
+        **{name: version(name) for name in ("scikit-learn", "numpy", "pandas", "scipy", "joblib")},
         "leadscore": leadscore.__version__,
     }
 
