@@ -830,19 +830,32 @@ class TextFeatures(TransformerMixin, BaseEstimator):
             X = X.iloc[:, 0]
         return pd.Series(X).fillna("").astype("str").tolist()
 
-    def fit(self, X, y=None):
+    def _fit_vectorizer(self, texts: list[str]):
+        """Learn the vocabulary; returns the TF-IDF matrix of ``texts`` (None without words)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.vectorizer_ = TfidfVectorizer(
             max_features=self.max_words, stop_words="english", min_df=2, dtype=np.float64
         )
         try:
-            self.vectorizer_.fit(self._texts(X))
-            self.words_ = list(self.vectorizer_.get_feature_names_out())
+            matrix = self.vectorizer_.fit_transform(texts)
         except ValueError:
             # Every answer blank or too rare to form a vocabulary: no word features.
             self.words_ = []
+            return None
+        self.words_ = list(self.vectorizer_.get_feature_names_out())
+        return matrix
+
+    def fit(self, X, y=None):
+        self._fit_vectorizer(self._texts(X))
         return self
+
+    def fit_transform(self, X, y=None):
+        # Training reads the answers once, not twice (fit, then transform); values match
+        # fit().transform() to within rounding (1e-16).
+        texts = self._texts(X)
+        matrix = self._fit_vectorizer(texts)
+        return np.zeros((len(texts), 0)) if matrix is None else matrix.toarray()
 
     def transform(self, X):
         check_is_fitted(self, "words_")
