@@ -42,6 +42,7 @@ __all__ = [
     "to_datetime_if_dates",
     "detect_encoding",
     "detect_delimiter",
+    "check_text_table",
 ]
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -123,11 +124,7 @@ def read_leads(
         df = _read_excel(data, shown)
         info = {"encoding": None, "delimiter": None}
     else:
-        _refuse_binary(data, shown)
-        encoding = detect_encoding(data)
-        head_text = _decode_head(data, encoding)
-        _refuse_html(head_text, shown)
-        delimiter = detect_delimiter(head_text)
+        encoding, delimiter, head_text = _check_text_head(data, shown)
         # pandas reads a file on disk itself, so the raw bytes need not stay in memory meanwhile.
         on_disk = Path(source) if isinstance(source, (str, os.PathLike)) else None
         table_source = on_disk if on_disk is not None else io.BytesIO(data)
@@ -289,6 +286,47 @@ def _load_bytes(source: Source, filename: str | None, max_bytes: int) -> tuple[b
     if len(data) > max_bytes:
         raise LeadScoreInputError(too_big.format(size=f"over {_mb(max_bytes)}", limit=_mb(max_bytes)))
     return data, filename
+
+
+def check_text_table(head: bytes, filename: str | None = None) -> tuple[str, str]:
+    """Check the start of a CSV-like export and say how to read it.
+
+    Shared by :func:`read_leads` and the chunked scoring reader, so a bad file gets the same
+    message whichever way it is read.
+
+    Parameters
+    ----------
+    head : bytes
+        The first bytes of the file (a megabyte is plenty).
+    filename : str, optional
+        Named in the messages.
+
+    Returns
+    -------
+    (encoding, delimiter)
+
+    Raises
+    ------
+    LeadScoreInputError
+        The file is empty, binary (an image, ...), a web page, or has duplicated column names.
+    """
+    shown = f"'{filename}'" if filename else "The file"
+    if not head.strip(b" \t\r\n\x00"):
+        raise LeadScoreInputError(
+            f"{_cap(shown)} is empty. Export your leads again with a header row and at least one lead."
+        )
+    encoding, delimiter, head_text = _check_text_head(head, shown)
+    header_line = next((line for line in head_text.splitlines() if line.strip()), "")
+    _refuse_duplicates(next(csv.reader([header_line], delimiter=delimiter), []), shown)
+    return encoding, delimiter
+
+
+def _check_text_head(data: bytes, shown: str) -> tuple[str, str, str]:
+    _refuse_binary(data, shown)
+    encoding = detect_encoding(data)
+    head_text = _decode_head(data, encoding)
+    _refuse_html(head_text, shown)
+    return encoding, detect_delimiter(head_text), head_text
 
 
 def _refuse_binary(data: bytes, shown: str) -> None:

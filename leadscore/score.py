@@ -485,15 +485,11 @@ def tier_zip(scored: pd.DataFrame) -> bytes:
 
 
 def _detect(path: Path) -> tuple[str, str]:
-    from leadscore.read import detect_delimiter, detect_encoding
+    from leadscore.read import check_text_table
 
     with open(path, "rb") as handle:
         head = handle.read(1_000_000)
-    if not head.strip(b" \t\r\n\x00"):
-        raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row and at least one lead.")
-    encoding = detect_encoding(head)
-    text = head.decode(encoding, errors="replace")
-    return encoding, detect_delimiter(text)
+    return check_text_table(head, path.name)
 
 
 def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:

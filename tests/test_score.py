@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -467,3 +468,20 @@ def test_a_value_too_rare_in_training_is_not_called_never_seen():
     result = score_leads(rare_bundle, scoring)
     assert result.report["unseen_values"]["source"]["leads"] == 1
     assert result.report["unseen_values"]["source"]["examples"] == ["TikTok"]
+
+
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "is an image (PNG)"),
+        (b"<!DOCTYPE html><html><body>Login</body></html>", "is a web page"),
+        (b"lead_id,source,source\nL-1,LinkedIn,Referral\n", "more than one column named 'source'"),
+    ],
+    ids=["image", "html", "duplicate-header"],
+)
+def test_score_file_gives_the_same_bad_file_messages_as_intake(bundle, tmp_path, content, expected):
+    path = tmp_path / "new_leads.csv"
+    path.write_bytes(content)
+    with pytest.raises(LeadScoreInputError, match=re.escape(expected)):
+        score_file(bundle, path, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
