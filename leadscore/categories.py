@@ -154,22 +154,24 @@ def canonicalize(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
     >>> canonicalize(pd.Series(["LINKED-IN", "Email"]), {"LinkedIn": "LinkedIn"}).tolist()
     ['LinkedIn', 'Email']
     """
-    # Resolve each distinct value once, then broadcast by code: no per-row Python.
+    # Resolve each distinct value once, then broadcast by code: no per-row Python. A column
+    # has few distinct values, so plain dict lookups beat pandas' per-call overhead here.
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     if len(distinct) == 0:
         return pd.Series(np.nan, index=values.index, dtype="object")
-    uniques = pd.Series(np.asarray(distinct, dtype="object"), dtype="object").astype("str")
-    known = pd.Series(mapping, dtype="object")
-    by_key = pd.Series(known.to_numpy(), index=category_key(known.index.to_series()).to_numpy())
-    by_key = by_key[~by_key.index.duplicated()]
-
-    resolved = uniques.map(known).astype("object")
-    unresolved = resolved.isna()
-    resolved[unresolved] = category_key(uniques[unresolved]).map(by_key)
-    plural = resolved.isna()
-    resolved[plural] = category_key(uniques[plural]).str.removesuffix("s").map(by_key)
-    still = resolved.isna()
-    resolved[still] = uniques[still].str.strip()
-    resolved = resolved.where(resolved.astype("str").str.strip() != "")
-    lookup = np.append(resolved.to_numpy(dtype="object"), np.nan)
+    uniques = [str(v) for v in distinct]
+    resolved = [mapping.get(u) for u in uniques]
+    unresolved = [i for i, value in enumerate(resolved) if value is None]
+    if unresolved:
+        # Spellings not in the mapping take the value of a known spelling with the same key.
+        by_key: dict[str, str] = {}
+        for key, canonical in zip(category_key(pd.Series(list(mapping), dtype="object")), mapping.values()):
+            by_key.setdefault(key, canonical)
+        keys = category_key(pd.Series([uniques[i] for i in unresolved], dtype="object"))
+        for i, key in zip(unresolved, keys):
+            value = by_key.get(key)
+            if value is None:
+                value = by_key.get(key.removesuffix("s"))
+            resolved[i] = uniques[i].strip() if value is None else value
+    lookup = np.array([v if isinstance(v, str) and v.strip() else np.nan for v in resolved] + [np.nan], dtype="object")
     return pd.Series(lookup[codes], index=values.index, dtype="object", name=values.name)

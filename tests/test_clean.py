@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import warnings
 
 import joblib
 import numpy as np
@@ -12,8 +13,10 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from leadscore.clean import (
+    CategoryEncoder,
     CleaningPlan,
     LeadCleaner,
+    TextFeatures,
     build_pipeline,
     cleaned_columns,
     cleaning_summary,
@@ -248,6 +251,88 @@ def test_text_can_be_switched_off(sample):
     assert not any(n.startswith("needs") for n in names)
     summary = cleaning_summary(off)
     assert "needs" in summary["columns_left_out"]["column"].tolist()
+
+
+# -- encoders: scikit-learn's results, faster ------------------------------------------------------
+
+
+def test_category_encoder_matches_scikit_learn_one_hot_with_other_values():
+    """Same columns, order and values as OneHotEncoder(max_categories=15, infrequent_if_exist)."""
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(7)
+    # 30 values, 20 of them tied at 20 leads each, so which 4 of the tied ones keep their own
+    # column depends on tie-breaking; 4 values (no "other values" column); a single value.
+    many = [f"v{i:02d}" for i in range(30)]
+    train = pd.DataFrame(
+        {
+            "source": rng.permutation(np.repeat(many, [20] * 20 + list(range(21, 31)))),
+            "size": rng.choice(["1-10", "11-50", "51-200", "200+"], 655),
+            "country": ["UK"] * 655,
+        }
+    )
+    new = pd.DataFrame({"source": ["v00", "v29", "never seen", "v15"], "size": ["11-50", "5000+", "1-10", "200+"],
+                        "country": ["UK", "FR", "UK", "UK"]})
+    ours = CategoryEncoder(max_categories=15)
+    theirs = OneHotEncoder(max_categories=15, handle_unknown="infrequent_if_exist", sparse_output=False)
+    np.testing.assert_array_equal(ours.fit_transform(train), theirs.fit_transform(train))
+    np.testing.assert_array_equal(ours.transform(train), theirs.transform(train))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn warns that unseen values are ignored
+        expected_new = theirs.transform(new)
+    np.testing.assert_array_equal(ours.transform(new), expected_new)
+    expected_names = [n.replace("_infrequent_sklearn", " = other values").replace("_", " = ", 1)
+                      for n in theirs.get_feature_names_out()]
+    assert list(ours.get_feature_names_out()) == expected_names
+    assert "source = other values" in expected_names and "size = other values" not in expected_names
+    # A value never seen goes to "other values" when there is one, else nowhere.
+    assert ours.transform(new)[2, list(expected_names).index("source = other values")] == 1
+    assert ours.transform(new)[1, [i for i, n in enumerate(expected_names) if n.startswith("size")]].sum() == 0
+    assert ours.feature_sources_ == [n.split(" = ")[0] for n in expected_names]
+
+
+TRICKY_ANSWERS = [
+    "Need a DEMO, pricing for 10-50 seats", "", None, "need SLA-reminders; demo!", "ÉCOLE école Straße 3D x",
+    "naïve café résumé", "hello hello__ world", "İstanbul istanbul ΣΊΣΥΦΟΣ σίσυφος", "e\u0301cole x² ½ ٣٤ 中文",
+    "pricing pricing pricing", "the and of", "Demo", 42,
+]
+
+
+@pytest.mark.parametrize("max_words", [5, 1000])
+def test_text_features_match_scikit_learn_tfidf(max_words, sample):
+    """The words and TF-IDF values equal TfidfVectorizer(stop_words="english", min_df=2)."""
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    _, _, rows = sample
+    for answers in (pd.Series(TRICKY_ANSWERS * 3, dtype="object"), rows.X["needs"]):
+        ours = TextFeatures("needs", max_words=max_words)
+        got = ours.fit_transform(answers)
+        theirs = TfidfVectorizer(stop_words="english", min_df=2, max_features=max_words)
+        expected = theirs.fit_transform(answers.fillna("").astype("str")).toarray()
+        if max_words >= expected.shape[1]:
+            # No cut-off, so no ties to break: words and values must be identical.
+            assert ours.words_ == list(theirs.get_feature_names_out())
+            np.testing.assert_allclose(got, expected, atol=1e-12)
+        else:
+            # The cut-off keeps the most used words, as scikit-learn does (ties may differ).
+            counter = CountVectorizer(stop_words="english", min_df=2)
+            counts = counter.fit_transform(answers.fillna("").astype("str"))
+            totals = dict(zip(counter.get_feature_names_out(), np.asarray(counts.sum(axis=0)).ravel()))
+            kept = [totals[w] for w in ours.words_]
+            dropped = [n for w, n in totals.items() if w not in ours.words_]
+            assert len(ours.words_) == max_words and min(kept) >= max(dropped)
+            assert sorted(kept, reverse=True) == sorted(
+                totals[w] for w in theirs.get_feature_names_out())[::-1]
+        np.testing.assert_allclose(ours.transform(answers), got, atol=1e-12)
+    assert list(ours.get_feature_names_out()) == [f"needs: {w}" for w in ours.words_]
+
+
+def test_text_features_without_usable_words_add_no_columns():
+    blank = pd.Series(["", None, "the and", "a"], dtype="object")
+    features = TextFeatures("notes")
+    assert features.fit_transform(blank).shape == (4, 0)
+    assert features.transform(pd.Series(["pricing demo"])).shape == (1, 0)
+    assert list(features.get_feature_names_out()) == []
 
 
 # -- pipeline, schema, persistence -----------------------------------------------------------------
