@@ -160,13 +160,16 @@ def canonicalize(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
     if len(distinct) == 0:
         return pd.Series(np.nan, index=values.index, dtype="object")
     uniques = [str(v) for v in distinct]
-    resolved = [mapping.get(u) for u in uniques]
+    # A hand-edited mapping may hold a number or a blank: a number reads as its text, a blank
+    # as no mapping for that spelling.
+    resolved = [None if pd.isna(v := mapping.get(u)) else str(v) for u in uniques]
     unresolved = [i for i, value in enumerate(resolved) if value is None]
     if unresolved:
         # Spellings not in the mapping take the value of a known spelling with the same key.
         by_key: dict[str, str] = {}
         for key, canonical in zip(category_key(pd.Series(list(mapping), dtype="object")), mapping.values()):
-            by_key.setdefault(key, canonical)
+            if not pd.isna(canonical):
+                by_key.setdefault(key, str(canonical))
         keys = category_key(pd.Series([uniques[i] for i in unresolved], dtype="object"))
         for i, key in zip(unresolved, keys):
             value = by_key.get(key)

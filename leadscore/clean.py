@@ -69,7 +69,7 @@ DEFAULT_RARE_SHARE = 0.01
 MAX_CATEGORIES = 15
 TEXT_WORDS = 20
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "1.0"})
-_FALSE = frozenset({"no", "n", "false", "f", "0", "0.0"})
+_FALSE = frozenset({"no", "n", "false", "f", "0", "0.0", "-0.0"})
 # A missing-value indicator is added when missingness shifts the conversion rate this clearly.
 _INDICATOR_P_VALUE = 0.01
 _INDICATOR_MIN_SHARE = 0.01
@@ -854,7 +854,9 @@ def _word_counts(answers: np.ndarray, vocabulary: list[str] | None = None):
     for 32k distinct answers). Words are runs of two or more letters, digits or "_" after
     Python's ``lower()``, as scikit-learn's default ``token_pattern``; ``tests/test_clean.py``
     checks that the words and the TF-IDF values built on them equal ``TfidfVectorizer``'s, on
-    accented, Greek, Turkish, Arabic and Chinese text too.
+    accented, Greek, Turkish, Arabic and Chinese text too. (pyarrow's regular expressions know
+    letters added to Unicode after this Python's tables, so a script newer than Unicode 14 may
+    be split where Python would not.)
 
     Parameters
     ----------
@@ -873,7 +875,14 @@ def _word_counts(answers: np.ndarray, vocabulary: list[str] | None = None):
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     # Python's lower() as scikit-learn uses it (pyarrow's differs on "İ" and a final "Σ").
-    lowered = pa.array([answer.lower() for answer in answers], type=pa.large_string())
+    # Lone surrogates (only from text built in Python, never from a read file) cannot be UTF-8.
+    lowered = [answer.lower() for answer in answers]
+    try:
+        lowered = pa.array(lowered, type=pa.large_string())
+    except UnicodeEncodeError:
+        lowered = pa.array(
+            [a.encode("utf-8", "replace").decode("utf-8") for a in lowered], type=pa.large_string()
+        )
     per_answer = pc.split_pattern_regex(lowered, _WORD_SEPARATORS)
     words = pc.list_flatten(per_answer)
     rows = pc.list_parent_indices(per_answer)
@@ -900,7 +909,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     The same features as scikit-learn's ``TfidfVectorizer(max_features=max_words,
     stop_words="english", min_df=2)``: the words are counted by :func:`_word_counts` once per
     distinct answer (exports repeat answers a lot: "Need a demo"), then weighted by
-    scikit-learn's ``TfidfTransformer``. Words with equal counts are chosen alphabetically.
+    scikit-learn's ``TfidfTransformer``.
 
     Parameters
     ----------
@@ -919,10 +928,12 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         """Per lead, the code of its answer; and the distinct answers ("" for blank)."""
         if isinstance(X, pd.DataFrame):
             X = X.iloc[:, 0]
-        codes, distinct = pd.factorize(pd.Series(X), use_na_sentinel=True)
+        values = pd.Series(X)
+        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+            # Text before grouping: 1 and True are equal to pandas but read differently.
+            values = values.astype("str").where(values.notna())
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
         distinct = np.asarray(distinct, dtype=object)
-        if pd.api.types.infer_dtype(distinct, skipna=False) != "string":
-            distinct = np.array([str(v) for v in distinct], dtype=object)
         # Blank answers point at an extra "" after the distinct answers.
         distinct = np.append(distinct, "")
         codes = np.where(codes < 0, len(distinct) - 1, codes)
@@ -941,8 +952,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         leads_with_word = np.diff(counts.indptr)
         total = np.asarray(counts.sum(axis=0)).ravel()
         candidates = np.flatnonzero(leads_with_word >= 2)
-        # Most used first; the vocabulary is sorted, so a stable sort breaks ties by name.
-        chosen = np.sort(candidates[np.argsort(-total[candidates], kind="stable")[: self.max_words]])
+        # The most used words, picked exactly as scikit-learn picks them (its sort, so its
+        # choice among words used equally often).
+        chosen = np.sort(candidates[(-total[candidates]).argsort()[: self.max_words]])
         self.words_ = [vocabulary[i] for i in chosen]
         if not self.words_:
             # Every answer blank, only stop words, or no word used twice: no word features.
@@ -966,9 +978,9 @@ class TextFeatures(TransformerMixin, BaseEstimator):
 class CategoryEncoder(TransformerMixin, BaseEstimator):
     """One-hot columns for cleaned categories, named "column = value".
 
-    Per column, the ``max_categories - 1`` most common values get a column each and any others
-    share one "column = other values" column (values never seen in training go there too, or
-    nowhere when training had no others). This is exactly what scikit-learn's
+    Per column, up to ``max_categories - 1`` of the most common values get a column each and,
+    from ``max_categories`` values on, the others share one "column = other values" column
+    (values never seen in training go there too, or nowhere when training had no others). This is exactly what scikit-learn's
     ``OneHotEncoder(max_categories=..., handle_unknown="infrequent_if_exist",
     sparse_output=False)`` returns, same columns in the same order (``tests/test_clean.py``
     compares the two), but values are matched with pandas' hash tables instead of being counted
@@ -986,7 +998,8 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     categories_ : list of ndarray
-        Per input column, the values with their own column (sorted).
+        Per input column, the values with their own column (sorted); unlike scikit-learn's
+        attribute of that name, without the grouped ones.
     infrequent_categories_ : list of ndarray
         Per input column, the training values sharing the "other values" column.
     feature_sources_ : list of str
@@ -1014,10 +1027,11 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
             values = np.asarray(values, dtype=object)
             counts = np.bincount(codes[codes >= 0], minlength=len(values))
             infrequent = np.zeros(len(values), dtype=bool)
-            if len(values) > self.max_categories:
-                # As scikit-learn: the rarest go, ties broken by sorted order (stable sort).
-                rarest = np.argsort(counts, kind="mergesort")[: len(values) - (self.max_categories - 1)]
-                infrequent[rarest] = True
+            # scikit-learn's rule: the shared column counts towards max_categories, so it is
+            # needed from max_categories values on; the rarest go, ties in sorted order.
+            if len(values) >= self.max_categories:
+                keep = self.max_categories - 1
+                infrequent[np.argsort(counts, kind="mergesort")[: len(values) - keep]] = True
             self.categories_.append(values[~infrequent])
             self.infrequent_categories_.append(values[infrequent])
             # Output position of each distinct value: its own column, or the shared one last.
@@ -1035,6 +1049,8 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "categories_")
         X = self._frame(X)
+        if all(name in X.columns for name in self.feature_names_in_):
+            X = X[list(self.feature_names_in_)]
         positions = []
         for position, (kept, rare) in enumerate(zip(self.categories_, self.infrequent_categories_)):
             column = pd.Index(kept, dtype=object).get_indexer(X.iloc[:, position])

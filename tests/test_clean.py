@@ -289,6 +289,23 @@ def test_category_encoder_matches_scikit_learn_one_hot_with_other_values():
     assert ours.transform(new)[2, list(expected_names).index("source = other values")] == 1
     assert ours.transform(new)[1, [i for i, n in enumerate(expected_names) if n.startswith("size")]].sum() == 0
     assert ours.feature_sources_ == [n.split(" = ")[0] for n in expected_names]
+    # Columns are matched by name, not position.
+    np.testing.assert_array_equal(ours.transform(new[["country", "size", "source"]]), ours.transform(new))
+
+
+@pytest.mark.parametrize("distinct", [1, 2, 14, 15, 16])
+@pytest.mark.parametrize("max_categories", [1, 2, 15])
+def test_category_encoder_groups_exactly_where_scikit_learn_does(distinct, max_categories):
+    from sklearn.preprocessing import OneHotEncoder
+
+    values = [f"v{i:02d}" for i in range(distinct) for _ in range(i + 1)]
+    train = pd.DataFrame({"source": values}, dtype="object")
+    ours = CategoryEncoder(max_categories=max_categories).fit(train)
+    theirs = OneHotEncoder(max_categories=max_categories, handle_unknown="infrequent_if_exist",
+                           sparse_output=False).fit(train)
+    np.testing.assert_array_equal(ours.transform(train), theirs.transform(train))
+    assert [n.replace(" = ", "_").replace("_other values", "_infrequent_sklearn")
+            for n in ours.get_feature_names_out()] == list(theirs.get_feature_names_out())
 
 
 TRICKY_ANSWERS = [
@@ -298,33 +315,22 @@ TRICKY_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize("max_words", [5, 1000])
+@pytest.mark.parametrize("max_words", [5, 20, 1000])
 def test_text_features_match_scikit_learn_tfidf(max_words, sample):
-    """The words and TF-IDF values equal TfidfVectorizer(stop_words="english", min_df=2)."""
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    """The words and TF-IDF values equal TfidfVectorizer(max_features, stop_words="english", min_df=2)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     _, _, rows = sample
-    for answers in (pd.Series(TRICKY_ANSWERS * 3, dtype="object"), rows.X["needs"]):
+    tied = [f"w{i:02d}" for i in range(40) for _ in range(2 + i % 3)]  # many words used equally often
+    for answers in (pd.Series(TRICKY_ANSWERS * 3, dtype="object"), rows.X["needs"], pd.Series(tied)):
         ours = TextFeatures("needs", max_words=max_words)
         got = ours.fit_transform(answers)
         theirs = TfidfVectorizer(stop_words="english", min_df=2, max_features=max_words)
         expected = theirs.fit_transform(answers.fillna("").astype("str")).toarray()
-        if max_words >= expected.shape[1]:
-            # No cut-off, so no ties to break: words and values must be identical.
-            assert ours.words_ == list(theirs.get_feature_names_out())
-            np.testing.assert_allclose(got, expected, atol=1e-12)
-        else:
-            # The cut-off keeps the most used words, as scikit-learn does (ties may differ).
-            counter = CountVectorizer(stop_words="english", min_df=2)
-            counts = counter.fit_transform(answers.fillna("").astype("str"))
-            totals = dict(zip(counter.get_feature_names_out(), np.asarray(counts.sum(axis=0)).ravel()))
-            kept = [totals[w] for w in ours.words_]
-            dropped = [n for w, n in totals.items() if w not in ours.words_]
-            assert len(ours.words_) == max_words and min(kept) >= max(dropped)
-            assert sorted(kept, reverse=True) == sorted(
-                totals[w] for w in theirs.get_feature_names_out())[::-1]
+        assert ours.words_ == list(theirs.get_feature_names_out())
+        np.testing.assert_allclose(got, expected, atol=1e-12)
         np.testing.assert_allclose(ours.transform(answers), got, atol=1e-12)
-    assert list(ours.get_feature_names_out()) == [f"needs: {w}" for w in ours.words_]
+        assert list(ours.get_feature_names_out()) == [f"needs: {w}" for w in ours.words_]
 
 
 def test_text_features_without_usable_words_add_no_columns():
