@@ -139,7 +139,10 @@ def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
     boolean = set(getattr(plan, "boolean", ()) or ())
     shown = cleaned.copy()
     for column in cleaned.columns:
-        if column in boolean:
+        if isinstance(cleaned[column].dtype, pd.CategoricalDtype):
+            # The cleaner's categories and free text, as plain values to group and write.
+            shown[column] = cleaned[column].astype(object)
+        elif column in boolean:
             flags = cleaned[column]
             shown[column] = flags.map({1.0: "yes", 0.0: "no"}).astype(object).where(flags.notna())
         elif column in numeric and column in X_raw.columns:

@@ -16,6 +16,7 @@ from leadscore.clean import (
     CategoryEncoder,
     CleaningPlan,
     LeadCleaner,
+    LeadEncoder,
     TextFeatures,
     build_pipeline,
     cleaned_columns,
@@ -292,6 +293,14 @@ def test_category_encoder_matches_scikit_learn_one_hot_with_other_values():
     assert ours.feature_sources_ == [n.split(" = ")[0] for n in expected_names]
     # Columns are matched by name, not position.
     np.testing.assert_array_equal(ours.transform(new[["country", "size", "source"]]), ours.transform(new))
+    # The cleaner hands over categoricals: same result, whatever their order or unused values.
+    def categorical(frame):
+        return frame.apply(lambda c: c.astype(pd.CategoricalDtype([*sorted(set(c), reverse=True), "zz unused"])))
+
+    from_codes = CategoryEncoder(max_categories=15)
+    np.testing.assert_array_equal(from_codes.fit_transform(categorical(train)), theirs.transform(train))
+    np.testing.assert_array_equal(from_codes.transform(categorical(new)), expected_new)
+    assert list(from_codes.get_feature_names_out()) == expected_names
 
 
 @pytest.mark.parametrize("distinct", [1, 2, 14, 15, 16])
@@ -312,7 +321,8 @@ def test_category_encoder_groups_exactly_where_scikit_learn_does(distinct, max_c
 TRICKY_ANSWERS = [
     "Need a DEMO, pricing for 10-50 seats", "", None, "need SLA-reminders; demo!", "ÉCOLE école Straße 3D x",
     "naïve café résumé", "hello hello__ world", "İstanbul istanbul ΣΊΣΥΦΟΣ σίσυφος", "e\u0301cole x² ½ ٣٤ 中文",
-    "pricing pricing pricing", "the and of", "Demo", 42,
+    "pricing pricing pricing", "the and of", "Demo", 42, "tab\tseparated\nnew line\r\nend",
+    "non\u00a0breaking\u2003em\u3000wide\u200bzero", "  spaced   out  ", "x,y;demo--pricing...seats",
 ]
 
 
@@ -332,6 +342,11 @@ def test_text_features_match_scikit_learn_tfidf(max_words, sample):
         np.testing.assert_allclose(got, expected, atol=1e-12)
         np.testing.assert_allclose(ours.transform(answers), got, atol=1e-12)
         assert list(ours.get_feature_names_out()) == [f"needs: {w}" for w in ours.words_]
+        # As the cleaner hands it over: a categorical of the distinct answers.
+        answers_as_categories = answers.fillna("").astype("str").astype("category")
+        from_codes = TextFeatures("needs", max_words=max_words)
+        np.testing.assert_allclose(from_codes.fit_transform(answers_as_categories), expected, atol=1e-12)
+        assert from_codes.words_ == ours.words_
 
 
 def test_text_features_without_usable_words_add_no_columns():
@@ -340,6 +355,31 @@ def test_text_features_without_usable_words_add_no_columns():
     assert features.fit_transform(blank).shape == (4, 0)
     assert features.transform(pd.Series(["pricing demo"])).shape == (1, 0)
     assert list(features.get_feature_names_out()) == []
+
+
+def test_lead_encoder_equals_the_column_transformer_it_replaces(sample, fitted):
+    """One array written block by block: what ColumnTransformer's side-by-side copy returns."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import StandardScaler
+
+    _, plan, rows = sample
+    cleaned = fitted.named_steps["clean"].transform(rows.X)
+    columns = cleaned_columns(plan)
+    plain = cleaned.astype({c: "object" for c in [*columns["category"], *columns["text"]]})
+    reference = ColumnTransformer(
+        [("numbers", StandardScaler(), columns["number"]), ("categories", CategoryEncoder(), columns["category"]),
+         ("text", TextFeatures(column="needs"), "needs")],
+        verbose_feature_names_out=False,
+    )
+    expected = reference.fit_transform(plain)
+    encoder = LeadEncoder(columns["number"], columns["category"], columns["text"], StandardScaler())
+    got = encoder.fit_transform(cleaned)
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    assert got.flags["C_CONTIGUOUS"] and got.dtype == np.float64
+    assert list(encoder.get_feature_names_out()) == list(reference.get_feature_names_out())
+    np.testing.assert_allclose(encoder.transform(cleaned.head(7)), expected[:7], atol=1e-12)
+    with pytest.raises(LeadScoreInputError, match="source"):
+        encoder.transform(cleaned.drop(columns=["source"]))
 
 
 # -- pipeline, schema, persistence -----------------------------------------------------------------
