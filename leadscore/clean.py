@@ -603,13 +603,16 @@ def _to_flag(values: pd.Series) -> pd.Series:
 
 def _text_answers(values: pd.Series) -> pd.Series:
     """Free text as a categorical column of distinct answers (blank: ""), read once per answer."""
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        # Text before grouping: 1 and True are equal to pandas but read differently.
+        values = values.astype("str").where(values.notna())
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     answers = pd.Series(distinct, dtype="object")
     if pd.api.types.infer_dtype(answers, skipna=False) == "string" and not (answers == "").any():
         answers = np.append(answers.to_numpy(), "")
         answer_codes = np.arange(len(answers))
     else:
-        # Different values can read alike (1 and "1", a blank and ""): one category each.
+        # A blank and "" read alike: one category.
         answer_codes, answers = pd.factorize(np.append(answers.astype("str").to_numpy(dtype=object), ""))
     answers = pd.Categorical.from_codes(answer_codes[codes], categories=answers, validate=False)
     return pd.Series(answers, index=values.index, name=values.name)

@@ -349,6 +349,17 @@ def test_text_features_match_scikit_learn_tfidf(max_words, sample):
         assert from_codes.words_ == ours.words_
 
 
+def test_free_text_is_read_answer_by_answer():
+    """1 and True (equal to pandas) stay different answers, as each lead wrote them."""
+    notes = pd.Series([1, True, "demo call", 0, False, None], dtype="object")
+    leads = pd.DataFrame({"notes": notes, "won": ["yes", "no"] * 3})
+    plan = CleaningPlan(outcome=OutcomeMapping("won", ("yes",), ("no",)), text=("notes",), use_text=True)
+    cleaned = LeadCleaner(plan).fit(leads).transform(leads)
+    assert cleaned["notes"].astype("object").tolist() == ["1", "True", "demo call", "0", "False", ""]
+    # Alone or in a batch, a lead reads the same.
+    assert LeadCleaner(plan).fit(leads).transform(leads.iloc[[1]])["notes"].tolist() == ["True"]
+
+
 def test_text_features_without_usable_words_add_no_columns():
     blank = pd.Series(["", None, "the and", "a"], dtype="object")
     features = TextFeatures("notes")
