@@ -987,20 +987,11 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         if isinstance(X, pd.DataFrame):
             X = X.iloc[:, 0]
         values = pd.Series(X)
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            # The cleaner's answers: already distinct, each lead's code ready.
-            distinct = np.append(values.cat.categories.astype("str").to_numpy(dtype=object), "")
-            codes = values.cat.codes.to_numpy()
-            return np.where(codes < 0, len(distinct) - 1, codes), distinct
-        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-            # Text before grouping: 1 and True are equal to pandas but read differently.
-            values = values.astype("str").where(values.notna())
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        distinct = np.asarray(distinct, dtype=object)
-        # Blank answers point at an extra "" after the distinct answers.
-        distinct = np.append(distinct, "")
-        codes = np.where(codes < 0, len(distinct) - 1, codes)
-        return codes, distinct
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = _text_answers(values)  # the cleaner hands over exactly this
+        distinct = np.append(values.cat.categories.astype("str").to_numpy(dtype=object), "")
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes < 0, len(distinct) - 1, codes), distinct
 
     def fit(self, X, y=None):
         self._fit_sparse(X)
