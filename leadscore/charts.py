@@ -197,18 +197,28 @@ def dependence(
     Returns
     -------
     alt.Chart
-        Points (numbers on a quantitative axis, categories on a nominal axis).
+        Points. Numbers: value across, effect up. Categories: one row per value (labels read
+        horizontally, however many there are), the values that raise the score most on top,
+        effect across, as in the conversion-rate-by-segment chart beside it.
     """
     frame = _require(data, [value, effect], "dependence")
-    kind = "Q" if pd.api.types.is_numeric_dtype(frame[value]) else "N"
-    return (
-        alt.Chart(frame, title=f"How {column_name or value} changes the score")
-        .mark_circle(size=25, opacity=0.5, color="#4c78a8")
-        .encode(
-            x=alt.X(f"{value}:{kind}", title=column_name or value),
+    title = column_name or value
+    chart = alt.Chart(frame, title=f"How {title} changes the score").mark_circle(size=25, opacity=0.5, color="#4c78a8")
+    if pd.api.types.is_numeric_dtype(frame[value]):
+        return chart.encode(
+            x=alt.X(f"{value}:Q", title=title),
             y=alt.Y(f"{effect}:Q", title="Percentage points"),
-            tooltip=[alt.Tooltip(f"{value}:{kind}"), alt.Tooltip(f"{effect}:Q", format=".3f")],
+            tooltip=[alt.Tooltip(f"{value}:Q"), alt.Tooltip(f"{effect}:Q", format=".3f")],
         )
+    return chart.encode(
+        x=alt.X(f"{effect}:Q", title="Percentage points"),
+        y=alt.Y(
+            f"{value}:N",
+            title=None,  # the chart's title names the column
+            sort=alt.EncodingSortField(field=effect, op="mean", order="descending"),
+            axis=alt.Axis(labelLimit=_LABEL_LIMIT),
+        ),
+        tooltip=[alt.Tooltip(f"{value}:N"), alt.Tooltip(f"{effect}:Q", format=".3f")],
     )
 
 

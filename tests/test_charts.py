@@ -69,7 +69,11 @@ def test_dependence_uses_a_number_axis_for_numbers_and_categories_otherwise():
     words = spec(charts.dependence(pd.DataFrame({"value": ["a", "b"], "points": [-1.0, 2.0]})))
     assert numbers["encoding"]["x"]["type"] == "quantitative"
     assert numbers["encoding"]["x"]["title"] == "visits"
-    assert words["encoding"]["x"]["type"] == "nominal"
+    # Categories go one per row, so their labels read horizontally, largest average effect first.
+    assert words["encoding"]["y"]["type"] == "nominal"
+    assert words["encoding"]["y"]["sort"] == {"field": "points", "op": "mean", "order": "descending"}
+    assert words["encoding"]["x"]["type"] == "quantitative"
+    assert words["encoding"]["x"]["title"] == "Percentage points"
 
 
 def test_segment_rates_draw_the_overall_rate_as_a_rule():
