@@ -48,6 +48,8 @@ def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_p
     page.get_by_text("bank-additional-full.csv: 41,188 leads, 21 columns.").wait_for(timeout=TRAINING_TIMEOUT)
     page.get_by_text("Is there enough history to learn from?").wait_for()
     settle(page)
+    # The sample's counts stay on screen until the rerun for the upload reaches them.
+    page.locator("[data-testid='stMetric']", has_text="36,548").wait_for(timeout=TRAINING_TIMEOUT)
     assert metric_values(page) == {"Converted": "4,640", "Not converted": "36,548", "Still open": "0"}
     assert "Good." in main_text(page)
     shoot(page, "bank-data")
