@@ -799,10 +799,14 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
             out[name] = raw[name] if fill is None else raw[name].fillna(fill)
         for name in columns["category"]:
             codes, canonical = raw[name]
-            # Decide once per distinct value, then broadcast by code.
+            # Decide once per distinct value, then broadcast by code. Leads per distinct value
+            # (blanks last, where `final` puts the fill) are counted in one pass over the leads,
+            # for the report and to keep only the values some lead has.
             canonical = pd.Series(canonical, dtype="object")
-            known = canonical.isin(self.vocabulary_[name]) | canonical.isna()
-            outside = int(np.isin(codes, np.flatnonzero(~known.to_numpy())).sum())
+            known = (canonical.isin(self.vocabulary_[name]) | canonical.isna()).to_numpy()
+            per_code = np.bincount(codes + 1, minlength=len(canonical) + 1)
+            leads = np.append(per_code[1:], per_code[0])
+            outside = int(leads[:-1][~known].sum())
             if outside:
                 report["grouped_as_other"][name] = outside
             fill = self.fill_values_[name]
@@ -810,12 +814,11 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
             # A categorical column: each lead's code into the few final values (blank codes
             # are -1, so they take the fill at the end), not a million strings to hash again.
             final_codes, values = pd.factorize(final, sort=True)
-            lead_codes = final_codes[codes]
-            present = np.bincount(lead_codes, minlength=len(values)) > 0
+            present = np.bincount(final_codes, weights=leads, minlength=len(values)) > 0
             if not present.all():  # only values some lead has, as with plain text
-                lead_codes, values = (np.cumsum(present) - 1)[lead_codes], values[present]
+                final_codes, values = (np.cumsum(present) - 1)[final_codes], values[present]
             out[name] = pd.Series(
-                pd.Categorical.from_codes(lead_codes, categories=values, validate=False), index=X.index, name=name
+                pd.Categorical.from_codes(final_codes[codes], categories=values, validate=False), index=X.index, name=name
             )
         for name in columns["text"]:
             out[name] = raw[name]
@@ -1241,13 +1244,8 @@ class LeadEncoder(TransformerMixin, BaseEstimator):
         from sklearn.base import clone
 
         self._check(X)
-        numbers = None
-        self.number_step_ = None
-        if self.numbers:
-            numbers = X[list(self.numbers)].to_numpy(dtype="float64")
-            if self.number_step is not None:
-                self.number_step_ = clone(self.number_step)
-                numbers = self.number_step_.fit_transform(numbers)
+        self.number_step_ = None if self.number_step is None else clone(self.number_step)
+        numbers = self._numbers(X, fit=True)
         self.categories_, positions = None, None
         if self.categories:
             self.categories_ = CategoryEncoder()
@@ -1266,14 +1264,19 @@ class LeadEncoder(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "feature_sources_")
         self._check(X)
-        numbers = None
-        if self.numbers:
-            numbers = X[list(self.numbers)].to_numpy(dtype="float64")
-            if self.number_step_ is not None:
-                numbers = self.number_step_.transform(numbers)
+        numbers = self._numbers(X, fit=False)
         positions = self.categories_._positions(X, list(self.categories)) if self.categories_ else None
         words = [block._sparse(X[name]) for block, name in zip(self.text_, self.text)]
         return self._assemble(len(X), numbers, positions, words)
+
+    def _numbers(self, X: pd.DataFrame, fit: bool) -> np.ndarray | None:
+        """The number columns as floats, through ``number_step_`` when there is one."""
+        if not self.numbers:
+            return None
+        numbers = X[list(self.numbers)].to_numpy(dtype="float64")
+        if self.number_step_ is None:
+            return numbers
+        return self.number_step_.fit_transform(numbers) if fit else self.number_step_.transform(numbers)
 
     def _assemble(self, rows: int, numbers, positions, words) -> np.ndarray:
         """The one output array, each block written into its columns."""
