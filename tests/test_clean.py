@@ -393,6 +393,36 @@ def test_lead_encoder_equals_the_column_transformer_it_replaces(sample, fitted):
         encoder.transform(cleaned.drop(columns=["source"]))
 
 
+def test_large_tables_clean_and_encode_alike_on_several_threads(sample, monkeypatch):
+    """Above a size, columns are cleaned and features written on threads: nothing else changes."""
+    from leadscore import clean
+
+    _, plan, rows = sample
+    new_leads = rows.X.iloc[::3].astype({"source": "object", "pages_viewed": "object"})
+    new_leads.iloc[:5, new_leads.columns.get_loc("source")] = "Carrier pigeon"
+    new_leads.iloc[3:9, new_leads.columns.get_loc("pages_viewed")] = "many"
+
+    def run():
+        pipeline = build_pipeline(plan, "logistic", None)[:-1]
+        encoded = pipeline.fit_transform(rows.X)
+        cleaner = pipeline.named_steps["clean"]
+        cleaned = cleaner.transform(new_leads)
+        return cleaner, cleaner.last_transform_report_, cleaned, encoded, pipeline.transform(new_leads)
+
+    one = run()
+    monkeypatch.setattr(clean, "_PARALLEL_ROWS", 1)
+    monkeypatch.setattr(clean, "_THREADS", 3)  # three uneven row ranges
+    several = run()
+    assert several[0].fill_values_ == one[0].fill_values_
+    assert several[0].vocabulary_ == one[0].vocabulary_
+    assert several[1] == one[1]
+    assert several[1]["grouped_as_other"]["source"] == 5 and several[1]["unreadable_numbers"] == {"pages_viewed": 6}
+    pd.testing.assert_frame_equal(several[2], one[2])
+    for got, expected in zip(several[3:], one[3:]):
+        np.testing.assert_array_equal(got, expected)
+        assert got.flags["C_CONTIGUOUS"]
+
+
 # -- pipeline, schema, persistence -----------------------------------------------------------------
 
 
