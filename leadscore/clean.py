@@ -797,7 +797,7 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
         self.vocabulary_ = vocabulary
         self.feature_names_out_ = [*columns["number"], *columns["category"], *columns["text"]]
         self.always_filled_ = {
-            c: bool(c in X.columns and X[c].notna().all()) for c in plan.used_columns
+            c: bool(c in X.columns and not X[c].hasnans) for c in plan.used_columns
         }
         self.n_features_in_ = len(plan.used_columns)
 
