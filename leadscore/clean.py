@@ -706,8 +706,8 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
             *(partial(_to_number, column(name)) for name in plan.numeric),
             *(partial(_to_flag, column(name)) for name in plan.boolean),
             *(partial(_coded, column(name), plan.category_mappings.get(name, {})) for name in plan.categorical),
-            *(partial(_text_answers, column(name)) for name in (plan.text if plan.use_text else ())),
             timing,
+            *(partial(_text_answers, column(name)) for name in (plan.text if plan.use_text else ())),
         ]
         results = iter(_each(lambda job: job(), jobs, len(X)))
         out: dict[str, pd.Series] = {}
@@ -721,13 +721,10 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
                 out[f"{name}: missing"] = out[name].isna().astype("float64")
             else:
                 out[f"{name}: missing"] = column(name).isna().astype("float64")
-        flags = {name: next(results) for name in plan.boolean}
-        categories = {name: next(results) for name in plan.categorical}
-        text = {name: next(results) for name in (plan.text if plan.use_text else ())}
-        out.update(flags)
-        out.update(categories)
-        out.update(next(results))
-        out.update(text)
+        out.update({name: next(results) for name in plan.boolean})
+        out.update({name: next(results) for name in plan.categorical})
+        out.update(next(results))  # timing
+        out.update({name: next(results) for name in (plan.text if plan.use_text else ())})
         return out, report
 
     def fit(self, X: pd.DataFrame, y=None):
@@ -1370,7 +1367,7 @@ class LeadEncoder(TransformerMixin, BaseEstimator):
                 _write_sparse(matrix[first:last], part, start)
                 start += matrix.shape[1]
 
-        bounds = np.linspace(0, rows, _THREADS + 1).astype(int) if rows >= _PARALLEL_ROWS else np.array([0, rows])
+        bounds = np.linspace(0, rows, _THREADS + 1).astype(int)
         _each(write, zip(bounds[:-1], bounds[1:]), rows)
         return out
 
