@@ -1303,15 +1303,7 @@ class LeadEncoder(TransformerMixin, BaseEstimator):
         self.number_step_ = None if self.number_step is None else clone(self.number_step)
         self.categories_ = CategoryEncoder() if self.categories else None
         self.text_ = [TextFeatures(column=name) for name in self.text]
-        numbers, positions, words = _each(
-            lambda block: block(),
-            [
-                partial(self._numbers, X, fit=True),
-                lambda: self.categories_._fit_positions(X, list(self.categories)) if self.categories_ else None,
-                lambda: [block._fit_sparse(X[name]) for block, name in zip(self.text_, self.text)],
-            ],
-            len(X),
-        )
+        numbers, positions, words = self._blocks(X, fit=True)
         self.feature_names_in_ = np.asarray([*self.numbers, *self.categories, *self.text], dtype=object)
         self.n_features_in_ = len(self.feature_names_in_)
         self.feature_sources_ = [
@@ -1324,16 +1316,21 @@ class LeadEncoder(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "feature_sources_")
         self._check(X)
-        numbers, positions, words = _each(
-            lambda block: block(),
-            [
-                partial(self._numbers, X, fit=False),
-                lambda: self.categories_._positions(X, list(self.categories)) if self.categories_ else None,
-                lambda: [block._sparse(X[name]) for block, name in zip(self.text_, self.text)],
-            ],
-            len(X),
-        )
-        return self._assemble(len(X), numbers, positions, words)
+        return self._assemble(len(X), *self._blocks(X, fit=False))
+
+    def _blocks(self, X: pd.DataFrame, fit: bool) -> list:
+        """Numbers, each lead's category columns and the word matrices, built at once (see _each)."""
+
+        def positions():
+            if self.categories_ is None:
+                return None
+            read = self.categories_._fit_positions if fit else self.categories_._positions
+            return read(X, list(self.categories))
+
+        def words():
+            return [(block._fit_sparse if fit else block._sparse)(X[name]) for block, name in zip(self.text_, self.text)]
+
+        return _each(lambda block: block(), [partial(self._numbers, X, fit=fit), positions, words], len(X))
 
     def _numbers(self, X: pd.DataFrame, fit: bool) -> np.ndarray | None:
         """The number columns as floats, through ``number_step_`` when there is one."""
