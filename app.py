@@ -1,8 +1,9 @@
 """LeadScore: the notebook-style app. Run with ``streamlit run app.py``.
 
-This entry point sets up the shared session keys once, registers the six pages in journey
-order with ``st.navigation``, shows the journey in the sidebar and runs the chosen page, turning
-any problem into a plain message instead of a traceback.
+This entry point sets up the session once (its project: the one named in the address, else the
+sample leads), registers the six pages in journey order with ``st.navigation``, shows the
+journey in the sidebar and runs the chosen page, turning any problem into a plain message
+instead of a traceback.
 """
 
 from __future__ import annotations

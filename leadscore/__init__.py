@@ -1,14 +1,14 @@
 """LeadScore: turn a company's own lead history into calibrated conversion probabilities.
 
-The package is the whole engine; the Streamlit pages and the ``leadscore`` command only call it.
-Names are imported lazily so that ``leadscore score MODEL -`` (one lead from a workflow) starts
-without loading the training, plotting or explanation libraries.
+The package is the whole engine; the Streamlit pages and the ``leadscore`` command only drive
+its :class:`LeadProject`. Names are imported lazily so that ``leadscore score MODEL -`` (one
+lead from a workflow) starts without loading the training, plotting or explanation libraries.
 
 Example
 -------
->>> from leadscore import read_leads, inspect_leads
->>> leads = read_leads("sample_data/leads.csv")            # doctest: +SKIP
->>> inspect_leads(leads).sufficiency.verdict               # doctest: +SKIP
+>>> from leadscore import LeadProject
+>>> project = LeadProject.from_file("sample_data/leads.csv")      # doctest: +SKIP
+>>> project.inspection().sufficiency.verdict                        # doctest: +SKIP
 'good'
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 # public name -> module that defines it
 _EXPORTS = {
@@ -31,20 +31,24 @@ _EXPORTS = {
     "inspect_leads": "inspect",
     "LeakageSuspect": "leakage",
     "find_leakage_suspects": "leakage",
-    "CleaningPlan": "clean",
-    "suggest_cleaning_plan": "clean",
-    "select_training_rows": "clean",
-    "LeadCleaner": "clean",
+    "CleaningPlan": "plan",
+    "CleaningChoices": "plan",
+    "suggest_cleaning_plan": "plan",
+    "select_training_rows": "rows",
+    "LeadCleaner": "cleaner",
+    "build_pipeline": "pipeline",
     "TrainingSettings": "train",
     "train_lead_model": "train",
     "ModelBundle": "bundle",
     "save_bundle": "bundle",
     "load_bundle": "bundle",
-    "model_card": "bundle",
+    "model_card": "card",
     "TierPolicy": "tiers",
     "tier_table": "tiers",
     "score_leads": "score",
-    "excel_safe": "score",
+    "excel_safe": "export",
+    "LeadProject": "project",
+    "ProjectStore": "store",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -30,12 +30,10 @@ Example
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import hashlib
 import hmac
 import io
 import json
-import math
 import os
 import platform
 import secrets
@@ -47,16 +45,17 @@ import joblib
 import numpy as np
 import pandas as pd
 
+from leadscore.atomic import atomic_output, check_output_path
 from leadscore.errors import LeadScoreInputError
+from leadscore.jsonable import jsonable
 
 __all__ = [
     "BundleInfo",
     "ModelBundle",
-    "bundle_from_training",
     "leadscore_home",
     "list_bundles",
     "load_bundle",
-    "model_card",
+    "model_file_bytes",
     "save_bundle",
 ]
 
@@ -112,6 +111,13 @@ class ModelBundle:
         sha256 of the saved payload; filled by :func:`save_bundle` and :func:`load_bundle`.
     explain_reference : leadscore.explain.ExplainReference or None
         The average training lead, so that every lead's reasons say how it differs from it.
+    holdout : pandas.DataFrame or None
+        ``conversion_probability`` and ``converted`` of the held-out leads, so tier statistics
+        for any thresholds (the card's, the Tiers page's) come from the same leads.
+    drift_reference : dict or None
+        What the training leads looked like, to tell when new leads differ (JSON-ready).
+    data_name : str
+        Which file the model learned from, for the name and the card.
     """
 
     pipeline: Any
@@ -129,6 +135,9 @@ class ModelBundle:
     name: str = ""
     content_hash: str = ""
     explain_reference: Any = None
+    holdout: Any = None
+    drift_reference: Any = None
+    data_name: str = ""
 
     def predict_proba(self, leads: pd.DataFrame) -> np.ndarray:
         """Conversion probability for each raw lead (one float per row)."""
@@ -155,35 +164,7 @@ class BundleInfo:
 
 
 # --------------------------------------------------------------------------------------------
-# JSON helpers
-
-
-def _jsonable(value: Any) -> Any:
-    """Turn numpy/pandas values, tuples and NaN into plain JSON values (NaN becomes None)."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, pd.DataFrame):
-        return [_jsonable(r) for r in value.to_dict(orient="records")]
-    if isinstance(value, pd.Series):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, np.ndarray):
-        return [_jsonable(v) for v in value.tolist()]
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer, int)):
-        return int(value)
-    if isinstance(value, (np.floating, float)):
-        number = float(value)
-        return None if math.isnan(number) or math.isinf(number) else number
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
-        return value.isoformat()
-    if value is None or isinstance(value, str):
-        return value
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return str(value)
+# Signing
 
 
 def _canonical(obj: dict) -> bytes:
@@ -268,74 +249,13 @@ def _sign(key: bytes, signed_part: dict) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Building a bundle
-
-
-def bundle_from_training(result, plan, policy, rows=None, *, name: str = "") -> ModelBundle:
-    """Gather a training result into the bundle that gets saved.
-
-    Parameters
-    ----------
-    result : leadscore.train.TrainingResult
-        The trained, validated pipeline and its metrics.
-    plan : CleaningPlan
-        The cleaning plan the pipeline was built from.
-    policy : TierPolicy
-        Tier thresholds and actions to save with the model.
-    rows : TrainingRows, optional
-        The rows it was trained on; their selection report is kept in ``row_counts``.
-    name : str
-        Short name for the saved-models list (default: model kind and date).
-
-    Returns
-    -------
-    ModelBundle
-    """
-    trained_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
-    schema = result.pipeline.named_steps["clean"].input_schema()
-    row_counts = dict(result.row_counts)
-    if rows is not None and getattr(rows, "report", None):
-        row_counts["selection"] = _jsonable(rows.report)
-    metrics = {
-        "validation": _jsonable(result.validation),
-        "leaderboard": _jsonable(result.leaderboard),
-        "readiness": _jsonable(result.readiness),
-        "reliability": _jsonable(result.reliability),
-        "learning_curve": _jsonable(result.learning_curve),
-        "learning_curve_answer": result.learning_curve_answer,
-        "tiers": _jsonable(result.validation.get("tiers", [])),
-    }
-    reference = None
-    if rows is not None and len(getattr(rows, "X", ())):
-        from leadscore.explain import explain_reference
-
-        reference = explain_reference(result.pipeline, rows.X, random_state=0)
-    return ModelBundle(
-        explain_reference=reference,
-        pipeline=result.pipeline,
-        plan=plan,
-        schema=_jsonable(schema),
-        policy=policy,
-        metrics=metrics,
-        trained_at=trained_at,
-        row_counts=_jsonable(row_counts),
-        versions=_installed_versions(),
-        kind=result.kind,
-        calibration=result.calibration,
-        features_used=list(result.features_used),
-        notes=dict(result.notes),
-        name=name or f"{result.kind} model, {trained_at[:10]}",
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # Saving
 
 
 def _metadata(bundle: ModelBundle) -> dict:
     validation = bundle.metrics.get("validation", {})
     policy = bundle.policy
-    return _jsonable(
+    return jsonable(
         {
             "name": bundle.name,
             "kind": bundle.kind,
@@ -358,24 +278,12 @@ def _metadata(bundle: ModelBundle) -> dict:
     )
 
 
-def save_bundle(bundle: ModelBundle, path) -> Path:
-    """Save a model as one signed file (see the module docstring for the layout).
+def model_file_bytes(bundle: ModelBundle) -> bytes:
+    """The bytes of a signed model file (see the module docstring for the layout).
 
-    The first save creates this computer's signing key in :func:`leadscore_home`. The file is
-    written to a temporary name and then renamed, so a crash never leaves half a model behind.
-
-    Parameters
-    ----------
-    bundle : ModelBundle
-    path : str or Path
-        Where to write, e.g. ``"leads-model.joblib"``.
-
-    Returns
-    -------
-    Path
-        The written file. ``bundle.content_hash`` is set to the payload's sha256.
+    The first call creates this computer's signing key in :func:`leadscore_home`. Sets
+    ``bundle.content_hash`` to the payload's sha256.
     """
-    path = Path(path)
     key = _signing_key(create=True)
     to_pickle = dataclasses.replace(bundle, content_hash="")
     buffer = io.BytesIO()
@@ -390,15 +298,36 @@ def save_bundle(bundle: ModelBundle, path) -> Path:
     }
     header = dict(signed_part, signature=_sign(key, signed_part))
     header_bytes = json.dumps(header, sort_keys=True, ensure_ascii=True).encode("ascii")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".partial")
-    with open(temporary, "wb") as handle:
-        handle.write(MAGIC)
-        handle.write(len(header_bytes).to_bytes(_HEADER_LENGTH_BYTES, "big"))
-        handle.write(header_bytes)
-        handle.write(payload)
-    os.replace(temporary, path)
     bundle.content_hash = digest
+    return MAGIC + len(header_bytes).to_bytes(_HEADER_LENGTH_BYTES, "big") + header_bytes + payload
+
+
+def save_bundle(bundle: ModelBundle, path) -> Path:
+    """Save a model as one signed file (see :func:`model_file_bytes`).
+
+    The file is written to a temporary name and then renamed, so a crash never leaves half a
+    model behind.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+    path : str or Path
+        Where to write, e.g. ``"leads-model.leadscore"``.
+
+    Returns
+    -------
+    Path
+        The written file. ``bundle.content_hash`` is set to the payload's sha256.
+
+    Raises
+    ------
+    LeadScoreInputError
+        The path is a folder, in a missing folder, or not writable.
+    """
+    path = check_output_path(path, what="the model")
+    content = model_file_bytes(bundle)
+    with atomic_output(path) as handle:
+        handle.write(content)
     return path
 
 
@@ -572,138 +501,3 @@ def list_bundles(folder) -> list[BundleInfo]:
             )
         )
     return sorted(infos, key=lambda info: info.trained_at, reverse=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Model card
-
-
-def _percent(value, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
-
-
-def _count(value) -> str:
-    return "n/a" if value is None else f"{int(value):,}"
-
-
-def _number(value, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-_KIND_NAMES = {
-    "logistic": "logistic regression (regularized, scaled inputs)",
-    "forest": "random forest",
-    "boosting": "gradient boosting (scikit-learn HistGradientBoostingClassifier)",
-}
-
-
-def model_card(bundle: ModelBundle) -> str:
-    """A Markdown model card: what the model learned from, how well it did, what it leaves out.
-
-    Parameters
-    ----------
-    bundle : ModelBundle
-
-    Returns
-    -------
-    str
-        Markdown with sections: Summary, Trained on, How well it did, Tiers, Calibration,
-        Left out, Would more data help, Technical details.
-    """
-    metrics = bundle.metrics
-    validation = metrics.get("validation", {})
-    readiness = metrics.get("readiness", {})
-    counts = bundle.row_counts
-    plan = bundle.plan
-    outcome = getattr(plan, "outcome", None)
-    lines = [
-        f"# Model card: {bundle.name or bundle.kind}",
-        "",
-        "## Summary",
-        f"- Model: {_KIND_NAMES.get(bundle.kind, bundle.kind)}",
-        f"- Trained: {bundle.trained_at}",
-        f"- Verdict: **{readiness.get('verdict', 'n/a')}**. {readiness.get('message', '')}",
-        "",
-        "## Trained on",
-        f"- {_count(counts.get('known_rows'))} past leads with a known outcome "
-        f"({_count(counts.get('converted'))} converted, {_count(counts.get('not_converted'))} not converted).",
-    ]
-    if outcome is not None:
-        lines.append(
-            f"- Outcome column '{outcome.column}': converted = {', '.join(outcome.positive_values)}; "
-            f"not converted = {', '.join(outcome.negative_values)}."
-        )
-    for reason, leads in (counts.get("set_aside") or {}).items():
-        lines.append(f"- {_count(leads)} leads set aside: {reason}.")
-    lines.append(f"- Columns used ({len(bundle.features_used)}): {', '.join(bundle.features_used)}.")
-    lines += [
-        "",
-        "## How well it did",
-        f"{bundle.notes.get('validation', '')}",
-        "",
-        "| Measure | Value | What it means |",
-        "|---|---|---|",
-        f"| ROC AUC | {_number(validation.get('roc_auc'))} | chance a converter is scored above a non-converter (0.5 = guessing) |",
-        f"| Average precision | {_number(validation.get('average_precision'))} | how well converters concentrate at the top of the list |",
-        f"| Lift in top 10% | {_number(validation.get('lift_top_decile'), 2)}x | the best-scored tenth converts this many times the average rate |",
-        f"| Calibration error (ECE) | {_percent(validation.get('ece'))} | average gap between predicted and real conversion rate |",
-        f"| Brier score | {_number(validation.get('brier'))} | squared error of the probabilities (lower is better) |",
-        f"| Log loss | {_number(validation.get('log_loss'))} | penalty for confident mistakes (lower is better) |",
-        "",
-    ]
-    leaderboard = metrics.get("leaderboard", [])
-    if leaderboard:
-        lines += [
-            "Models compared (on validation leads inside the training part, not the holdout):",
-            "",
-            "| Model | ROC AUC | Log loss | Brier | Fit seconds |",
-            "|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {row['model']} | {_number(row.get('roc_auc'))} | {_number(row.get('log_loss'))} | "
-            f"{_number(row.get('brier'))} | {_number(row.get('fit_seconds'), 1)} |"
-            for row in leaderboard
-        ]
-        lines.append("")
-    tiers = metrics.get("tiers", [])
-    if tiers:
-        lines += [
-            "## Tiers on held-out leads",
-            "",
-            "| Tier | Probability | Leads | Converted | Conversion rate | Expected conversions |",
-            "|---|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {row.get('tier')} | {row.get('range', '')} | {_count(row.get('leads'))} | "
-            f"{_count(row.get('converted'))} | {_percent(row.get('conversion_rate'))} | "
-            f"{_number(row.get('expected_conversions'), 1)} |"
-            for row in tiers
-        ]
-        lines.append("")
-    lines += [
-        "## Calibration",
-        f"Calibration method: {bundle.calibration}. {bundle.notes.get('calibration', '')}",
-        "",
-        "## Left out, and why",
-    ]
-    excluded = dict(getattr(plan, "excluded", {}) or {})
-    if excluded:
-        lines += [f"- **{column}**: {reason}" for column, reason in excluded.items()]
-    else:
-        lines.append("- No columns were left out.")
-    lines += [
-        "",
-        "## Would more data help?",
-        metrics.get("learning_curve_answer", "n/a"),
-        "",
-        "## Technical details",
-        f"- Final model: {bundle.notes.get('final_fit', '')}",
-        f"- Libraries: " + ", ".join(f"{k} {v}" for k, v in bundle.versions.items()),
-        f"- Content hash (sha256): {bundle.content_hash or 'not saved yet'}",
-    ]
-    if getattr(bundle.policy, "hot", None) is not None:
-        lines.append(
-            f"- Tier thresholds: Hot from {_percent(bundle.policy.hot, 0)}, Warm from "
-            f"{_percent(bundle.policy.warm, 0)}, Cool from {_percent(bundle.policy.cool, 0)}."
-        )
-    return "\n".join(lines) + "\n"

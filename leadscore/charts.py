@@ -396,13 +396,16 @@ def learning_curve(
     Returns
     -------
     alt.Chart
-        A line with points. Still rising at the right means more history would help.
+        A line with points on a fixed 0.5 to 1.0 axis. Still rising at the right means more
+        history would help.
     """
     wanted = [rows, score] + ([split] if split else [])
     data = _require(curve, wanted, "learning_curve")
     encoding = {
         "x": alt.X(f"{rows}:Q", title="Leads used for training"),
-        "y": alt.Y(f"{score}:Q", title=metric, scale=alt.Scale(zero=False)),
+        # The whole range from a coin toss (0.5) to perfect (1.0): a zoomed axis would make
+        # 0.946 -> 0.951 look like a steep climb.
+        "y": alt.Y(f"{score}:Q", title=metric, scale=alt.Scale(domain=[0.5, 1.0], clamp=True)),
         "tooltip": [alt.Tooltip(f"{rows}:Q", title="Leads", format=","), alt.Tooltip(f"{score}:Q", format=".3f")],
     }
     if split:

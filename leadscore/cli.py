@@ -1,14 +1,15 @@
-"""The ``leadscore`` command: the app's steps for scripts and workflows.
+"""The ``leadscore`` command: the app's journey for scripts and workflows.
 
-Every subcommand calls the same library functions as the app::
+Every subcommand drives the same :class:`leadscore.project.LeadProject` the app's pages drive,
+and offers the same choices::
 
-    leadscore inspect DATA [--target COLUMN] [--json]
-    leadscore train DATA --out MODEL [--target COLUMN] [--model auto|logistic|forest|boosting]
-                    [--date-column COLUMN] [--exclude COLUMN ...] [--keep COLUMN ...]
+    leadscore inspect DATA [--target COLUMN] [--converted VALUE ...] [--sheet SHEET] [--json]
+    leadscore train DATA --out MODEL [--project NAME] [outcome, cleaning, model and tier options]
                     [--report REPORT.json]
-    leadscore score MODEL DATA [--out OUT] [--format csv|jsonl] [--split-tiers DIR]
-                    [--hot P --warm P --cool P] [--trust-model]
+    leadscore score MODEL DATA [--out OUT] [--format csv|jsonl|crm] [--sort] [--split-tiers DIR]
+                    [--hot P --warm P --cool P | --hot-share P --warm-share P --cool-share P]
     leadscore card MODEL
+    leadscore projects
 
 With DATA ``-``, ``score`` reads one JSON lead per line from standard input and writes one JSON
 result per line as each lead arrives, so a workflow can route every new lead by its tier.
@@ -28,17 +29,19 @@ from pathlib import Path
 
 from leadscore.errors import LeadScoreInputError
 
+__all__ = ["main", "examples", "example_lead"]
+
 EXIT_INPUT_ERROR = 2
 EXIT_UNEXPECTED = 1
 
 
 def _probability(text: str) -> float:
-    """Read a tier threshold given as 0.7, 70 or 70%."""
+    """Read a tier threshold or share given as 0.7, 70 or 70%."""
     cleaned = text.strip().rstrip("%")
     try:
         value = float(cleaned)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a probability; write e.g. 70, 70% or 0.7") from None
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage; write e.g. 70, 70% or 0.7") from None
     if value > 1 or text.strip().endswith("%"):
         value = value / 100
     if not 0 < value < 1:
@@ -46,44 +49,98 @@ def _probability(text: str) -> float:
     return value
 
 
+def _share(text: str) -> float:
+    """A share of leads in percent: 5 means 5% (as 5%, or 0.05)."""
+    cleaned = text.strip().rstrip("%")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a percentage of leads; write e.g. 5 for the top 5%") from None
+    value = value / 100 if value >= 1 or text.strip().endswith("%") else value
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be between 0% and 100% of the leads")
+    return value
+
+
+def _pair(text: str) -> tuple[str, str]:
+    column, equals, value = text.partition("=")
+    if not equals or not column.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' should read COLUMN=TEXT, e.g. first_engaged_at='First contact'")
+    return column.strip(), value.strip()
+
+
+def _tier_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("tiers (by chance of converting, or by share of scored leads)")
+    group.add_argument("--hot", type=_probability, metavar="P", help="Hot from this chance of converting (default 70%%)")
+    group.add_argument("--warm", type=_probability, metavar="P", help="Warm from this chance (default 40%%)")
+    group.add_argument("--cool", type=_probability, metavar="P", help="Cool from this chance (default 15%%)")
+    group.add_argument("--hot-share", type=_share, metavar="PERCENT", help="Hot = the top PERCENT of scored leads (e.g. 5)")
+    group.add_argument("--warm-share", type=_share, metavar="PERCENT", help="Warm = the next PERCENT (e.g. 15)")
+    group.add_argument("--cool-share", type=_share, metavar="PERCENT", help="Cool = the next PERCENT (e.g. 30); the rest is Cold")
+    group.add_argument("--action", action="append", default=[], type=_pair, metavar="TIER=TEXT", help="the next action for a tier, e.g. Hot='Call today' (repeatable)")
+
+
+def _outcome_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the outcome")
+    group.add_argument("--target", metavar="COLUMN", help="the outcome column (found automatically when left out)")
+    group.add_argument("--converted", action="append", default=[], metavar="VALUE", help="a value of the outcome column that means converted (repeatable)")
+    group.add_argument("--not-converted", action="append", default=[], metavar="VALUE", help="a value that means not converted (repeatable)")
+    group.add_argument("--open", action="append", default=[], metavar="VALUE", help="a value that means still in the pipeline (repeatable; values not named count as still open too)")
+    group.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads (name or number; default: the first)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leadscore",
-        description="Score leads with a model learned from your own lead history. "
-        "Nothing leaves this machine.",
+        description="Score leads with a model learned from your own lead history. Nothing leaves this machine.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     inspect = commands.add_parser("inspect", help="profile a lead export, map its outcome, judge if there is enough data")
     inspect.add_argument("data", help="CSV or Excel (.xlsx) file of past leads")
-    inspect.add_argument("--target", metavar="COLUMN", help="the outcome column (found automatically when left out)")
+    _outcome_options(inspect)
     inspect.add_argument("--json", action="store_true", help="print one JSON object instead of a readable report")
 
     train = commands.add_parser("train", help="train, validate and save a model from past leads")
     train.add_argument("data", help="CSV or Excel (.xlsx) file of past leads with outcomes")
-    train.add_argument("--out", required=True, metavar="MODEL", help="where to save the model file (.joblib)")
-    train.add_argument("--target", metavar="COLUMN", help="the outcome column (found automatically when left out)")
+    train.add_argument("--out", metavar="MODEL", help="where to save the model file (required unless --project is given)")
+    train.add_argument("--project", metavar="NAME", help="keep the data, choices and model version in this project (created if new)")
+    _outcome_options(train)
+    cleaning = train.add_argument_group("cleaning")
+    cleaning.add_argument("--date-column", metavar="COLUMN", help="when each lead arrived (the newest leads are held out); 'none' for no date")
+    cleaning.add_argument("--window", type=int, metavar="MONTHS", help="learn only from the last MONTHS months (0 = all history; default 12)")
+    cleaning.add_argument("--rare-share", type=_probability, metavar="P", help="categories rarer than this share become 'Other' (default 1%%)")
+    cleaning.add_argument("--exclude", action="append", default=[], metavar="COLUMN", help="leave this column out (repeatable)")
+    cleaning.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="use this column although LeadScore would leave it out (repeatable)")
+    cleaning.add_argument("--label", action="append", default=[], type=_pair, metavar="COLUMN=LABEL", help="how a column reads in reasons and files (repeatable)")
+    cleaning.add_argument("--no-text", action="store_true", help="do not turn free-text columns into word features")
+    cleaning.add_argument("--choices", metavar="CHOICES.json", help="cleaning choices saved from the app (Clean page) or a report's 'choices'")
     train.add_argument("--model", default="auto", choices=["auto", "logistic", "forest", "boosting"])
-    train.add_argument("--date-column", metavar="COLUMN", help="date used to hold out the newest leads")
-    train.add_argument("--exclude", action="append", default=[], metavar="COLUMN", help="leave this column out (repeatable)")
-    train.add_argument("--keep", action="append", default=[], metavar="COLUMN", help="use this column although LeadScore would leave it out (repeatable)")
+    _tier_options(train)
     train.add_argument("--report", metavar="REPORT.json", help="write the full training report as JSON")
 
     score = commands.add_parser("score", help="score new leads with a saved model")
     score.add_argument("model", help="a model file saved by 'leadscore train' or the app")
     score.add_argument("data", help="CSV/Excel file of new leads, or - to read JSON lines from standard input")
     score.add_argument("--out", metavar="OUT", help="output file (default: standard output)")
-    score.add_argument("--format", choices=["csv", "jsonl"], help="output format (default: csv, or jsonl when DATA is -)")
+    score.add_argument(
+        "--format",
+        choices=["csv", "jsonl", "crm"],
+        help="csv: every column, safe to open in Excel (default); jsonl: JSON lines (default when DATA is -); "
+        "crm: for a CRM import (identifier, score, tier, next action, top reason; UTF-8, no formula escaping: not for Excel)",
+    )
+    score.add_argument("--sort", action="store_true", help="best leads first (the call list); default: the file's order, for joining back")
     score.add_argument("--split-tiers", metavar="DIR", help="also write hot.csv, warm.csv, cool.csv, cold.csv into DIR")
-    score.add_argument("--hot", type=_probability, metavar="P", help="Hot from this probability (default: the model's, 70%%)")
-    score.add_argument("--warm", type=_probability, metavar="P", help="Warm from this probability (default 40%%)")
-    score.add_argument("--cool", type=_probability, metavar="P", help="Cool from this probability (default 15%%)")
+    score.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads")
+    _tier_options(score)
     score.add_argument("--no-reasons", action="store_true", help="skip the reason_1..3 columns (faster)")
     score.add_argument("--trust-model", action="store_true", help="load a model file made on another machine (only for files you trust: a model file can run code)")
 
     card = commands.add_parser("card", help="print a saved model's model card (Markdown)")
     card.add_argument("model")
     card.add_argument("--trust-model", action="store_true", help="load a model file made on another machine")
+
+    commands.add_parser("projects", help="list the projects saved on this computer")
     return parser
 
 
@@ -96,12 +153,77 @@ def _check_file(path: str) -> Path:
     return file
 
 
-def _run_inspect(args) -> int:
-    from leadscore.inspect import inspect_leads, format_inspection
+def _policy(args, base):
+    """The tier policy from the options, starting from ``base`` (the model's or the default)."""
+    from leadscore.tiers import TierPolicy
+
+    thresholds = (args.hot, args.warm, args.cool)
+    shares = (args.hot_share, args.warm_share, args.cool_share)
+    actions = {**dict(base.actions), **{tier.strip().capitalize(): text for tier, text in args.action}}
+    if any(v is not None for v in shares):
+        if any(v is not None for v in thresholds):
+            raise LeadScoreInputError("Give the tiers either by chance (--hot, --warm, --cool) or by share (--hot-share, ...), not both.")
+        if any(v is None for v in shares):
+            raise LeadScoreInputError("Tiers by share need all three: --hot-share, --warm-share and --cool-share (e.g. 5, 15 and 30).")
+        return TierPolicy.by_share(*shares, actions=actions)
+    if all(v is None for v in thresholds) and not args.action:
+        return base
+    resolved = base if base.by == "probability" else TierPolicy(actions=base.actions)
+    return TierPolicy(
+        hot=args.hot if args.hot is not None else resolved.hot,
+        warm=args.warm if args.warm is not None else resolved.warm,
+        cool=args.cool if args.cool is not None else resolved.cool,
+        actions=actions,
+    )
+
+
+def _read(path: str, sheet=None):
     from leadscore.read import read_leads
 
-    leads = read_leads(_check_file(args.data))
-    inspection = inspect_leads(leads, target=args.target)
+    options = {"sheet": sheet} if sheet else {}
+    return read_leads(_check_file(path), **options)
+
+
+def _outcome(project, args) -> None:
+    """Set the project's outcome from --target / --converted / --not-converted / --open."""
+    from leadscore.outcome import OutcomeMapping
+
+    if args.converted or args.not_converted or args.open:
+        if not args.target:
+            raise LeadScoreInputError("Name the outcome column with --target when you give --converted / --not-converted values.")
+        if not args.converted or not args.not_converted:
+            raise LeadScoreInputError("Give at least one --converted value and one --not-converted value (e.g. --converted Won --not-converted Lost).")
+        project.set_outcome(OutcomeMapping(args.target, tuple(args.converted), tuple(args.not_converted), tuple(args.open)))
+        return
+    suggestion = project.outcome_suggestion(args.target)
+    if suggestion.mapping is None:
+        raise LeadScoreInputError(
+            f"{suggestion.question} On the command line, say it with --target COLUMN and "
+            "--converted VALUE / --not-converted VALUE (repeatable); values you do not name count as still in the pipeline."
+        )
+    project.set_outcome(suggestion.mapping)
+
+
+def _outcome_line(project) -> str:
+    outcome, counts = project.outcome, project.outcome.counts(project.leads)
+    return (
+        f"Outcome '{outcome.column}': {counts['converted']:,} converted ({', '.join(outcome.positive_values)}), "
+        f"{counts['not_converted']:,} not converted ({', '.join(outcome.negative_values)}), "
+        f"{counts['open']:,} still in the pipeline (set aside)."
+    )
+
+
+def _run_inspect(args) -> int:
+    from leadscore.inspect import format_inspection, inspect_leads
+    from leadscore.outcome import OutcomeMapping
+
+    leads = _read(args.data, args.sheet)
+    outcome = None
+    if args.converted or args.not_converted:
+        if not args.target:
+            raise LeadScoreInputError("Name the outcome column with --target when you give --converted / --not-converted values.")
+        outcome = OutcomeMapping(args.target, tuple(args.converted), tuple(args.not_converted), tuple(args.open))
+    inspection = inspect_leads(leads, target=args.target, outcome=outcome)
     if args.json:
         print(json.dumps(inspection.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -113,62 +235,98 @@ def _progress_line(message: str, fraction: float) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _run_train(args) -> int:
-    from leadscore.bundle import save_bundle
-    from leadscore.read import read_leads
-    from leadscore.train import train_from_frame
+def _choices(args, columns):
+    from leadscore.plan import NO_DATE, CleaningChoices
 
-    leads = read_leads(_check_file(args.data))
-    result, bundle, report = train_from_frame(
-        leads,
-        target=args.target,
-        model=args.model,
-        date_column=args.date_column,
-        exclude=tuple(args.exclude),
-        keep=tuple(args.keep),
-        progress=_progress_line,
+    base = {}
+    if args.choices:
+        try:
+            base = json.loads(_check_file(args.choices).read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise LeadScoreInputError(f"'{args.choices}' is not a choices file (JSON). Save it again from the app or a report.") from None
+        base = base.get("choices", base) if isinstance(base, dict) else {}
+    choices = CleaningChoices.from_dict(base)
+    for column in (*args.exclude, *args.keep, *(c for c, _ in args.label)):
+        if column not in columns:
+            raise LeadScoreInputError(
+                f"There is no column '{column}' in this file. Check the spelling; the columns are: {', '.join(map(str, columns))}."
+            )
+    date = args.date_column
+    if date is not None and date.lower() != "none" and date not in columns:
+        raise LeadScoreInputError(f"There is no column '{date}' in this file to use as the date. The columns are: {', '.join(map(str, columns))}.")
+    return CleaningChoices(
+        date_column=(NO_DATE if date and date.lower() == "none" else date) if date is not None else choices.date_column,
+        window_months=args.window if args.window is not None else choices.window_months,
+        rare_share=args.rare_share if args.rare_share is not None else choices.rare_share,
+        exclude=tuple(dict.fromkeys([*choices.exclude, *args.exclude])),
+        keep=tuple(dict.fromkeys([*choices.keep, *args.keep])),
+        spellings=choices.spellings,
+        labels=tuple({**choices.label_map, **dict(args.label)}.items()),
+        use_text=False if args.no_text else choices.use_text,
     )
-    save_bundle(bundle, args.out)
+
+
+def _run_train(args) -> int:
+    from leadscore.atomic import check_output_path
+    from leadscore.bundle import save_bundle
+    from leadscore.project import LeadProject
+    from leadscore.store import ProjectStore
+    from leadscore.tiers import TierPolicy
+    from leadscore.train import TrainingSettings
+
+    if not args.out and not args.project:
+        raise LeadScoreInputError("Say where to keep the model: --out MODEL_FILE, or --project NAME (or both).")
+    data = _check_file(args.data)
+    # Every output is checked before minutes of training, so nothing is left half-done.
+    if args.out:
+        check_output_path(args.out, inputs=[data], what="the model")
     if args.report:
-        Path(args.report).write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        check_output_path(args.report, inputs=[data], what="the report")
+    leads = _read(args.data, args.sheet)
+    store = ProjectStore() if args.project else None
+    project = LeadProject.new(leads, args.project or data.stem, data_name=data.name)
+    _outcome(project, args)
+    print(_outcome_line(project), file=sys.stderr)
+    project.set_choices(_choices(args, list(leads.columns)))
+    project.set_policy(_policy(args, TierPolicy()))
+    if store is not None:
+        project.save_to(store)
+    project.train(TrainingSettings(model=args.model), progress=_progress_line)
+    bundle = project.model_with_policy()
+    report = project.training_report()
+    if args.report:
+        from leadscore.atomic import atomic_output
+
+        with atomic_output(args.report, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(report, indent=2, ensure_ascii=False))
+    if args.out:
+        save_bundle(bundle, args.out)
     validation = report["validation"]
+    where = " and ".join(filter(None, [args.out and f"saved to {args.out}", project.id and f"kept in project '{project.name}' ({project.id})"]))
     print(
-        f"Saved {report['model']['kind']} model to {args.out}. "
+        f"Trained a {report['model']['kind']} model, {where}. "
         f"Holdout ({validation['method']}, {validation['holdout_rows']} leads): "
         f"ROC AUC {validation['roc_auc']:.3f}, calibration error {validation['ece']:.3f}. "
         f"{report['readiness']['verdict'].capitalize()}: {report['readiness']['message']}"
     )
+    honest = validation.get("without_warned")
+    if honest:
+        print(f"Honest range: {honest['sentence']}")
     return 0
-
-
-def _policy(args, bundle):
-    from leadscore.tiers import TierPolicy
-
-    base = bundle.policy
-    if args.hot is None and args.warm is None and args.cool is None:
-        return base
-    return TierPolicy(
-        hot=args.hot if args.hot is not None else base.hot,
-        warm=args.warm if args.warm is not None else base.warm,
-        cool=args.cool if args.cool is not None else base.cool,
-        actions=dict(base.actions),
-    )
 
 
 def _run_score(args) -> int:
     from leadscore.bundle import load_bundle
-    from leadscore.score import score_file, stream_jsonl
+    from leadscore.score import score_file
 
     bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
-    policy = _policy(args, bundle)
+    policy = _policy(args, bundle.policy)
     if args.data == "-":
-        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-        try:
-            stream_jsonl(bundle, sys.stdin, out, policy=policy, reasons=not args.no_reasons)
-        finally:
-            if args.out:
-                out.close()
-        return 0
+        if args.format not in (None, "jsonl"):
+            raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
+        return _stream(bundle, policy, args)
+    if args.format == "crm":
+        return _score_crm(bundle, policy, args)
     summary = score_file(
         bundle,
         _check_file(args.data),
@@ -177,26 +335,122 @@ def _run_score(args) -> int:
         fmt=args.format or "csv",
         split_dir=args.split_tiers,
         reasons=not args.no_reasons,
+        sort=args.sort,
     )
     for warning in summary.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     if args.out:
-        tiers = ", ".join(f"{count} {tier}" for tier, count in summary.get("tiers", {}).items())
-        print(f"Scored {summary['rows']} leads into {args.out} ({tiers}).", file=sys.stderr)
+        tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
+        print(f"Scored {summary['rows']:,} leads into {args.out} ({tiers}). {summary['policy']}", file=sys.stderr)
+    return 0
+
+
+def _stream(bundle, policy, args) -> int:
+    from leadscore.atomic import atomic_output, check_output_path
+    from leadscore.score import stream_jsonl
+
+    reasons = not args.no_reasons
+    if args.out:
+        check_output_path(args.out, what="the scored leads")
+        with atomic_output(args.out, "w", encoding="utf-8", newline="\n") as out:
+            stream_jsonl(bundle, sys.stdin.buffer, out, policy=policy, reasons=reasons)
+    else:
+        stream_jsonl(bundle, sys.stdin.buffer, sys.stdout, policy=policy, reasons=reasons)
+    return 0
+
+
+def _score_crm(bundle, policy, args) -> int:
+    from leadscore.atomic import atomic_output, check_output_path
+    from leadscore.export import crm_csv
+    from leadscore.score import score_leads
+
+    data = _check_file(args.data)
+    if args.out:
+        check_output_path(args.out, inputs=[data], what="the CRM file")
+    result = score_leads(bundle, _read(args.data, args.sheet), policy=policy, reasons=not args.no_reasons)
+    kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
+    identifiers = [c for c in result.scored.columns if kinds.get(c) in ("identifier", "personal")]
+    content = crm_csv(result.scored, identifiers)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.out:
+        with atomic_output(args.out) as handle:
+            handle.write(content)
+    else:
+        sys.stdout.buffer.write(content)
     return 0
 
 
 def _run_card(args) -> int:
-    from leadscore.bundle import load_bundle, model_card
+    from leadscore.bundle import load_bundle
+    from leadscore.card import model_card
 
     print(model_card(load_bundle(_check_file(args.model), trust=args.trust_model)))
     return 0
 
 
+def _run_projects(args) -> int:
+    from leadscore.store import ProjectStore
+
+    infos = ProjectStore().list()
+    if not infos:
+        print("No projects yet. Upload leads in the app, or run: leadscore train DATA --project NAME")
+    for info in infos:
+        problem = f"  ({info.problem})" if info.problem else ""
+        leads = f"{info.leads:,} leads" if info.leads is not None else "no leads"
+        print(f"{info.id}  {info.name}  {leads}, {info.versions} model version(s), changed {info.updated_at}{problem}")
+    return 0
+
+
+def example_lead(schema: list[dict] | None) -> dict[str, object]:
+    """One made-up lead with every column a model reads (typical values), for the JSON example."""
+    if not schema:
+        return {"source": "Referral", "pages_viewed": 7}
+    lead: dict[str, object] = {}
+    for column in schema:
+        kind, fill = column.get("kind"), column.get("fill")
+        if kind == "date":
+            value: object = "2026-11-27 09:30"
+        elif kind == "category" and column.get("categories"):
+            value = fill if fill not in (None, "", "Unknown") else column["categories"][0]
+        elif kind == "number":
+            value = round(float(fill), 2) if isinstance(fill, (int, float)) and fill == fill else 1
+        elif kind == "boolean":
+            value = "yes"
+        else:
+            value = fill if fill not in (None, "") else ""
+        lead[column["name"]] = value
+    return lead
+
+
+def examples(model_path: str = "models/leadscore-model.joblib", schema: list[dict] | None = None) -> dict[str, str]:
+    """Shell examples for scoring with the ``leadscore`` command instead of the app.
+
+    With the model's ``schema``, the JSON-lines example is a lead with exactly the columns that
+    model reads, so it works when pasted into a terminal.
+    """
+    lead = json.dumps(example_lead(schema), ensure_ascii=False).replace("'", "")
+    return {
+        "csv": f"leadscore score {model_path} new_leads.csv --out scored_leads.csv",
+        "sorted": f"leadscore score {model_path} new_leads.csv --sort --out call_list.csv",
+        "tiers": f"leadscore score {model_path} new_leads.csv --out scored_leads.csv --split-tiers by_tier/",
+        "crm": f"leadscore score {model_path} new_leads.csv --format crm --out crm_import.csv",
+        "jsonl": (
+            f"echo '{lead}' \\\n  | leadscore score {model_path} -\n"
+            "# one JSON result per lead, as soon as it is scored: the lead's own fields, then\n"
+            '# "lead_score", "conversion_probability", "tier", "next_action", "reason_1".."reason_3"'
+        ),
+        "weekly": (
+            "# every Monday at 7:00, score the week's export with this model\n"
+            f"0 7 * * 1  leadscore score {model_path} /exports/new_leads.csv --sort --out /exports/call_list.csv"
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``leadscore`` command; returns the exit code (0 ok, 2 bad input, 1 unexpected)."""
     args = _parser().parse_args(argv)
-    handlers = {"inspect": _run_inspect, "train": _run_train, "score": _run_score, "card": _run_card}
+    handlers = {"inspect": _run_inspect, "train": _run_train, "score": _run_score, "card": _run_card, "projects": _run_projects}
     try:
         return handlers[args.command](args)
     except LeadScoreInputError as error:

@@ -30,7 +30,7 @@ shap is imported only when a tree model is explained.
 from __future__ import annotations
 
 import math
-import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,6 +38,9 @@ import pandas as pd
 from scipy import sparse
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.labels import display_values, format_value, phrase, points_text
+from leadscore.pipeline import base_estimator, feature_sources
+from leadscore.read import to_number
 
 __all__ = [
     "ExplainReference",
@@ -45,11 +48,11 @@ __all__ = [
     "explain_reference",
     "typical_reference",
     "lead_contributions",
+    "global_contributions",
     "global_importance",
     "beeswarm_data",
     "dependence_data",
-    "segment_rates",
-    "segment_sentences",
+    "shown_values",
     "lead_reasons",
     "explain_lead",
 ]
@@ -65,25 +68,6 @@ _PROBABILITY = "probability"
 
 # --------------------------------------------------------------------------------------------
 # Pipeline plumbing
-
-
-def _model_for_shap(pipeline):
-    """The fitted estimator behind the calibration wrapper (uses ``train.base_estimator``)."""
-    try:
-        from leadscore.train import base_estimator
-    except ImportError:  # train.py not importable: unwrap the usual wrappers ourselves
-        base_estimator = None
-    if base_estimator is not None:
-        try:
-            return base_estimator(pipeline)
-        except Exception:  # noqa: BLE001 - fall back to the local unwrapping below
-            pass
-    model = pipeline[-1]
-    if hasattr(model, "calibrated_classifiers_"):
-        model = model.calibrated_classifiers_[0].estimator
-    if type(model).__name__ == "FrozenEstimator":
-        model = model.estimator
-    return model
 
 
 def _kind(model) -> str | None:
@@ -102,26 +86,6 @@ def _unit(model) -> str:
     if "Forest" in name or "ExtraTrees" in name or name.startswith("DecisionTree"):
         return _PROBABILITY
     return _LOG_ODDS
-
-
-def _sources(pipeline, n_features: int, cleaned_columns) -> list[str]:
-    """The cleaned column behind every encoded feature."""
-    try:
-        from leadscore.clean import feature_sources
-
-        sources = list(feature_sources(pipeline))
-        if len(sources) == n_features:
-            return _merge_indicators(sources)
-    except (ImportError, AttributeError, TypeError, ValueError):
-        pass
-    # Fallback from feature names such as "onehot__Lead Source_LinkedIn".
-    names = list(pipeline[1:-1].get_feature_names_out())
-    columns = sorted((str(c) for c in cleaned_columns), key=len, reverse=True)
-    sources = []
-    for name in names:
-        bare = name.split("__", 1)[-1]
-        sources.append(next((c for c in columns if bare == c or bare.startswith(c + "_")), bare))
-    return _merge_indicators(sources)
 
 
 def _merge_indicators(sources: list[str]) -> list[str]:
@@ -148,8 +112,6 @@ def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
         elif column in numeric and column in X_raw.columns:
             raw = X_raw[column]
             if not pd.api.types.is_numeric_dtype(raw.dtype):
-                from leadscore.read import to_number
-
                 raw = to_number(raw)[0]
             shown[column] = cleaned[column].where(raw.notna().to_numpy())
     return shown
@@ -359,12 +321,12 @@ def lead_contributions(
     -------
     LeadContributions
     """
-    model = _model_for_shap(pipeline)
+    model = base_estimator(pipeline)
     kind = _kind(model)
     if kind is None:
         raise TypeError(f"Explanations are not available for {type(model).__name__} models.")
     cleaned, encoded, probability = forward if forward is not None else _forward(pipeline, X_raw)
-    sources = _sources(pipeline, encoded.shape[1], cleaned.columns)
+    sources = _merge_indicators(feature_sources(pipeline))
     columns, group = _group_matrix(sources)
     unit = _unit(model) if kind == "tree" else _LOG_ODDS
     if kind == "linear":
@@ -403,32 +365,13 @@ def _sample(X_raw: pd.DataFrame, sample: int | None, random_state: int) -> pd.Da
 # Global views
 
 
-# The global views share one SHAP computation: the app shows importance, beeswarm and
-# dependence for the same leads, and exact Tree SHAP on a forest takes seconds.
-_last_global: dict = {}
+def global_contributions(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE, random_state: int = 0) -> LeadContributions:
+    """Exact contributions on a bounded sample of leads: what the global views are drawn from.
 
-
-def _global(pipeline, X_raw, sample, random_state) -> LeadContributions:
-    """Exact contributions on the bounded sample, computed once per (pipeline, leads, sample).
-
-    The leads are recognised by identity: pass a new DataFrame when the leads change (the app
-    does, as every step returns new frames under copy-on-write)."""
-    key = (id(pipeline), id(X_raw), X_raw.shape, sample, random_state)
-    cached = _last_global.get("key") == key and _last_global.get("pipeline")() is pipeline and _last_global.get("leads")() is X_raw
-    if not cached:
-        contributions = lead_contributions(pipeline, _sample(X_raw, sample, random_state), exact=True)
-        _last_global.clear()
-        _last_global.update(
-            key=key, pipeline=weakref.ref(pipeline), leads=weakref.ref(X_raw), contributions=contributions
-        )
-    return _last_global["contributions"]
-
-
-def global_importance(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE, random_state: int = 0) -> pd.DataFrame:
-    """How much each of the user's columns moves the scores, on average.
-
-    Importance is the mean absolute SHAP value of the column (one-hot parts summed first), on a
-    fixed random sample of at most ``sample`` leads.
+    The Insights page shows importance, beeswarm and dependence for the same leads, and exact
+    Tree SHAP on a forest takes seconds, so compute this once per model and pass it to
+    :func:`global_importance`, :func:`beeswarm_data` and :func:`dependence_data` (the caller
+    that owns the model keeps it; nothing is cached here).
 
     Parameters
     ----------
@@ -437,6 +380,19 @@ def global_importance(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE
     sample : int
         At most this many leads are explained (bounded cost).
     random_state : int
+    """
+    return lead_contributions(pipeline, _sample(X_raw, sample, random_state), exact=True)
+
+
+def global_importance(contributions: LeadContributions) -> pd.DataFrame:
+    """How much each of the user's columns moves the scores, on average.
+
+    Importance is the mean absolute SHAP value of the column (one-hot parts summed first).
+
+    Parameters
+    ----------
+    contributions : LeadContributions
+        From :func:`global_contributions`.
 
     Returns
     -------
@@ -444,7 +400,6 @@ def global_importance(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE
     model's unit), ``share`` (of the total importance, 0..1) and ``unit`` ("log-odds" or
     "probability").
     """
-    contributions = _global(pipeline, X_raw, sample, random_state)
     importance = np.abs(contributions.raw).mean(axis=0) if len(contributions.raw) else np.zeros(len(contributions.columns))
     total = importance.sum()
     table = pd.DataFrame(
@@ -456,30 +411,6 @@ def global_importance(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE
         }
     )
     return table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def _display(values: pd.Series) -> pd.Series:
-    """Values as short display text; computed per distinct value so 1M rows stay fast."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    texts = np.array([_format_value(v) for v in uniques] + ["missing"], dtype=object)
-    return pd.Series(texts[codes], index=values.index)
-
-
-def _format_value(value) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}".replace(",", "") if abs(int(value)) < 10_000 else f"{int(value):,}"
-    if isinstance(value, (float, np.floating)):
-        if not np.isfinite(value):
-            return "missing"
-        if float(value).is_integer():
-            return _format_value(int(value))
-        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    text = " ".join(str(value).split())
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _value_rank(values: pd.Series, shap_values: np.ndarray) -> np.ndarray:
@@ -495,20 +426,15 @@ def _value_rank(values: pd.Series, shap_values: np.ndarray) -> np.ndarray:
     return keys.map(ranks).to_numpy(dtype=float)
 
 
-def beeswarm_data(
-    pipeline, X_raw: pd.DataFrame, columns: int | list[str] = 10, sample: int = GLOBAL_SAMPLE, random_state: int = 0
-) -> pd.DataFrame:
+def beeswarm_data(contributions: LeadContributions, columns: int | list[str] = 10) -> pd.DataFrame:
     """One point per (lead, column): how that lead's value pushes its score up or down.
 
     Parameters
     ----------
-    pipeline : fitted Pipeline
-    X_raw : DataFrame of raw leads
+    contributions : LeadContributions
+        From :func:`global_contributions`.
     columns : int or list of str
         The most important ``columns`` columns, or these column names.
-    sample : int
-        At most this many leads (bounded cost).
-    random_state : int
 
     Returns
     -------
@@ -517,7 +443,6 @@ def beeswarm_data(
     for categories how much the category raises scores) and ``value`` (display text), columns
     ordered most important first.
     """
-    contributions = _global(pipeline, X_raw, sample, random_state)
     importance = np.abs(contributions.raw).mean(axis=0)
     order = [contributions.columns[i] for i in np.argsort(-importance, kind="stable")]
     chosen = order[: int(columns)] if isinstance(columns, (int, np.integer)) else [c for c in order if c in set(columns)]
@@ -532,7 +457,7 @@ def beeswarm_data(
                     "shap": contributions.raw[:, j],
                     "points": contributions.points[:, j],
                     "value_rank": _value_rank(values.reset_index(drop=True), contributions.raw[:, j]),
-                    "value": _display(values).to_numpy(),
+                    "value": display_values(values).to_numpy(),
                 }
             )
         )
@@ -541,13 +466,13 @@ def beeswarm_data(
     return pd.concat(frames, ignore_index=True)
 
 
-def dependence_data(pipeline, X_raw: pd.DataFrame, column: str, sample: int = GLOBAL_SAMPLE, random_state: int = 0) -> pd.DataFrame:
+def dependence_data(contributions: LeadContributions, column: str) -> pd.DataFrame:
     """How the score depends on one column: its value against its contribution, per lead.
 
     Parameters
     ----------
-    pipeline : fitted Pipeline
-    X_raw : DataFrame of raw leads
+    contributions : LeadContributions
+        From :func:`global_contributions`.
     column : str
         One of the user's columns the model reads (see :func:`global_importance`).
 
@@ -561,7 +486,6 @@ def dependence_data(pipeline, X_raw: pd.DataFrame, column: str, sample: int = GL
     LeadScoreInputError
         When the model does not read ``column``.
     """
-    contributions = _global(pipeline, X_raw, sample, random_state)
     if column not in contributions.columns:
         raise LeadScoreInputError(
             f"The model does not use a column called '{column}'. Choose one of: "
@@ -572,7 +496,7 @@ def dependence_data(pipeline, X_raw: pd.DataFrame, column: str, sample: int = GL
     return pd.DataFrame(
         {
             "value": values,
-            "value_text": _display(values).to_numpy(),
+            "value_text": display_values(values).to_numpy(),
             "shap": contributions.raw[:, j],
             "points": contributions.points[:, j],
         }
@@ -580,178 +504,31 @@ def dependence_data(pipeline, X_raw: pd.DataFrame, column: str, sample: int = GL
 
 
 # --------------------------------------------------------------------------------------------
-# Conversion rate by segment
-
-
-def _is_number(values: pd.Series, bins: int) -> bool:
-    return (
-        pd.api.types.is_numeric_dtype(values)
-        and not pd.api.types.is_bool_dtype(values)
-        and values.nunique() > bins
-    )
-
-
-def _segments(values: pd.Series, bins: int, min_leads: int) -> tuple[pd.Series, list[str]]:
-    """A readable segment label per lead, and the labels in display order.
-
-    Numbers get quantile ranges ("under 3", "3 to under 7", "7 and above"); other columns their
-    values, with values rarer than ``min_leads`` pooled as "other values".
-    """
-    if _is_number(values, bins):
-        numbers = values.astype(float)
-        edges = np.unique(np.nanquantile(numbers.dropna(), np.linspace(0, 1, bins + 1)))[1:-1]
-        if len(edges):
-            whole = bool(np.all(np.mod(numbers.dropna(), 1) == 0) and np.all(np.mod(edges, 1) == 0))
-            labels = [f"under {_format_value(edges[0])}"]
-            for low, high in zip(edges[:-1], edges[1:]):
-                if whole:  # whole numbers: [3, 5) reads "3 to 4", [3, 4) reads "3"
-                    labels.append(_format_value(low) if high - low == 1 else f"{_format_value(low)} to {_format_value(high - 1)}")
-                else:
-                    labels.append(f"{_format_value(low)} to under {_format_value(high)}")
-            labels.append(f"{_format_value(edges[-1])} and above")
-            # right=False: ranges are [low, high), matching the words "under" and "and above".
-            segment = pd.cut(numbers, [-np.inf, *edges, np.inf], labels=labels, right=False).astype(object)
-            return segment.where(numbers.notna(), "missing"), labels + ["missing"]
-    text = _display(values)
-    counts = text.value_counts()
-    text = text.where(~text.isin(counts.index[counts < min_leads]), "other values")
-    return text, []
-
-
-def segment_rates(
-    X_raw: pd.DataFrame,
-    y,
-    columns: list[str] | None = None,
-    bins: int = 4,
-    min_leads: int = 20,
-    pipeline=None,
-) -> pd.DataFrame:
-    """Conversion rate by segment of each column: the business view on its own.
-
-    Parameters
-    ----------
-    X_raw : DataFrame of leads (raw or cleaned)
-    y : array-like of 0/1
-        Outcome per lead (1 = converted; NaN = still open, left out).
-    columns : list of str, optional
-        Columns to segment (e.g. the most important ones); default all columns except dates.
-    bins : int
-        Numbers are split into this many quantile ranges ("under 3", "3 to under 7", ...).
-    min_leads : int
-        Category values with fewer leads are pooled as "other values".
-    pipeline : fitted Pipeline, optional
-        Lets ``columns`` name the model's derived columns too (e.g. "first_engaged_at: hour",
-        as listed by :func:`global_importance`): they are taken from the pipeline's cleaner.
-
-    Returns
-    -------
-    DataFrame with ``column``, ``segment``, ``leads``, ``converted``, ``conversion_rate``,
-    ``overall_rate``, ``lift`` (rate / overall rate), ordered by column, then segment
-    (number ranges in order, categories by rate, highest first, then "other values" and
-    "missing").
-    """
-    values = np.asarray(y).ravel()
-    if len(values) != len(X_raw):
-        raise LeadScoreInputError(f"There are {len(X_raw)} leads but {len(values)} outcomes. Give one outcome per lead.")
-    outcome = pd.to_numeric(pd.Series(values, index=X_raw.index), errors="coerce")
-    derived = [c for c in (columns or []) if c not in X_raw.columns]
-    if derived and pipeline is not None:
-        cleaned = _shown_values(pipeline, X_raw, pipeline[0].transform(X_raw))
-        X_raw = X_raw.assign(**{c: cleaned[c] for c in derived if c in cleaned.columns})
-    known = outcome.notna()
-    X_known, outcome = X_raw.loc[known], outcome[known].astype(float)
-    overall = float(outcome.mean()) if len(outcome) else np.nan
-    if columns is None:
-        columns = [c for c in X_raw.columns if not pd.api.types.is_datetime64_any_dtype(X_raw[c])]
-    frames = []
-    for column in columns:
-        if column not in X_known:
-            raise LeadScoreInputError(
-                f"There is no column called '{column}' in these leads. Choose one of: "
-                f"{', '.join(map(str, X_raw.columns[:12]))}."
-            )
-        segment, range_order = _segments(X_known[column], bins, min_leads)
-        grouped = outcome.groupby(segment.to_numpy(), sort=False).agg(["size", "sum"])
-        table = pd.DataFrame(
-            {
-                "column": column,
-                "segment": grouped.index.astype(str),
-                "leads": grouped["size"].to_numpy(dtype=int),
-                "converted": grouped["sum"].to_numpy(dtype=int),
-            }
-        )
-        table["conversion_rate"] = table["converted"] / table["leads"]
-        if range_order:
-            position = {label: i for i, label in enumerate(range_order)}
-            table = table.sort_values("segment", key=lambda s: s.map(position))
-        else:
-            # Real values by rate, highest first; the pooled rest and blanks at the end.
-            table["_pooled"] = table["segment"].isin(["other values", "missing"])
-            table = table.sort_values(["_pooled", "conversion_rate", "leads"], ascending=[True, False, False], kind="stable")
-            table = table.drop(columns="_pooled")
-        frames.append(table)
-    result = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["column", "segment", "leads", "converted", "conversion_rate"]
-    )
-    result["overall_rate"] = overall
-    result["lift"] = result["conversion_rate"] / overall if overall else np.nan
-    return result.reset_index(drop=True)
-
-
-def segment_sentences(table: pd.DataFrame, top: int = 5, min_leads: int = 30) -> list[str]:
-    """The most telling segments in words, e.g.
-    "Leads with Lead Source LinkedIn converted at 31%, against 12% overall (420 leads)."
-
-    Parameters
-    ----------
-    table : DataFrame from :func:`segment_rates`
-    top : int
-        At most this many sentences, largest difference from the overall rate first.
-    min_leads : int
-        Segments smaller than this are not quoted (their rate is too uncertain).
-    """
-    from leadscore.tiers import format_percent
-
-    if table.empty:
-        return []
-    candidates = table[(table["leads"] >= min_leads) & (table["segment"] != "other values")].copy()
-    # Weigh the gap by segment size so that large, clearly different segments come first.
-    candidates["weight"] = (candidates["conversion_rate"] - candidates["overall_rate"]).abs() * np.sqrt(candidates["leads"])
-    sentences = []
-    for row in candidates.sort_values("weight", ascending=False).head(top).itertuples():
-        sentences.append(
-            f"Leads with {row.column} {row.segment} converted at {format_percent(round(row.conversion_rate, 2))}, "
-            f"against {format_percent(round(row.overall_rate, 2))} overall ({row.leads:,} leads)."
-        )
-    return sentences
-
-
-# --------------------------------------------------------------------------------------------
 # Per-lead reasons
 
 
-def _reason_texts(column: str, values: pd.Series, points: np.ndarray) -> np.ndarray:
-    """"<column> is <value>: +6 points" for many leads, formatting each distinct
-    (value, points) pair once: a million leads have only a few thousand distinct reasons."""
+def _reason_texts(column: str, values: pd.Series, points: np.ndarray, labels: Mapping[str, str]) -> np.ndarray:
+    """"Lead source is LinkedIn: +6 points" for many leads, writing each distinct (value,
+    points) pair once: a million leads have only a few thousand distinct reasons."""
     value_codes, value_uniques = pd.factorize(values, use_na_sentinel=True)
     rounded = np.where(np.abs(points) >= 1, np.round(points), np.round(points, 1))
     point_codes, point_uniques = pd.factorize(rounded)
     pairs, pair_uniques = pd.factorize(value_codes.astype(np.int64) * (len(point_uniques) + 1) + point_codes)
-    value_texts = [_format_value(v) for v in value_uniques] + ["missing"]
-    point_texts = [_points_text(v) for v in point_uniques]
+    value_phrases = [phrase(column, v, labels) for v in value_uniques] + [phrase(column, np.nan, labels)]
+    point_texts = [points_text(v) for v in point_uniques]
     width = len(point_uniques) + 1
     texts = np.array(
-        [f"{column} is {value_texts[int(p // width)]}: {point_texts[int(p % width)]}" for p in pair_uniques],
+        [f"{value_phrases[int(p // width)]}: {point_texts[int(p % width)]}" for p in pair_uniques],
         dtype=object,
     )
     return texts[pairs]
 
 
-def _points_text(points: float) -> str:
-    rounded = round(points) if abs(points) >= 1 else round(points, 1)
-    unit = "point" if abs(rounded) == 1 else "points"
-    number = f"{rounded:+d}" if isinstance(rounded, int) else f"{rounded:+.1f}"
-    return f"{number} {unit}"
+def _labels(pipeline, labels: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The user's labels: given, else those saved in the model's plan."""
+    if labels is not None:
+        return labels
+    return getattr(getattr(pipeline[0], "plan", None), "labels", None) or {}
 
 
 def lead_reasons(
@@ -761,11 +538,13 @@ def lead_reasons(
     reference: ExplainReference | None = None,
     exact: bool = False,
     contributions: LeadContributions | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The ``top`` factors that move each lead's probability most, in plain words.
 
-    Each reason reads "<column> is <value>: +6 points" (percentage points of probability against
-    the reference lead). Factors are ordered by size, raising or lowering.
+    Each reason reads "Lead source is LinkedIn: +6 points" (percentage points of probability
+    against the reference lead), in the user's labels. Factors are ordered by size, raising or
+    lowering.
 
     Parameters
     ----------
@@ -779,6 +558,8 @@ def lead_reasons(
         Tree models: exact Tree SHAP instead of the Saabas approximation.
     contributions : LeadContributions, optional
         Already computed contributions for these leads (skips recomputing).
+    labels : mapping, optional
+        Column labels; default: those saved in the model's plan.
 
     Returns
     -------
@@ -790,6 +571,7 @@ def lead_reasons(
     points = contributions.points
     n, width = points.shape
     order = np.argsort(-np.abs(points), axis=1, kind="stable")[:, :top] if width else np.zeros((n, 0), int)
+    labels = _labels(pipeline, labels)
     result = {}
     cleaned = contributions.cleaned.reset_index(drop=True)
     for rank in range(top):
@@ -800,7 +582,7 @@ def lead_reasons(
                 rows = np.flatnonzero(picks == j)
                 column = contributions.columns[j]
                 values = cleaned[column].iloc[rows] if column in cleaned else pd.Series([np.nan] * len(rows))
-                texts[rows] = _reason_texts(column, values, points[rows, j])
+                texts[rows] = _reason_texts(column, values, points[rows, j], labels)
         result[f"reason_{rank + 1}"] = texts
     return pd.DataFrame(result, index=X_raw.index)
 
@@ -811,6 +593,7 @@ def explain_lead(
     top: int = 8,
     reference: ExplainReference | None = None,
     exact: bool = False,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Why one lead got its probability: factors and waterfall data.
 
@@ -826,6 +609,8 @@ def explain_lead(
     exact : bool
         Tree models: exact Tree SHAP (one lead is cheap either way; the default matches
         :func:`lead_reasons` so the two never disagree).
+    labels : mapping, optional
+        Column labels; default: those saved in the model's plan.
 
     Returns
     -------
@@ -844,12 +629,14 @@ def explain_lead(
     points = contributions.points[0]
     cleaned = contributions.cleaned.reset_index(drop=True)
     order = np.argsort(-np.abs(points), kind="stable")
+    labels = _labels(pipeline, labels)
     base = contributions.base_probability * 100
     steps = [{"kind": "start", "factor": contributions.base_label, "column": "", "value": "", "points": base}]
     for j in order[:top]:
         column = contributions.columns[j]
-        value = _display(cleaned[column]).iloc[0] if column in cleaned else "missing"
-        steps.append({"kind": "factor", "factor": f"{column} is {value}", "column": column, "value": value, "points": points[j]})
+        raw_value = cleaned[column].iloc[0] if column in cleaned else np.nan
+        value = format_value(raw_value)
+        steps.append({"kind": "factor", "factor": phrase(column, raw_value, labels), "column": column, "value": value, "points": points[j]})
     rest = points[order[top:]].sum() if len(order) > top else 0.0
     if len(order) > top:
         steps.append({"kind": "factor", "factor": "Other columns", "column": "", "value": "", "points": rest})
@@ -868,7 +655,7 @@ def explain_lead(
     steps.append({"kind": "end", "factor": "This lead", "column": "", "value": "", "points": final, "start": 0.0, "end": final})
     table = pd.DataFrame(steps)
     table["reason"] = [
-        f"{f}: {_points_text(p)}" if k in ("factor", "adjustment") else f"{f}: {p:.0f}%"
+        f"{f}: {points_text(p)}" if k in ("factor", "adjustment") else f"{f}: {p:.0f}%"
         for f, p, k in zip(table["factor"], table["points"], table["kind"])
     ]
     return table

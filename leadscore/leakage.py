@@ -487,3 +487,11 @@ def default_exclusions(profiles, suspects) -> dict[str, str]:
     for column, reason in leaks.items():
         excluded.setdefault(column, reason)
     return excluded
+
+
+def evidence_sentences(evidence: dict) -> list[str]:
+    """A suspect's evidence in sentences (temporary minimal version)."""
+    sentences = []
+    if evidence.get("auc") is not None:
+        sentences.append(f"On its own it ranks leads at AUC {evidence['auc']:.2f} (0.5 is a coin toss).")
+    return sentences

@@ -325,3 +325,93 @@ def _outcome_score(name: str, series: pd.Series) -> float:
         return 0.0
     # A named column with one value ("all no") is still the outcome, and gets a clear message later.
     return name_score + value_score
+
+
+# ---------------------------------------------------------------------------------------------
+# The table the Data page shows and edits
+
+MEANINGS: tuple[str, ...] = ("converted", "not converted", "still open")
+BLANK = "(blank)"
+
+
+def value_table(leads: pd.DataFrame, column: str, mapping: OutcomeMapping | None = None) -> pd.DataFrame:
+    """The distinct values of the outcome column, how many leads have each, and their meaning.
+
+    Values are grouped and matched exactly as :meth:`OutcomeMapping.apply` reads them (trimmed,
+    any case, 1.0 read as 1), so the table never disagrees with the counts.
+
+    Parameters
+    ----------
+    leads : DataFrame
+    column : str
+        The outcome column.
+    mapping : OutcomeMapping, optional
+        The suggested or current mapping; values it does not mention are "still open" until the
+        user says otherwise (blanks always are).
+
+    Returns
+    -------
+    DataFrame with ``value`` (as written in the file, "(blank)" for empty cells), ``leads`` and
+    ``meaning`` (one of :data:`MEANINGS`), most frequent value first.
+
+    Raises
+    ------
+    LeadScoreInputError
+        The column is missing or has too many values to be an outcome.
+    """
+    if column not in leads.columns:
+        raise LeadScoreInputError(f"There is no column '{column}'. Pick the outcome column from the list.")
+    values = leads[column]
+    distinct = values.dropna().nunique()
+    if distinct > MAX_NAMED_OUTCOME_VALUES:
+        raise LeadScoreInputError(
+            f"The column '{column}' has {distinct:,} different values, so it cannot say whether a "
+            "lead converted. Pick the column with a few values such as yes/no or won/lost."
+        )
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    per_value = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    rows: dict[str, list] = {}
+    for value, count in zip(uniques, per_value):
+        key = _key(value)
+        shown = _tidy(str(value).strip()) or BLANK
+        if key == "":
+            key, shown = "", BLANK
+        entry = rows.setdefault(key, [shown, 0])
+        entry[1] += int(count)
+    blank = int((codes < 0).sum())
+    if blank:
+        rows.setdefault("", [BLANK, 0])[1] += blank
+    positive = set(mapping.positive_values) if mapping is not None and mapping.column == column else set()
+    negative = set(mapping.negative_values) if mapping is not None and mapping.column == column else set()
+
+    def meaning(key: str) -> str:
+        return "converted" if key in positive else "not converted" if key in negative else "still open"
+
+    table = pd.DataFrame(
+        [{"value": shown, "leads": count, "meaning": meaning(key)} for key, (shown, count) in rows.items()],
+        columns=["value", "leads", "meaning"],
+    )
+    return table.sort_values("leads", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def mapping_from_table(column: str, table: pd.DataFrame) -> OutcomeMapping:
+    """The :class:`OutcomeMapping` the user set in the value table.
+
+    Raises
+    ------
+    LeadScoreInputError
+        When no value means converted or none means not converted.
+    """
+
+    def values(meaning: str) -> tuple[str, ...]:
+        chosen = table.loc[table["meaning"] == meaning, "value"].astype(str)
+        return tuple(v for v in chosen if v != BLANK)
+
+    positive, negative, still_open = values("converted"), values("not converted"), values("still open")
+    if not positive or not negative:
+        missing = "converted" if not positive else "not converted"
+        raise LeadScoreInputError(
+            f"No value of '{column}' is marked as '{missing}'. In the table, set the meaning of "
+            "the values that say a lead converted and of those that say it did not."
+        )
+    return OutcomeMapping(column=column, positive_values=positive, negative_values=negative, open_values=still_open)

@@ -2,7 +2,7 @@
 
 Three ways in, one scoring core:
 
-- :func:`score_leads` for a DataFrame already read (the app),
+- :func:`score_leads` for a DataFrame already read (the app, and every other way in),
 - :func:`score_file` for a file of any size, read and written in chunks (bounded memory),
 - :func:`stream_jsonl` for one JSON lead per line, answered line by line (workflows, the
   ``leadscore score MODEL -`` chain command).
@@ -10,7 +10,7 @@ Three ways in, one scoring core:
 Every new file is checked against the model's input schema first: a missing column the model
 needs is an error naming it; a missing column the model can do without is a warning; extra
 columns pass through untouched; values the model has not seen and text in number columns are
-counted and reported, never a crash.
+counted and reported, never a crash. Row in = row out: a blank row is scored as a blank lead.
 
 Only what scoring needs is imported here (pandas, numpy, the saved pipeline's own modules):
 no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
@@ -18,11 +18,10 @@ no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
 
 from __future__ import annotations
 
-import io
+import contextlib
+import itertools
 import json
-import math
 import sys
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,16 +30,21 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
+from leadscore.atomic import atomic_output, check_output_path, same_file
+from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
+from leadscore.explain import lead_contributions, lead_reasons, typical_reference
+from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
+from leadscore.plan import OTHER
+from leadscore.read import check_text_table, read_leads, to_number
 from leadscore.tiers import TIERS, TierPolicy, assign_tiers
 
 __all__ = [
     "SCORE_COLUMNS",
     "ScoringResult",
     "score_leads",
-    "excel_safe",
-    "split_by_tier",
-    "tier_zip",
+    "retier",
+    "tier_summary",
     "iter_lead_chunks",
     "score_file",
     "stream_jsonl",
@@ -48,12 +52,7 @@ __all__ = [
 
 REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
 SCORE_COLUMNS = ("lead_score", "conversion_probability", "tier", "next_action", *REASON_COLUMNS)
-TIER_FILES = {tier: f"{tier.lower()}.csv" for tier in TIERS}
-# Tier files are opened in Excel and CRMs; the byte-order mark makes Excel read accents right.
-TIER_FILE_ENCODING = "utf-8-sig"
 _EXAMPLES = 3
-# What the cleaner calls the group of category values it did not learn (leadscore.clean.OTHER).
-_OTHER = "Other"
 
 
 @dataclass
@@ -97,6 +96,16 @@ def _blank(series: pd.Series) -> pd.Series:
     return series.isna() | (text.str.strip() == "")
 
 
+def _blank_rows(df: pd.DataFrame) -> np.ndarray:
+    """True for rows where every cell is blank."""
+    blank = np.ones(len(df), dtype=bool)
+    for position in range(df.shape[1]):
+        blank &= _blank(df.iloc[:, position]).to_numpy()
+        if not blank.any():
+            break
+    return blank
+
+
 def _numbers(series: pd.Series) -> tuple[pd.Series, int]:
     """Floats for a number column and how many non-blank values were not numbers."""
     if pd.api.types.is_bool_dtype(series.dtype) or pd.api.types.is_numeric_dtype(series.dtype):
@@ -110,8 +119,6 @@ def _numbers(series: pd.Series) -> tuple[pd.Series, int]:
     if not unread.any():
         return fast.astype("float64"), 0
     # Messy numbers ("$3,500", "45%") are read exactly as the training file was.
-    from leadscore.read import to_number
-
     return to_number(series)
 
 
@@ -198,14 +205,12 @@ def _count_unseen(
         raw = model_input[name]
         given = raw.notna().to_numpy()
         if kind == "category":
-            outside = cleaned[name].to_numpy(dtype=object) == _OTHER
-            outside &= given & (raw.astype("str").str.strip().str.lower() != _OTHER.lower()).to_numpy()
+            outside = cleaned[name].to_numpy(dtype=object) == OTHER
+            outside &= given & (raw.astype("str").str.strip().str.lower() != OTHER.lower()).to_numpy()
             spellings = (mappings or {}).get(name)
             if spellings and outside.any():
                 # Values seen in training but too rare to learn from were grouped as "Other"
                 # there too: scoring treats them exactly as training did, so they are not new.
-                from leadscore.categories import canonicalize
-
                 seen = set(spellings.values())
                 canonical = canonicalize(raw[outside], spellings)
                 outside[np.flatnonzero(outside)[canonical.isin(seen).to_numpy()]] = False
@@ -249,9 +254,12 @@ def _warnings(report: dict) -> list[str]:
         notes.append(
             f"The file already had the column(s) {', '.join(replaced)}; they were replaced by the new scores."
         )
-    skipped = report.get("blank_rows", 0)
-    if skipped:
-        notes.append(f"{skipped:,} completely empty row(s) were skipped.")
+    blank = report.get("blank_rows", 0)
+    if blank:
+        notes.append(
+            f"{blank:,} row(s) were completely empty; they were scored as leads with nothing known, so "
+            "every row of the file has its row in the result."
+        )
     if report.get("reasons_error"):
         notes.append(report["reasons_error"])
     return notes
@@ -297,8 +305,6 @@ def _schema(bundle) -> list[dict]:
 
 def _reference(bundle):
     """What reasons compare each lead with: the saved average lead, else a typical lead."""
-    from leadscore.explain import typical_reference
-
     saved = getattr(bundle, "explain_reference", None)
     if saved is not None:
         return saved
@@ -309,7 +315,11 @@ def _reference(bundle):
         return None
 
 
-def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference) -> tuple[pd.DataFrame, dict]:
+def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None) -> tuple[pd.DataFrame, dict]:
+    """Score one batch: the leads with their score columns, and what was found on the way.
+
+    A policy by share is resolved on this batch's probabilities (callers resolve it first when
+    the batch is only part of the leads)."""
     pipeline = bundle.pipeline
     schema = _schema(bundle)
     model_input, report = _prepare(df, schema)
@@ -324,11 +334,11 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
         plan = getattr(pipeline[0], "plan", None)
         _count_unseen(model_input, cleaned, schema, report, getattr(plan, "category_mappings", None))
         if reasons:
-            from leadscore.explain import lead_contributions, lead_reasons
-
             try:
                 contributions = lead_contributions(pipeline, model_input, reference, forward=(cleaned, encoded, probability))
-                reason_texts = lead_reasons(pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions)
+                reason_texts = lead_reasons(
+                    pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions, labels=labels
+                )
                 report["reasons"] = contributions.method
             except TypeError as error:  # a model kind explain.py cannot explain
                 report["reasons_error"] = f"Reasons are not available for this model ({error}); the scores are complete."
@@ -336,6 +346,7 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
     replaced = [c for c in SCORE_COLUMNS if c in df.columns]
     scored = df.drop(columns=replaced) if replaced else df.copy()
     probability = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
+    policy = policy.resolved(probability)
     tiers = assign_tiers(probability, policy)
     scored["lead_score"] = np.rint(probability * 100).astype("int64")
     scored["conversion_probability"] = np.round(probability, 4)
@@ -344,12 +355,15 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
     for column in REASON_COLUMNS:
         scored[column] = reason_texts[column].to_numpy() if reason_texts is not None else ""
     report["rows"] = len(df)
+    report["blank_rows"] = int(_blank_rows(df).sum())
     report["tiers"] = {tier: int(np.sum(tiers == tier)) for tier in TIERS}
     report["replaced_columns"] = replaced
     return scored, report
 
 
-def score_leads(bundle, df: pd.DataFrame, policy: TierPolicy | None = None, reasons: bool = True) -> ScoringResult:
+def score_leads(
+    bundle, df: pd.DataFrame, policy: TierPolicy | None = None, reasons: bool = True, labels=None
+) -> ScoringResult:
     """Score a table of new leads with a saved model.
 
     Parameters
@@ -363,6 +377,8 @@ def score_leads(bundle, df: pd.DataFrame, policy: TierPolicy | None = None, reas
         Tier thresholds and actions; the model's own when omitted.
     reasons : bool
         Fill ``reason_1``..``reason_3`` (a little slower); empty text when False.
+    labels : mapping, optional
+        Column labels the reasons use (default: the model's).
 
     Returns
     -------
@@ -380,116 +396,34 @@ def score_leads(bundle, df: pd.DataFrame, policy: TierPolicy | None = None, reas
     """
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
-    scored, report = _score_frame(bundle, df, policy, reasons, reference)
+    scored, report = _score_frame(bundle, df, policy, reasons, reference, labels)
     return ScoringResult(scored, _warnings(report), report)
 
 
-# --------------------------------------------------------------------------------------------
-# Safe output
+def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
+    """Scored leads with ``tier`` and ``next_action`` recomputed for new thresholds.
 
-
-# A text that is only a plain number ("-12.5", "+3", "-1,200") is not a formula and stays as is.
-_PLAIN_NUMBER = r"[+-]?[0-9][0-9,]*\.?[0-9]*([eE][+-]?[0-9]+)?|[+-]?\.[0-9]+([eE][+-]?[0-9]+)?"
-_FORMULA_START = r"[=+\-@\t\r]"
-
-
-def _escape_text(series: pd.Series) -> pd.Series:
-    text = series.astype("str") if not pd.api.types.is_string_dtype(series.dtype) else series
-    risky = text.str.match(_FORMULA_START, na=False)
-    if not risky.any():
-        return series
-    # Only the few cells starting with a risky character need the (slower) full number check.
-    risky[risky] = ~text[risky].str.fullmatch(_PLAIN_NUMBER, na=False)
-    if not risky.any():
-        return series
-    # Object dtype keeps the other values (numbers, None) exactly as they were.
-    escaped = series.astype(object).copy()
-    escaped[risky.to_numpy()] = "'" + text[risky]
-    return escaped
-
-
-def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy safe to open in Excel or import in a CRM (CSV injection neutralised).
-
-    Following OWASP's CSV-injection guidance, text cells (and column names) starting with ``=``,
-    ``+``, ``-``, ``@``, a tab or a carriage return get a leading single quote, so spreadsheet
-    programs show them as text instead of running them as formulas. Numeric columns are left
-    untouched, and so is text that is only a plain number ("-12.5", "+3").
-
-    Parameters
-    ----------
-    df : DataFrame
-
-    Returns
-    -------
-    DataFrame (a new one; ``df`` is not changed)
-
-    Example
-    -------
-    >>> excel_safe(pd.DataFrame({"note": ["=HYPERLINK(\\"x\\")", "-12.5", "ok"]}))["note"].tolist()
-    ['\\'=HYPERLINK("x")', '-12.5', 'ok']
+    Only the tier labels change: probabilities are kept, so moving a slider never re-scores.
     """
-    safe = df.copy()
-    for position, column in enumerate(df.columns):
-        series = df.iloc[:, position]
-        if pd.api.types.is_object_dtype(series.dtype) or pd.api.types.is_string_dtype(series.dtype) or isinstance(
-            series.dtype, pd.CategoricalDtype
-        ):
-            safe.isetitem(position, _escape_text(series.astype(object) if isinstance(series.dtype, pd.CategoricalDtype) else series))
-    names = pd.Series([str(c) for c in df.columns], dtype=object)
-    escaped_names = _escape_text(names)
-    if not escaped_names.equals(names):
-        safe.columns = list(escaped_names)
-    return safe
+    tiers = assign_tiers(scored["conversion_probability"].to_numpy(dtype=float), policy)
+    result = scored.copy()
+    result["tier"] = tiers
+    if "next_action" in result.columns:
+        result["next_action"] = [policy.actions[t] for t in tiers]
+    return result
 
 
-def _tier_frames(scored: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    return {tier: scored[scored["tier"] == tier] for tier in TIERS}
-
-
-def split_by_tier(scored: pd.DataFrame, folder) -> dict[str, Path]:
-    """Write one Excel-safe CSV per tier (hot.csv, warm.csv, cool.csv, cold.csv) for a CRM or an
-    email tool; each keeps every column and the leads' order (most likely first is up to the
-    caller's sort). Empty tiers still get a file with the header.
-
-    Parameters
-    ----------
-    scored : DataFrame from :func:`score_leads`
-    folder : path; created if needed
-
-    Returns
-    -------
-    dict tier -> path written
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for tier, frame in _tier_frames(scored).items():
-        path = folder / TIER_FILES[tier]
-        excel_safe(frame).to_csv(path, index=False, encoding=TIER_FILE_ENCODING)
-        paths[tier] = path
-    return paths
-
-
-def tier_zip(scored: pd.DataFrame) -> bytes:
-    """The four tier files (see :func:`split_by_tier`) in one zip, for the app's download button."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for tier, frame in _tier_frames(scored).items():
-            archive.writestr(TIER_FILES[tier], excel_safe(frame).to_csv(index=False).encode(TIER_FILE_ENCODING))
-    return buffer.getvalue()
+def tier_summary(scored: pd.DataFrame) -> pd.DataFrame:
+    """Leads and expected conversions per tier among scored leads (no outcomes needed)."""
+    rows = []
+    for tier in TIERS:
+        part = scored.loc[scored["tier"] == tier, "conversion_probability"]
+        rows.append({"tier": tier, "leads": int(part.size), "expected_conversions": float(part.sum())})
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------
 # Files, in chunks
-
-
-def _detect(path: Path) -> tuple[str, str]:
-    from leadscore.read import check_text_table
-
-    with open(path, "rb") as handle:
-        head = handle.read(1_000_000)
-    return check_text_table(head, path.name)
 
 
 def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
@@ -497,8 +431,9 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
 
     Encoding and delimiter are detected like :func:`leadscore.read.read_leads` (first megabyte).
     Values stay text (blank cells are empty text) so IDs like "00123" and all other columns are
-    written back unchanged; scoring converts the columns the model reads. Excel files are read
-    whole (they cannot be streamed) and then cut into chunks.
+    written back unchanged; scoring converts the columns the model reads. Rows made only of
+    delimiters are kept (row in = row out). Excel files are read whole (they cannot be
+    streamed) and then cut into chunks.
 
     Parameters
     ----------
@@ -514,15 +449,13 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
     if not path.is_file():
         raise LeadScoreInputError(f"There is no file at '{path}'. Check the name and the folder.")
     with open(path, "rb") as handle:
-        magic = handle.read(4)
-    if magic == b"PK\x03\x04":
-        from leadscore.read import read_leads
-
+        head = handle.read(1_000_000)
+    if head.startswith(b"PK\x03\x04"):
         whole = read_leads(path)
         for start in range(0, len(whole), chunksize):
             yield whole.iloc[start : start + chunksize]
         return
-    encoding, delimiter = _detect(path)
+    encoding, delimiter = check_text_table(head, path.name)
     try:
         reader = pd.read_csv(
             path,
@@ -532,6 +465,7 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=True,
+            index_col=False,
             chunksize=chunksize,
         )
         with reader:
@@ -548,15 +482,44 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
         raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row.") from error
 
 
-def _without_blank_rows(chunk: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    if chunk.empty:
-        return chunk, 0
-    blank = np.ones(len(chunk), dtype=bool)
-    for position in range(chunk.shape[1]):
-        blank &= _blank(chunk.iloc[:, position]).to_numpy()
-        if not blank.any():
-            return chunk, 0
-    return chunk[~blank], int(blank.sum())
+def _check_outputs(in_path: Path, out_path, split_dir) -> None:
+    """Refuse outputs that cannot be written whole, before any lead is scored."""
+    if out_path is not None:
+        check_output_path(out_path, inputs=[in_path], what="the scored leads")
+    if split_dir is not None:
+        folder = Path(split_dir)
+        if folder.exists() and not folder.is_dir():
+            raise LeadScoreInputError(
+                f"'{folder}' is a file, not a folder. Give --split-tiers a folder name (it is created if needed)."
+            )
+        parent = folder.parent if str(folder.parent) else Path(".")
+        if not folder.exists():
+            check_output_path(parent / ".probe", what="the tier files")
+        for name in TIER_FILES.values():
+            target = folder / name
+            if target.exists():
+                check_output_path(target, inputs=[in_path, out_path], what="the tier files")
+            if out_path is not None and Path(out_path).exists() and target.exists() and same_file(target, out_path):
+                raise LeadScoreInputError(f"--out and --split-tiers both write '{target}'. Choose different places.")
+
+
+def _resolve_policy(policy: TierPolicy, bundle, batch: np.ndarray | None) -> tuple[TierPolicy, str | None]:
+    """A policy by share resolved on the scored batch, or on the model's held-out leads when
+    leads are not all in one batch; the note says which."""
+    if policy.by != "share":
+        return policy, None
+    if batch is not None:
+        return policy.resolved(batch), None
+    holdout = getattr(bundle, "holdout", None)
+    if holdout is None or not len(holdout):
+        raise LeadScoreInputError(
+            "Tiers by share need all leads at once, or a model that keeps its held-out leads. Score "
+            "the leads in one file, or train the model again."
+        )
+    return policy.resolved(holdout["conversion_probability"].to_numpy(dtype=float)), (
+        f"{policy.describe()} These leads were scored in parts (or one at a time), so the shares "
+        "were taken of the model's held-out leads: the shares among these leads can differ a little."
+    )
 
 
 def score_file(
@@ -568,8 +531,14 @@ def score_file(
     chunksize: int = 100_000,
     split_dir=None,
     reasons: bool = True,
+    sort: bool = False,
+    labels=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
+
+    Every output is written to a temporary file and renamed when complete, so a failed run
+    leaves nothing half-written, and an output that is also the input is refused before
+    anything is read.
 
     Parameters
     ----------
@@ -580,70 +549,77 @@ def score_file(
     policy : TierPolicy, optional
         Defaults to the model's policy.
     fmt : "csv" or "jsonl"
-        CSV output is Excel-safe (see :func:`excel_safe`); JSON lines keep values as they are.
+        CSV output is Excel-safe (see :func:`leadscore.export.excel_safe`); JSON lines keep
+        values as they are.
     chunksize : int
         Leads per chunk (memory grows with it, not with the file).
     split_dir : path, optional
-        Also write hot.csv, warm.csv, cool.csv, cold.csv there.
+        Also write hot.csv, warm.csv, cool.csv, cold.csv there (the folder is created).
     reasons : bool
         Fill the reason columns.
+    sort : bool
+        Write the leads best first (the call list) instead of in the file's order (for joining
+        back); the whole file is then held in memory.
+    labels : mapping, optional
+        Column labels for the reasons (default: the model's).
 
     Returns
     -------
     dict with ``rows``, ``tiers`` (tier -> leads), ``warnings`` (list of str), ``out_path``,
-    ``blank_rows`` skipped, and the counts of :class:`ScoringResult` ``report``.
+    ``blank_rows`` (scored as blank leads), and the counts of :class:`ScoringResult` ``report``.
 
     Raises
     ------
     LeadScoreInputError
-        Unreadable file, or columns the model needs are missing (checked on the first chunk,
-        before anything is written).
+        Unreadable file, unwritable output, or columns the model needs are missing (checked on
+        the first chunk, before anything is written).
     """
     if fmt not in ("csv", "jsonl"):
         raise LeadScoreInputError(f"Unknown output format '{fmt}'. Choose csv or jsonl.")
+    in_path = Path(in_path)
+    _check_outputs(in_path, out_path, split_dir)
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
+    chunks = iter_lead_chunks(in_path, chunksize)
+    first = next(chunks, None)
+    if first is None or first.empty:
+        raise LeadScoreInputError(
+            f"'{in_path.name}' has column names but no leads. Export the file again including the rows of your leads."
+        )
+    second = next(chunks, None)
+    if second is None:
+        batches, whole = iter([first]), True
+    elif sort:
+        batches, whole = iter([pd.concat([first, second, *chunks])]), True
+    else:
+        batches, whole = itertools.chain([first, second], chunks), False
+    # Tiers by share are shares of the whole batch when it is one; of the held-out leads if not.
+    resolved, note = (policy, None) if whole else _resolve_policy(policy, bundle, None)
     total: dict = {}
-    out = None
-    split_handles: dict = {}
-    try:
-        first = True
-        for chunk in iter_lead_chunks(in_path, chunksize):
-            chunk, blank_rows = _without_blank_rows(chunk)
-            total["blank_rows"] = total.get("blank_rows", 0) + blank_rows
-            if chunk.empty:
-                continue
-            scored, report = _score_frame(bundle, chunk, policy, reasons, reference)
-            if out is None:
-                out = _open_output(out_path, fmt)
+    with contextlib.ExitStack() as stack:
+        out = _open_output(stack, out_path, fmt)
+        tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
+        for number, chunk in enumerate(batches):
+            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels)
+            if sort:
+                scored = ranked(scored)
             if fmt == "csv":
-                _write_csv(excel_safe(scored), out, header=first)
+                write_csv(excel_safe(scored), out, header=number == 0)
             else:
-                out.write(_jsonl(scored))
-            if split_dir is not None:
-                _append_tiers(scored, Path(split_dir), split_handles, first)
+                out.write(jsonl(scored))
+            if tier_handles is not None:
+                for tier, frame in tier_frames(scored).items():
+                    write_csv(excel_safe(frame), tier_handles[tier], header=number == 0)
             _merge(total, report)
-            first = False
-        if first:  # a header only, or only empty rows
-            raise LeadScoreInputError(
-                f"'{Path(in_path).name}' has column names but no leads. Export the file again "
-                "including the rows of your leads."
-            )
-    finally:
-        if out is not None:
-            out.flush()
-            if out_path is not None:
-                out.close()
-        for handle in split_handles.values():
-            handle.close()
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
-    summary["warnings"] = _warnings(total)
+    summary["warnings"] = _warnings(total) + ([note] if note else [])
     summary["out_path"] = None if out_path is None else str(out_path)
+    summary["policy"] = policy.describe()
     return summary
 
 
-def _open_output(out_path, fmt: str):
+def _open_output(stack: contextlib.ExitStack, out_path, fmt: str):
     """CSV is written as bytes (Arrow's writer), JSON lines as text; standard output when no path."""
     if out_path is None:
         if fmt == "csv":
@@ -651,91 +627,68 @@ def _open_output(out_path, fmt: str):
             return sys.stdout.buffer
         return sys.stdout
     if fmt == "csv":
-        return open(out_path, "wb")
-    return open(out_path, "w", encoding="utf-8", newline="\n")
+        return stack.enter_context(atomic_output(out_path))
+    return stack.enter_context(atomic_output(out_path, "w", encoding="utf-8", newline="\n"))
 
 
-def _write_csv(frame: pd.DataFrame, sink, header: bool) -> None:
-    """Write a chunk as CSV bytes with Arrow's C++ writer (several times faster than
-    ``DataFrame.to_csv`` on text columns); pandas' writer for what Arrow cannot convert."""
-    import pyarrow as pa
-    import pyarrow.csv as arrow_csv
-
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        sink.write(frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
-        return
-    arrow_csv.write_csv(table, sink, write_options=arrow_csv.WriteOptions(include_header=header, quoting_style="needed"))
-
-
-def _append_tiers(scored: pd.DataFrame, folder: Path, handles: dict, first: bool) -> None:
-    if first:
-        folder.mkdir(parents=True, exist_ok=True)
-        for tier in TIERS:
-            handles[tier] = open(folder / TIER_FILES[tier], "wb")
-            handles[tier].write("".encode(TIER_FILE_ENCODING))  # the byte-order mark
-            _write_csv(excel_safe(scored.iloc[:0]), handles[tier], header=True)
-    for tier, frame in _tier_frames(scored).items():
-        if len(frame):
-            _write_csv(excel_safe(frame), handles[tier], header=False)
+def _open_tier_files(stack: contextlib.ExitStack, split_dir) -> dict:
+    folder = Path(split_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    handles = {}
+    for tier in TIERS:
+        handles[tier] = stack.enter_context(atomic_output(folder / TIER_FILES[tier]))
+        handles[tier].write("".encode(TIER_FILE_ENCODING))  # the byte-order mark
+    return handles
 
 
 # --------------------------------------------------------------------------------------------
 # JSON lines
 
 
-def _json_value(value):
-    if value is None:
-        return None
-    if isinstance(value, (np.bool_, bool)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if isinstance(value, (pd.Timestamp,)):
-        return None if pd.isna(value) else value.isoformat()
-    if value is pd.NA or value is pd.NaT:
-        return None
-    return value
+def _decode(line: bytes | str, number: int) -> tuple[str, str | None]:
+    """A line as text: UTF-8, else Windows-1252 (with a note), so one odd byte never stops a stream."""
+    if isinstance(line, str):
+        return line, None
+    try:
+        return line.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace"), (
+            f"Line {number} was not valid UTF-8; it was read as Windows-1252 text. Check accented "
+            "letters in this lead."
+        )
 
 
-def _records(scored: pd.DataFrame) -> Iterator[dict]:
-    columns = [str(c) for c in scored.columns]
-    for row in scored.itertuples(index=False, name=None):
-        yield {column: _json_value(value) for column, value in zip(columns, row)}
-
-
-def _jsonl(scored: pd.DataFrame) -> str:
-    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in _records(scored))
-
-
-def stream_jsonl(bundle, lines_in: Iterable[str], out: TextIO, policy: TierPolicy | None = None, reasons: bool = True) -> dict:
+def stream_jsonl(
+    bundle, lines_in: Iterable[str | bytes], out: TextIO, policy: TierPolicy | None = None, reasons: bool = True, labels=None
+) -> dict:
     """Score one JSON lead per input line and write one JSON result per line as each arrives.
 
     Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
     ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
     about the lead was unusual), written and flushed before the next line is read. A line that
     cannot be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines
-    are skipped.
+    are skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
 
     Parameters
     ----------
     bundle : ModelBundle
-    lines_in : iterable of str (e.g. ``sys.stdin``)
+    lines_in : iterable of str or bytes (e.g. ``sys.stdin.buffer``)
     out : text stream (e.g. ``sys.stdout``)
     policy : TierPolicy, optional
+        Tiers by share are taken of the model's held-out leads (one lead has no share of itself).
     reasons : bool
+    labels : mapping, optional
 
     Returns
     -------
     dict with ``scored`` and ``errors`` counts.
     """
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
+    policy, _ = _resolve_policy(policy, bundle, None)
     reference = _reference(bundle) if reasons else None
     counts = {"scored": 0, "errors": 0}
-    for number, line in enumerate(lines_in, start=1):
+    for number, raw_line in enumerate(lines_in, start=1):
+        line, decode_note = _decode(raw_line, number)
         if not line.strip():
             continue
         try:
@@ -752,9 +705,11 @@ def stream_jsonl(bundle, lines_in: Iterable[str], out: TextIO, policy: TierPolic
                     '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
                 )
             frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()}], columns=list(lead))
-            scored, report = _score_frame(bundle, frame, policy, reasons, reference)
-            result = next(_records(scored))
+            scored, report = _score_frame(bundle, frame, policy, reasons, reference, labels)
+            result = next(records(scored))
             notes = _warnings({key: value for key, value in report.items() if key != "replaced_columns"})
+            if decode_note:
+                notes.append(decode_note)
             if notes:
                 result["warnings"] = notes
             text = json.dumps(result, ensure_ascii=False, default=str)

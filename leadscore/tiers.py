@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 TIERS: tuple[str, ...] = ("Hot", "Warm", "Cool", "Cold")
+# At or under this average chance of converting, tiers by probability leave nearly every lead Cold.
+LOW_CONVERSION_RATE = 0.02
+# Shares suggested for tiers by capacity (top 5% Hot, next 15% Warm, next 30% Cool).
+DEFAULT_SHARES = (0.05, 0.15, 0.30)
 
 DEFAULT_ACTIONS: dict[str, str] = {
     "Hot": "Sales outreach within the hour, best rep first",
@@ -88,8 +92,11 @@ class TierPolicy:
     warm: float = 0.40
     cool: float = 0.15
     actions: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ACTIONS))
+    shares: tuple[float, float, float] | None = None
 
     def __post_init__(self):
+        if self.shares is not None:
+            object.__setattr__(self, "shares", _check_shares(self.shares))
         values = {}
         for name in ("hot", "warm", "cool"):
             raw = getattr(self, name)
@@ -127,7 +134,63 @@ class TierPolicy:
         object.__setattr__(self, "actions", actions)
 
     def __hash__(self) -> int:
-        return hash((self.hot, self.warm, self.cool, tuple(sorted(self.actions.items()))))
+        return hash((self.hot, self.warm, self.cool, tuple(sorted(self.actions.items())), self.shares))
+
+    @classmethod
+    def by_share(cls, hot: float, warm: float, cool: float, actions: Mapping[str, str] | None = None) -> "TierPolicy":
+        """Tiers by capacity: the top ``hot`` share of scored leads is Hot, the next ``warm`` Warm,
+        the next ``cool`` Cool, the rest Cold (shares of leads, 0..1, e.g. 0.05 for 5%).
+
+        For very low conversion rates (1% or less) no lead reaches a 70% chance, so thresholds by
+        probability put every lead in Cold; shares still single out the best leads.
+        """
+        return cls(actions=dict(actions or DEFAULT_ACTIONS), shares=(hot, warm, cool))
+
+    @property
+    def by(self) -> str:
+        """"share" (tiers by capacity) or "probability" (tiers by chance of converting)."""
+        return "share" if self.shares is not None else "probability"
+
+    def resolved(self, prob) -> "TierPolicy":
+        """The thresholds by probability that give this policy's shares on ``prob``.
+
+        A policy by probability is returned as it is. For a policy by share, Hot starts at the
+        probability of the lead at the top ``hot`` share of ``prob`` (ties may add a few leads),
+        and so on; the result is a policy by probability (describe the original to the user).
+
+        Parameters
+        ----------
+        prob : array-like of float or TierStats
+            The leads the shares are taken of: the scored batch, or the model's held-out leads
+            when leads arrive one at a time.
+        """
+        if self.shares is None:
+            return self
+        stats = TierStats.from_scores(prob)
+        n = stats.leads
+        if n == 0:
+            return self
+        descending = stats.ascending[::-1]
+        cumulative = np.cumsum(self.shares)
+        cuts = []
+        for share in cumulative:
+            count = int(round(share * n))
+            cuts.append(float(descending[count - 1]) if count >= 1 else float(descending[0]) + 1e-9)
+        hot, warm, cool = _strictly_falling(cuts)
+        return replace(self, hot=hot, warm=warm, cool=cool, shares=None)
+
+    def describe(self) -> str:
+        """The policy in one sentence, for the model card and the CLI's summary."""
+        if self.shares is not None:
+            hot, warm, cool = (format_percent(s) for s in self.shares)
+            return (
+                f"Tiers by share of scored leads: Hot is the top {hot}, Warm the next {warm}, "
+                f"Cool the next {cool}, Cold the rest."
+            )
+        return (
+            f"Tiers by chance of converting: Hot from {format_percent(self.hot)}, Warm from "
+            f"{format_percent(self.warm)}, Cool from {format_percent(self.cool)}, Cold below."
+        )
 
     @property
     def thresholds(self) -> dict[str, float]:
@@ -149,8 +212,11 @@ class TierPolicy:
         return str(assign_tiers(np.array([probability], dtype=float), self)[0])
 
     def to_dict(self) -> dict:
-        """A JSON-ready copy (for the saved model's header and the CLI)."""
-        return {"hot": self.hot, "warm": self.warm, "cool": self.cool, "actions": dict(self.actions)}
+        """A JSON-ready copy (for the saved model's header, the project store and the CLI)."""
+        data = {"hot": self.hot, "warm": self.warm, "cool": self.cool, "actions": dict(self.actions)}
+        if self.shares is not None:
+            data["shares"] = list(self.shares)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "TierPolicy":
@@ -161,7 +227,36 @@ class TierPolicy:
             warm=data.get("warm", defaults.warm),
             cool=data.get("cool", defaults.cool),
             actions=data.get("actions") or {},
+            shares=tuple(data["shares"]) if data.get("shares") else None,
         )
+
+
+def _check_shares(shares) -> tuple[float, float, float]:
+    try:
+        values = tuple(float(s) for s in shares)
+    except (TypeError, ValueError):
+        raise LeadScoreInputError(
+            f"The tier shares {shares!r} are not numbers. Give three percentages, e.g. Hot 5, Warm 15, Cool 30."
+        ) from None
+    if len(values) != 3 or any(not (0.0 < v < 1.0) or math.isnan(v) for v in values):
+        raise LeadScoreInputError(
+            "Each tier share must be between 0% and 100% of the scored leads (e.g. Hot 5%, Warm 15%, Cool 30%)."
+        )
+    if sum(values) >= 1.0:
+        raise LeadScoreInputError(
+            f"Hot, Warm and Cool together take {format_percent(sum(values))} of the leads; they must leave "
+            "some for Cold. Make the shares smaller (e.g. 5%, 15% and 30%)."
+        )
+    return values
+
+
+def _strictly_falling(cuts: list[float]) -> tuple[float, float, float]:
+    """Thresholds valid for a TierPolicy (0 < cool < warm < hot < 1) closest to ``cuts``."""
+    tiny = 1e-6
+    hot = min(max(cuts[0], 3 * tiny), 1 - tiny)
+    warm = min(max(cuts[1], 2 * tiny), hot - tiny)
+    cool = min(max(cuts[2], tiny), warm - tiny)
+    return hot, warm, cool
 
 
 def _as_probabilities(prob) -> np.ndarray:
@@ -199,8 +294,8 @@ def assign_tiers(prob, policy: TierPolicy | None = None) -> np.ndarray:
     -------
     numpy array of str (object dtype), same length and order as ``prob``.
     """
-    policy = policy or TierPolicy()
     array = _as_probabilities(prob)
+    policy = (policy or TierPolicy()).resolved(array)
     return np.select(
         [array >= policy.hot, array >= policy.warm, array >= policy.cool],
         ["Hot", "Warm", "Cool"],
@@ -294,8 +389,8 @@ def tier_table(prob, policy: TierPolicy | None = None, converted=None) -> pd.Dat
     >>> tier_table([0.9, 0.5, 0.5, 0.1], converted=[1, 1, 0, 0])["conversion_rate"].tolist()
     [1.0, 0.5, nan, 0.0]
     """
-    policy = policy or TierPolicy()
     stats = TierStats.from_scores(prob, converted)
+    policy = (policy or TierPolicy()).resolved(stats)
     has_outcomes = stats.suffix_known is not None
     cumulative = [stats.at_or_above(policy.thresholds[tier]) for tier in TIERS[:-1]]
     cumulative.append(stats.at_or_above(-np.inf))
@@ -387,8 +482,8 @@ def threshold_marks(prob, policy: TierPolicy | None = None, converted=None) -> p
     (e.g. "Hot: 70% and above"), ``leads`` at or above it, ``share_of_leads`` and
     ``share_of_conversions`` captured by contacting those leads.
     """
-    policy = policy or TierPolicy()
     stats = TierStats.from_scores(prob, converted)
+    policy = (policy or TierPolicy()).resolved(stats)
     total = stats.at_or_above(-np.inf)
     key = "converted" if stats.suffix_known is not None else "expected"
     rows = []
@@ -414,27 +509,38 @@ def tier_advice(prob, policy: TierPolicy | None = None) -> str | None:
     capacity-based thresholds; also when most leads are Hot, which makes the tier meaningless.
     """
     policy = policy or TierPolicy()
+    if policy.by == "share":
+        return None
     stats = TierStats.from_scores(prob)
     n = stats.leads
     if n == 0:
         return None
     hot_leads = int(round(stats.at_or_above(policy.hot)["leads"]))
+    cold_leads = n - int(round(stats.at_or_above(policy.cool)["leads"]))
     top = float(stats.ascending[-1])
     average = float(stats.suffix_prob[0] / n)
+    by_share = (
+        "Set the tiers by share instead (for example the top 5% Hot, the next 15% Warm, the next "
+        "30% Cool), or by how many leads your team can call."
+    )
+    if average <= LOW_CONVERSION_RATE and cold_leads >= 0.9 * n:
+        return (
+            f"Your leads convert rarely (about {format_percent(average)} on average), so with thresholds "
+            f"by chance of converting {format_percent(cold_leads / n)} of them are Cold and the tiers "
+            f"say little: the most likely lead is at {format_percent(top)}. {by_share}"
+        )
     if hot_leads == 0:
-        suggestion = max(1, min(n, round(n * 0.05)))
         return (
             f"No lead reaches the Hot threshold of {format_percent(policy.hot)}: the most likely "
             f"lead is at {format_percent(top)} and the average is {format_percent(average)}. "
-            "This is normal when few of your leads convert. Set Hot by how many leads your team "
-            f"can call (for example the top {suggestion}), or lower the Hot threshold below "
-            f"{format_percent(top)}."
+            f"This is normal when few of your leads convert. {by_share} Or lower the Hot threshold "
+            f"below {format_percent(top)}."
         )
     if hot_leads > n / 2:
         return (
             f"{format_percent(hot_leads / n)} of your leads are Hot (at least "
             f"{format_percent(policy.hot)}), so the tier no longer singles out the best ones. "
-            "Raise the Hot threshold, or set it by how many leads your team can call."
+            "Raise the Hot threshold, or set the tiers by share."
         )
     return None
 
@@ -481,3 +587,22 @@ def capacity_policy(prob, capacity: int, policy: TierPolicy | None = None) -> Ti
     if hot <= warm:
         warm, cool = hot * policy.warm / policy.hot, hot * policy.cool / policy.hot
     return TierPolicy(hot=hot, warm=warm, cool=cool, actions=policy.actions)
+
+
+def action_table(policy: TierPolicy) -> pd.DataFrame:
+    """The policy's next action per tier as an editable table (``tier``, ``action``)."""
+    return pd.DataFrame({"tier": list(TIERS), "action": [policy.actions[t] for t in TIERS]})
+
+
+def actions_from_table(table: pd.DataFrame) -> dict[str, str]:
+    """Actions from the edited table; an emptied cell goes back to the default action."""
+    actions = {}
+    for tier, action in zip(table["tier"], table["action"]):
+        text = "" if action is None or pd.isna(action) else str(action).strip()
+        actions[str(tier)] = text or DEFAULT_ACTIONS[str(tier)]
+    return actions
+
+
+def replace_actions(policy: TierPolicy, actions: Mapping[str, str]) -> TierPolicy:
+    """The same tiers with other next actions."""
+    return replace(policy, actions=dict(actions))

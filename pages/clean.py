@@ -1,13 +1,14 @@
-"""Clean: review how the data will be cleaned, and which columns are left out and why."""
+"""Clean: review how the data will be cleaned, and which columns are used or left out and why."""
 
+import json
 from dataclasses import replace
 
 import streamlit as st
 
-from leadscore import journey
+from leadscore import plan as plans
+from leadscore.leakage import evidence_sentences
+from leadscore.plan import NO_DATE, CleaningChoices
 from pages import _ui
-
-state = st.session_state
 
 _ui.intro(
     "2. Clean the data",
@@ -15,64 +16,34 @@ _ui.intro(
     "suggests a cleaning plan; every choice below shows its default and what it does. The plan is "
     "saved with the model, so new leads are cleaned **exactly** the same way when they are scored. "
     "Columns that only get filled in *after* a lead converts (a deal size, a \"closed won\" "
-    "stage) would make the model look brilliant and be useless: those are left out.",
+    "stage, a rep's rating) would make the model look brilliant and be useless: those are left "
+    "out, or flagged for you to decide.",
 )
 _ui.require("Clean")
 
-leads, outcome = state["leads"], state["outcome"]
-checked = _ui.inspection(target=outcome.column, outcome=outcome)
+project = _ui.project()
+confirmed = project.choices
+draft = confirmed or CleaningChoices()
+checked = project.inspection()
+key = f"{project.id}:{project.outcome.column}"
 
 # --- Controls: dates and time window ------------------------------------------------------
 st.subheader("Dates and time window")
-suspects = list(checked.leakage_suspects)
-suggested_date = _ui.cleaning_plan(outcome, suspects, None).date_column
-date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != outcome.column]
+suggested_date = project.suggested_plan().date_column
+date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != project.outcome.column]
 date_options = ["(none)", *date_columns]
-date_column = st.selectbox(
+chosen_date = draft.date_column if draft.date_column is not None else suggested_date
+date_label = st.selectbox(
     "When each lead came in (the newest leads are held out to test the model)",
     date_options,
-    index=date_options.index(suggested_date) if suggested_date in date_options else 0,
-    key="clean_date_column",
+    index=date_options.index(chosen_date) if chosen_date in date_options else 0,
+    key=f"clean_date:{key}",
 )
-date_column = None if date_column == "(none)" else date_column
+date_column = NO_DATE if date_label == "(none)" else date_label
+draft = replace(draft, date_column=None if date_column == suggested_date else date_column)
+suggested = project.suggested_plan(None if date_column == NO_DATE else date_column)
+plan = project.plan_for(draft)
 
-# --- Controls: leakage suspects -----------------------------------------------------------
-st.subheader("Columns that may give the answer away")
-if suspects:
-    st.markdown(
-        "These columns look like they are filled in **after** the outcome is known. Tick "
-        "**Leave out** to keep a column away from the model. Keep one only if you know it is "
-        "filled in before the sale is decided."
-    )
-    draft = _ui.cleaning_plan(outcome, suspects, date_column)
-    switches = st.data_editor(
-        journey.exclusion_table(suspects, draft),
-        key=f"leakage:{state['leads_key']}:{outcome.column}",
-        hide_index=True,
-        disabled=["column", "advice", "reason", "evidence"],
-        # Reason and evidence are long sentences: they are listed in full under the table.
-        column_order=["column", "advice", "exclude"],
-        column_config={
-            "column": "Column",
-            "advice": "LeadScore suggests",
-            "reason": st.column_config.TextColumn("Why", width="large"),
-            "evidence": st.column_config.TextColumn("Evidence", width="medium"),
-            "exclude": st.column_config.CheckboxColumn("Leave out"),
-        },
-    )
-    # The table cuts long sentences; the full reason and evidence must be readable.
-    for suspect, evidence in zip(suspects, switches["evidence"]):
-        st.markdown(f"- **{suspect.column}**: {suspect.reason} *Evidence: {evidence}.*")
-    suspects = journey.suspects_as_chosen(suspects, dict(zip(switches["column"], switches["exclude"])))
-else:
-    st.success("No column looks like it gives the answer away.")
-
-plan = _ui.cleaning_plan(outcome, suspects, date_column)
-if date_column is None and plan.date_column is not None:
-    # None asks the library to pick a date; the user chose to use none.
-    plan = replace(plan, date_column=None, window_months=None)
-
-# --- Controls: time window and rare categories --------------------------------------------
 left, right = st.columns(2)
 with left:
     months = st.number_input(
@@ -82,7 +53,7 @@ with left:
         value=int(plan.window_months or 0),
         disabled=plan.date_column is None,
         help="Markets change: very old leads may teach the model outdated habits.",
-        key="clean_window_months",
+        key=f"clean_window:{key}",
     )
 with right:
     rare = st.slider(
@@ -92,13 +63,58 @@ with right:
         value=float(plan.rare_share),
         step=0.005,
         format="%.3f",
-        key="clean_rare_share",
+        key=f"clean_rare:{key}",
     )
-plan = replace(plan, window_months=int(months) or None, rare_share=float(rare))
+draft = replace(
+    draft,
+    window_months=None if int(months) == (suggested.window_months or 0) else int(months),
+    rare_share=None if float(rare) == suggested.rare_share else float(rare),
+)
+
+# --- Controls: every column ----------------------------------------------------------------
+st.subheader("Which columns the model may use")
+st.markdown(
+    "Every column of your file is listed. Untick **Use** to leave a column out, tick it to use "
+    "one LeadScore would leave out, and type a **Label** to rename how a column reads on every "
+    "page, reason and download. For each flagged column, ask yourself: **is it known when a new "
+    "lead arrives?** If your team fills it in after talking to the lead, leave it out."
+)
+plan = project.plan_for(draft)
+table = plans.column_table(plan, suggested, checked.leakage_suspects, labels=draft.label_map)
+edited = st.data_editor(
+    table,
+    key=f"clean_columns:{key}:{date_column}",
+    hide_index=True,
+    disabled=["column", "kind", "suggestion", "why"],
+    column_config={
+        "column": st.column_config.TextColumn("Column"),
+        "label": st.column_config.TextColumn("Label (how it reads)"),
+        "kind": st.column_config.TextColumn("Kind"),
+        "suggestion": st.column_config.TextColumn("LeadScore suggests"),
+        "why": st.column_config.TextColumn("Why", width="large"),
+        "use": st.column_config.CheckboxColumn("Use"),
+    },
+    column_order=["column", "label", "kind", "suggestion", "use", "why"],
+)
+exclude, keep = plans.overrides_from_column_table(edited, suggested)
+draft = replace(draft, exclude=exclude, keep=keep, labels=plans.labels_from_column_table(edited))
+plan = project.plan_for(draft)
+
+flagged = [s for s in checked.leakage_suspects]
+if flagged:
+    st.markdown("**Columns that may give the answer away**")
+    for suspect in flagged:
+        used = suspect.column in plan.used_columns
+        status = "**used, by your choice**" if used and suspect.action == "exclude" else "used" if used else "left out"
+        evidence = " ".join(evidence_sentences(suspect.evidence))
+        box = st.warning if used else st.info
+        box(f"**{suspect.column}** ({status}): {suspect.reason} {evidence}")
+else:
+    st.success("No column looks like it gives the answer away.")
 
 # --- Controls: category spellings ---------------------------------------------------------
 st.subheader("Category spellings")
-mapping_table = journey.category_mapping_table(plan)
+mapping_table = plans.category_mapping_table(plan)
 if len(mapping_table):
     merged = int((mapping_table["raw_value"] != mapping_table["becomes"]).sum())
     if merged:
@@ -113,21 +129,22 @@ if len(mapping_table):
             "yourself (say two regions into one), open the table and change the **Becomes** column."
         )
     with st.expander(f"Category values ({len(mapping_table):,})", expanded=bool(merged)):
-        edited = st.data_editor(
+        spellings = st.data_editor(
             mapping_table,
-            key=f"categories:{state['leads_key']}:{outcome.column}",
+            key=f"clean_spellings:{key}",
             hide_index=True,
             disabled=["column", "raw_value"],
             column_config={"column": "Column", "raw_value": "Written as", "becomes": "Becomes"},
         )
-    plan = journey.plan_with_category_table(plan, edited)
+    draft = replace(draft, spellings=plans.spellings_from_table(spellings, suggested))
+    plan = project.plan_for(draft)
 else:
     st.info("No category needs merging: every value is already spelled one way.")
 
 # --- Results: the plan and its effect -----------------------------------------------------
 st.subheader("The cleaning plan")
 st.dataframe(
-    journey.cleaning_choices(plan),
+    plans.plan_table(plan),
     hide_index=True,
     column_config={
         "choice": st.column_config.TextColumn("Choice", width="small"),
@@ -137,8 +154,8 @@ st.dataframe(
 )
 
 st.subheader("Before and after")
-selection = _ui.training_rows(plan)
-summary = _ui.cleaning_summary(plan, selection.report)
+selection = project.training_rows(plan)
+summary = plans.cleaning_summary(plan, selection.report)
 for warning in summary["warnings"]:
     st.warning(warning)
 left, right = st.columns(2)
@@ -148,23 +165,24 @@ with left:
 with right:
     st.markdown("**Columns the model will use**")
     st.dataframe(summary["columns_used"], hide_index=True)
-st.markdown("**Columns left out**")
-st.dataframe(
-    summary["columns_left_out"],
-    hide_index=True,
-    column_config={"column": st.column_config.TextColumn("Column", width="small"), "reason": st.column_config.TextColumn("Reason", width="large")},
-)
-with st.expander("The first cleaned leads, as the model will see them"):
-    st.dataframe(_ui.cleaned_preview(plan), hide_index=True)
 _ui.look_at("the number of leads to learn from, and the columns left out with their reason.")
 
-in_use = state["plan"] == plan
+in_use = confirmed == draft
 if in_use:
     st.success("This cleaning plan is in use.")
-if st.button("Use this cleaning plan", type="primary", disabled=in_use):
-    state["plan"] = plan
-    state["training_rows"] = selection
-    journey.forget_after(state, "Clean")
+elif confirmed is not None:
+    st.info("You changed the plan in use. Press the button to use the new one (then train again).")
+left, right = st.columns([1, 2])
+if left.button("Use this cleaning plan", type="primary", disabled=in_use):
+    _ui.saved().set_choices(draft)
     st.rerun()
+right.download_button(
+    "Download these choices (for leadscore train --choices)",
+    json.dumps({"choices": draft.to_dict()}, indent=2),
+    "leadscore-choices.json",
+    "application/json",
+    on_click="ignore",
+    key="clean_download_choices",
+)
 if in_use:
     _ui.next_step("Train", "Next: train a model →")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from leadscore import journey
+from leadscore import outcome as outcomes
 from leadscore.errors import LeadScoreInputError
 from leadscore.profile import profile_table
+from leadscore.project import LeadProject
 from pages import _ui
 
 state = st.session_state
@@ -15,14 +16,45 @@ _ui.intro(
     "customers and which did not. Hand-written scoring rules (\"+10 points for visiting the "
     "pricing page\") reflect assumptions; a model learns the real weights from outcomes. "
     "Start with an export of past leads (CSV or Excel) that has a column saying whether each "
-    "lead converted.",
+    "lead converted. Each file you upload becomes a **project**, saved on this computer.",
 )
+
+# --- Controls: the projects -----------------------------------------------------------------
+projects = _ui.store().list()
+with st.expander(f"Your projects ({len(projects)})", expanded=False):
+    if projects:
+        st.dataframe(
+            [
+                {"Project": p.name, "Leads": p.leads, "Models": p.versions, "Changed": p.updated_at[:16].replace("T", " "), "Problem": p.problem or ""}
+                for p in projects
+            ],
+            hide_index=True,
+        )
+        labels = {f"{p.name} ({p.id})": p for p in projects}
+        picked = labels[st.selectbox("Project", list(labels), key="data_project_pick")]
+        left, middle, right = st.columns(3)
+        if left.button("Open", key="data_project_open", disabled=picked.id == _ui.project().id or bool(picked.problem)):
+            _ui.open_project(LeadProject.open(_ui.store(), picked.id))
+            st.rerun()
+        new_name = middle.text_input("New name", value=picked.name, key=f"data_project_name:{picked.id}")
+        if middle.button("Rename", key="data_project_rename"):
+            target = _ui.project() if picked.id == _ui.project().id else LeadProject.open(_ui.store(), picked.id)
+            target.rename(new_name)
+            st.rerun()
+        sure = right.checkbox("Yes, delete it and its models", key=f"data_project_sure:{picked.id}")
+        if right.button("Delete", key="data_project_delete", disabled=not sure):
+            _ui.store().delete(picked.id)
+            if picked.id == _ui.project().id:
+                _ui.use_sample_leads()
+            st.rerun()
+    else:
+        st.caption("No saved projects yet: upload a file below, or confirm a step on the sample leads.")
 
 # --- Controls: the file -------------------------------------------------------------------
 left, right = st.columns([3, 1])
 with left:
     upload = st.file_uploader(
-        "Upload your lead export (CSV or Excel)",
+        "Upload your lead export (CSV or Excel): it starts a new project",
         type=["csv", "txt", "tsv", "xlsx"],
         help="One row per lead, a header row, and a column with the outcome (e.g. converted yes/no).",
     )
@@ -31,29 +63,27 @@ with right:
     st.write("")
     if st.button("Use the sample leads", help="5,000 made-up leads of a small software company"):
         _ui.use_sample_leads()
+        st.rerun()
 
 # Read each upload once: a later click on "Use the sample leads" must not be undone by it.
-if upload is not None and state["last_upload"] != upload.file_id:
+if upload is not None and state.get("last_upload") != upload.file_id:
     state["last_upload"] = upload.file_id
-    key = f"upload:{upload.file_id}"
-    if state["leads_key"] != key:
-        try:
-            leads = _ui.read_file(upload.getvalue(), upload.name)
-        except LeadScoreInputError as problem:
-            st.error(problem.message)
-            if state["leads"] is not None:
-                st.info(f"Still using **{state['leads_name']}**. Fix the file and upload it again.")
-        else:
-            _ui.set_leads(leads, upload.name, key=key)
+    try:
+        leads = _ui.read_file(upload.getvalue(), upload.name)
+    except LeadScoreInputError as problem:
+        st.error(problem.message)
+        st.info(f"Still using **{_ui.project().name}**. Fix the file and upload it again.")
+    else:
+        new = LeadProject.new(leads, upload.name.rsplit(".", 1)[0], store=_ui.store(), data_name=upload.name)
+        _ui.open_project(new)
+        st.rerun()
 
-leads = state["leads"]
-if leads is None:
-    st.info("Upload a file above, or click **Use the sample leads** to try LeadScore first.")
-    _ui.end_page()
+project = _ui.project()
+leads = project.leads
 
 # --- Results: preview ---------------------------------------------------------------------
 st.subheader("Preview")
-st.markdown(f"**{state['leads_name']}**: {len(leads):,} leads, {leads.shape[1]} columns.")
+st.markdown(f"**{project.data_name}**: {len(leads):,} leads, {leads.shape[1]} columns.")
 st.dataframe(leads.head(20), hide_index=True)
 _ui.look_at("each row should be one lead, each column one fact about it. Numbers should look like numbers.")
 
@@ -65,53 +95,47 @@ st.markdown(
     "for learning; they are the ones you will want to score)."
 )
 try:
-    found = _ui.outcome_suggestion(None)
+    found = project.outcome_suggestion(None)
 except LeadScoreInputError as problem:
     found = None
     st.warning(problem.message)
 columns = list(leads.columns)
-default_column = journey.default_outcome_column(columns, state["outcome"], found)
-column = st.selectbox("Outcome column", columns, index=columns.index(default_column), key="outcome_column")
+current = project.outcome
+default = (
+    current.column if current is not None and current.column in columns
+    else found.mapping.column if found is not None and found.mapping is not None
+    else (found.candidates[0] if found is not None and found.candidates else columns[-1])
+)
+column = st.selectbox("Outcome column", columns, index=columns.index(default), key=f"outcome_column:{project.id}")
 try:
-    suggested = _ui.outcome_suggestion(column)
+    suggested = project.outcome_suggestion(column)
 except LeadScoreInputError as problem:
     suggested = None
     st.warning(problem.message)
-if suggested is not None and suggested.question:
+if suggested is not None and suggested.question and (current is None or current.column != column):
     st.warning(suggested.question)
-try:
-    table = journey.outcome_value_table(leads, column, journey.starting_mapping(column, state["outcome"], suggested))
-except LeadScoreInputError as problem:
-    st.error(problem.message)
-    state["outcome"] = None
-    _ui.end_page()
+start = current if current is not None and current.column == column else (suggested.mapping or suggested.proposed if suggested else None)
+table = outcomes.value_table(leads, column, start)
 edited = st.data_editor(
     table,
-    key=f"outcome_values:{state['leads_key']}:{column}",
+    key=f"outcome_values:{project.id}:{column}",
     hide_index=True,
     disabled=["value", "leads"],
     column_config={
         "value": st.column_config.TextColumn("Value in the file"),
         "leads": st.column_config.NumberColumn("Leads", format="localized"),
-        "meaning": st.column_config.SelectboxColumn("Means", options=list(journey.MEANINGS), required=True),
+        "meaning": st.column_config.SelectboxColumn("Means", options=list(outcomes.MEANINGS), required=True),
     },
 )
-try:
-    mapping = journey.mapping_from_table(column, edited)
-except LeadScoreInputError as problem:
-    st.error(problem.message)
-    state["outcome"] = None
-    _ui.end_page()
-if mapping != state["outcome"]:
-    state["outcome"] = mapping
-    journey.forget_after(state, "Data")
+mapping = outcomes.mapping_from_table(column, edited)
+project.set_outcome(mapping)
 
-checked = _ui.inspection(target=column, outcome=mapping)
+checked = project.inspection()
 counts = checked.outcome_counts
 a, b, c = st.columns(3)
 a.metric("Converted", f"{counts['converted']:,}")
 b.metric("Not converted", f"{counts['not_converted']:,}")
-c.metric("Still open", f"{counts['open']:,}")
+c.metric("Still open", f"{counts['open']:,}", help="Values you mark as neither converted nor not converted, and blanks.")
 
 # --- Results: is there enough? ------------------------------------------------------------
 st.subheader("Is there enough history to learn from?")

@@ -1,9 +1,13 @@
-"""Score: score the history or new leads, download the call list, automate it with the CLI."""
+"""Score: score new leads with the model in use, download the call list, automate it."""
 
 import streamlit as st
 
-from leadscore import journey
+from leadscore import cli, export, score
+from leadscore.bundle import model_file_bytes
+from leadscore.card import model_card
 from leadscore.errors import LeadScoreInputError
+from leadscore.estimators import MODEL_NAMES
+from leadscore.tiers import TIERS, tier_table
 from pages import _ui
 
 state = st.session_state
@@ -11,40 +15,29 @@ state = st.session_state
 _ui.intro(
     "6. Score leads",
     "Now the model puts a chance of converting on every lead, best first: that is your call "
-    "list. Score this week's new leads with the model you just trained, or with a model you "
-    "saved earlier, so next week you do not have to train again. New leads are cleaned exactly "
-    "like the history was.",
+    "list. Score this week's new leads with the model in use, so next week you do not have to "
+    "train again. New leads are cleaned exactly like the history was.",
 )
+_ui.require("Score")
+project = _ui.project()
 
 # --- Controls: which model ----------------------------------------------------------------
 st.subheader("Which model")
-saved = _ui.saved_models()
-current = "The model trained in this session"
-options = ([current] if state["training"] is not None else []) + list(saved)
-if options:
-    choice = st.selectbox(
-        "Model", options, key="score_model_choice",
-        help=f"Saved models live in the folder '{journey.models_dir()}' (set LEADSCORE_MODELS_DIR to change it).",
-    )
-    if choice != current:
-        _ui.use_saved_model(saved[choice])
-    else:
-        _ui.use_session_model()
-_ui.require("Score")
-bundle = state["bundle"]
-model_name = bundle.name or bundle.kind
-trained_on = "" if bundle.trained_at[:10] in model_name else f", trained {bundle.trained_at[:10]}"
-st.caption(f"Using: **{model_name}**{trained_on}.")
+versions = project.versions()
+names = {f"v{v.id}: {v.name}": v.id for v in versions}
+current = next(text for text, number in names.items() if number == project.current_version)
+picked = st.selectbox("Model version", list(names), index=list(names).index(current), key=f"score_version:{project.id}")
+if names[picked] != project.current_version:
+    project.make_current(names[picked])
+    st.rerun()
+bundle = project.bundle()
+st.caption(f"{MODEL_NAMES.get(bundle.kind, bundle.kind).capitalize()}, trained {bundle.trained_at[:10]} on {bundle.data_name}. {project.policy.describe()}")
 
 # --- Controls: which leads ----------------------------------------------------------------
 st.subheader("Which leads")
-source = st.radio(
-    "Leads to score",
-    ["Upload new leads", "The sample new leads", "My lead history"],
-    horizontal=True,
-    key="score_source",
-    index=1 if journey.SAMPLE_NEW_LEADS.exists() else 2,
-)
+options = ["Upload new leads", "The sample new leads", "My lead history"]
+is_sample = project.data_name == _ui.SAMPLE_LEADS.name
+source = st.radio("Leads to score", options, horizontal=True, index=1 if is_sample else 0, key=f"score_source:{project.id}")
 leads, name = None, None
 if source == "Upload new leads":
     upload = st.file_uploader("New leads (CSV or Excel), same columns as the history", type=["csv", "txt", "tsv", "xlsx"], key="score_upload")
@@ -54,72 +47,112 @@ if source == "Upload new leads":
         except LeadScoreInputError as problem:
             st.error(problem.message)
 elif source == "The sample new leads":
-    leads, name = _ui.read_file(journey.SAMPLE_NEW_LEADS.read_bytes(), journey.SAMPLE_NEW_LEADS.name), "sample new leads"
-elif state["leads"] is not None:
-    leads, name = state["leads"], state["leads_name"]
+    leads, name = _ui.read_file(_ui.SAMPLE_NEW_LEADS.read_bytes(), _ui.SAMPLE_NEW_LEADS.name), "sample new leads"
+else:
+    leads, name = project.leads, project.data_name
 
 if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"):
-    with st.status(f"Scoring {len(leads):,} leads...") as status:
+    with st.spinner(f"Scoring {len(leads):,} leads..."):
         try:
-            result = journey.run_counted(state, "score_runs", lambda: _ui.score(bundle, leads))
+            project.score(leads, name=name)
         except LeadScoreInputError as problem:
-            status.update(label="These leads could not be scored.", state="error")
-            st.error(problem.message)
+            st.error(f"**These leads could not be scored.** {problem.message}")
             _ui.end_page()
-        status.update(label=f"Scored {len(leads):,} leads.", state="complete")
-    state["scored"], state["scored_name"], state["score_warnings"] = result.scored, name, tuple(result.warnings)
 
-if state["scored"] is None:
+run = project.last_run
+if run is None:
     st.info("Choose the leads and press **Score** to get your call list.")
     _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
-# Tiers follow the current thresholds without re-scoring: only the labels are recomputed.
-scored = journey.ranked(journey.retier(state["scored"], state["tier_policy"]))
-for warning in state["score_warnings"]:
+# Tiers follow the tiers in use without re-scoring: only the labels are recomputed.
+scored = export.ranked(score.retier(run.scored, project.policy))
+for warning in run.warnings:
     st.warning(warning)
-st.subheader(f"Call list: {state['scored_name']}")
-summary = journey.tier_summary(scored)
+st.subheader(f"Call list: {project.last_run_name}")
+summary = score.tier_summary(scored)
 columns = st.columns(len(summary))
 for column, row in zip(columns, summary.itertuples()):
     column.metric(f"{row.tier} leads", f"{row.leads:,}", help=f"About {row.expected_conversions:.0f} expected to convert")
+
+# Why the tier shares here can differ from the Tiers page's held-out figures.
+prob, converted = project.holdout()
+promised = tier_table(prob, project.policy, converted).set_index("tier")["share_of_leads"]
+here = summary.set_index("tier")["leads"] / max(len(scored), 1)
+gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.03 and promised.get(t, 0) == promised.get(t, 0)]
+if gaps:
+    tier = gaps[0]
+    st.info(
+        f"On the Tiers page, {float(promised[tier]):.0%} of held-out leads were {tier}; here "
+        f"{float(here[tier]):.0%} are ({int(summary.set_index('tier').at[tier, 'leads']):,} of {len(scored):,}). "
+        "That is expected to some degree: these are other leads (newer, maybe from other sources or "
+        "campaigns), and the model in use was trained again on all your history after it was tested, "
+        "so its scores shift a little. "
+        + ("Tiers by share always take their shares of the leads scored together."
+           if project.policy.by == "share" else "To always get the same share in each tier, set the tiers by share on the Tiers page.")
+    )
+
+kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
+who = [c for c in scored.columns if kinds.get(c) == "identifier"] + [
+    c for c in scored.columns if kinds.get(c) == "personal" and "name" in c.lower()
+]
+shown = ["lead_score", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
 st.dataframe(
     _ui.tier_coloured(scored),
     hide_index=True,
-    column_order=journey.call_list_columns(scored, bundle.plan),
+    column_order=who[:2] + shown,
     column_config={
         "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
-        "conversion_probability": st.column_config.NumberColumn("Chance", format="percent"),
         "tier": _ui.tier_column(),
-        "next_action": "Next action",
-        "reason_1": "Reason 1",
-        "reason_2": "Reason 2",
-        "reason_3": "Reason 3",
+        "next_action": st.column_config.TextColumn("Next action", width="medium"),
+        "reason_1": st.column_config.TextColumn("Reason 1", width="medium"),
+        "reason_2": st.column_config.TextColumn("Reason 2", width="medium"),
+        "reason_3": st.column_config.TextColumn("Reason 3", width="medium"),
     },
     key="scored_table",
 )
-_ui.look_at("start at the top. The reasons say, for each lead, which facts raised or lowered its chance.")
+_ui.look_at("the reasons say, for each lead, which facts raised or lowered its chance. Every column of your file is in the downloads.")
+
+# --- What if, for one lead of the call list ----------------------------------------------
+with st.expander("What would move one of these leads up?"):
+    top = scored.head(200)
+    labels = {
+        f"{' · '.join(str(top.at[i, c]) for c in who[:2]) or f'Row {i + 1}'}: {top.at[i, 'lead_score']} ({top.at[i, 'tier']})": i
+        for i in top.index
+    }
+    lead = labels[st.selectbox("Lead (the 200 best)", list(labels), key="score_whatif_lead")]
+    _ui.what_if_panel(project.insights(), run.scored.loc[[lead]].drop(columns=list(score.SCORE_COLUMNS), errors="ignore"), key="score_whatif")
 
 # --- Downloads ----------------------------------------------------------------------------
 st.subheader("Take it with you")
 stem = "scored_leads"
-scored_file, tier_files = _ui.call_list_files(scored)
-a, b, c, d = st.columns(4)
-a.download_button("Scored leads (CSV)", scored_file, f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
-b.download_button("One file per tier (zip)", tier_files, f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
-c.download_button("The model file", _ui.model_file(), "leadscore-model.joblib", "application/octet-stream", on_click="ignore", key="download_model")
-d.download_button("Model card (Markdown)", _ui.card(), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
-st.caption("A model file only loads on the computer that saved it (it is signed), unless you tell LeadScore to trust it.")
-
+a, b, c = st.columns(3)
+a.download_button("Call list for Excel (CSV)", export.scored_csv(scored), f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
+b.download_button(
+    "For CRM import (CSV)", export.crm_csv(scored, [c for c in scored.columns if kinds.get(c) in ("identifier", "personal")]),
+    f"{stem}_crm.csv", "text/csv", on_click="ignore", key="download_crm",
+    help="Identifier, score, tier, next action and top reason; UTF-8 without formula escaping. For importing into a CRM, not for opening in Excel.",
+)
+c.download_button("One file per tier (zip)", export.tier_zip(scored), f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
+a, b = st.columns(2)
+model = project.model_with_policy()
+a.download_button("The model file", model_file_bytes(model), f"leadscore-v{project.current_version}.leadscore", "application/octet-stream", on_click="ignore", key="download_model")
+b.download_button("Model card (Markdown)", model_card(model), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
+st.caption(
+    "The Excel file puts an apostrophe in front of cells a spreadsheet would run as a formula; phone "
+    "numbers and other values stay as they are. A model file only opens on the computer that saved "
+    "it (it is signed), unless you tell LeadScore to trust it."
+)
 with st.expander("Model card"):
-    st.markdown(_ui.card())
+    st.markdown(model_card(model))
 
 # --- Automate -----------------------------------------------------------------------------
-st.subheader("Do this every week without the app")
-examples = journey.cli_examples(state["model_path"] or "models/your-model.joblib", bundle.schema if bundle else None)
-st.markdown("Score a file of new leads into a call list (add `--split-tiers` for one file per tier):")
-st.code(examples["csv"] + "\n" + examples["tiers"], language="bash")
-st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")
-st.code(examples["jsonl"], language="bash")
-st.markdown("Run it on a schedule, e.g. with cron:")
-st.code(examples["weekly"], language="bash")
+with st.expander("Automate this: score every week, or each lead as it arrives, without the app"):
+    path = str(project.db.model_path(project.current_version)) if project.id else "your-model.leadscore"
+    examples = cli.examples(path, bundle.schema)
+    st.markdown("Score a file of new leads into a call list, best first (`--split-tiers` adds one file per tier, `--format crm` a CRM import file):")
+    st.code("\n".join([examples["sorted"], examples["tiers"], examples["crm"]]), language="bash")
+    st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")
+    st.code(examples["jsonl"], language="bash")
+    st.markdown("Run it on a schedule, e.g. with cron:")
+    st.code(examples["weekly"], language="bash")

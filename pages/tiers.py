@@ -2,58 +2,53 @@
 
 import streamlit as st
 
-from leadscore import charts, journey, tiers
+from leadscore import charts, tiers
 from leadscore.errors import LeadScoreInputError
 from pages import _ui
-
-state = st.session_state
 
 _ui.intro(
     "5. Set the tiers",
     "A probability is precise, but a team needs a simple rule: **whom do we call first?** Tiers "
-    "group leads by their chance of converting. Move the thresholds and watch, on leads the model "
-    "never saw during training, how many leads land in each tier and how many of the conversions "
-    "they hold. Nothing is retrained or re-scored when you move a slider.",
+    "group leads by their chance of converting, or by share (the top 5% Hot, the next 15% "
+    "Warm, ...). Move the thresholds and watch, on leads the model never saw during training, "
+    "how many leads land in each tier and how many of the conversions they hold. Nothing is "
+    "retrained or re-scored when you move a slider.",
 )
 _ui.require("Tiers")
 
-prob, converted = _ui.tier_basis()
-journey.mark_visited(state, "Tiers")
-if converted is not None:
-    st.markdown(
-        f"The table and charts below use the **{len(prob):,} held-out leads** of your training run: "
-        "the model never learned from them, and their real outcomes are known."
-    )
+project = _ui.project()
+prob, converted = project.holdout()
+_ui.mark_visited("Tiers")
+st.markdown(
+    f"The table and charts below use the **{len(prob):,} held-out leads** of the model in use "
+    f"(v{project.current_version}): the model never learned from them, and their real outcomes are known."
+)
+policy = project.policy
 
-# --- Controls: thresholds -----------------------------------------------------------------
-policy = state["tier_policy"]
-for name in ("hot", "warm", "cool"):
-    # Widget keys vanish when the user leaves the page; re-seed them from the saved policy.
-    if f"tier_{name}" not in state:
-        state[f"tier_{name}"] = journey.slider_percents(policy)[("hot", "warm", "cool").index(name)]
-
-left, middle, right = st.columns(3)
-left.slider("Hot from (%)", 1, 99, key="tier_hot", help="Leads at or above this chance are Hot.")
-middle.slider("Warm from (%)", 1, 99, key="tier_warm")
-right.slider("Cool from (%)", 1, 99, key="tier_cool")
-chosen = (state["tier_hot"], state["tier_warm"], state["tier_cool"])
-# Only a moved slider replaces the policy: capacity-based thresholds are finer than whole percents.
-if chosen != journey.slider_percents(policy):
-    try:
-        policy = tiers.TierPolicy(hot=chosen[0] / 100, warm=chosen[1] / 100, cool=chosen[2] / 100, actions=policy.actions)
-    except LeadScoreInputError as problem:
-        st.error(problem.message + " The table below still uses the last valid thresholds.")
-state["tier_policy"] = policy
-
-with st.expander("Set Hot by how many leads your team can contact"):
-    capacity = st.number_input(
-        f"Leads your team can contact (out of these {len(prob):,})", min_value=1, max_value=max(len(prob), 1),
-        value=min(50, max(len(prob), 1)), step=10, key="tier_capacity",
-    )
-    st.button("Make that many leads Hot", on_click=_ui.apply_capacity, args=(prob, int(capacity)))
-
-if state.get("capacity_problem"):
-    st.error(state.pop("capacity_problem"))
+# --- Controls: thresholds or shares -------------------------------------------------------
+modes = ["By chance of converting", "By share of leads"]
+mode = st.radio("Set the tiers", modes, index=int(policy.by == "share"), horizontal=True, key=f"tier_mode:{project.current_version}")
+if mode == modes[0]:
+    base = policy if policy.by == "probability" else tiers.TierPolicy(actions=policy.actions)
+    left, middle, right = st.columns(3)
+    hot = left.slider("Hot from (%)", 1, 99, int(round(base.hot * 100)), key=f"tier_hot:{project.current_version}", help="Leads at or above this chance are Hot.")
+    warm = middle.slider("Warm from (%)", 1, 99, int(round(base.warm * 100)), key=f"tier_warm:{project.current_version}")
+    cool = right.slider("Cool from (%)", 1, 99, int(round(base.cool * 100)), key=f"tier_cool:{project.current_version}")
+    moved = (hot, warm, cool) != tuple(int(round(v * 100)) for v in (base.hot, base.warm, base.cool))
+    candidate = tiers.TierPolicy(hot=hot / 100, warm=warm / 100, cool=cool / 100, actions=policy.actions) if moved else base
+else:
+    shares = policy.shares or tiers.DEFAULT_SHARES
+    left, middle, right = st.columns(3)
+    hot = left.slider("Hot: the top (% of leads)", 1, 50, int(round(shares[0] * 100)), key=f"tier_hot_share:{project.current_version}")
+    warm = middle.slider("Warm: the next (%)", 1, 60, int(round(shares[1] * 100)), key=f"tier_warm_share:{project.current_version}")
+    cool = right.slider("Cool: the next (%)", 1, 80, int(round(shares[2] * 100)), key=f"tier_cool_share:{project.current_version}")
+    candidate = tiers.TierPolicy.by_share(hot / 100, warm / 100, cool / 100, actions=policy.actions)
+try:
+    # Building the policy checks the order (Hot above Warm above Cool) and the shares' sum.
+    project.set_policy(candidate)
+except LeadScoreInputError as problem:
+    st.error(problem.message + " The table below still uses the last valid tiers.")
+policy = project.policy
 
 advice = tiers.tier_advice(prob, policy)
 if advice:
@@ -61,6 +56,7 @@ if advice:
 
 # --- Results: the tier table and gains chart ---------------------------------------------
 st.subheader("Leads per tier")
+st.caption(policy.describe())
 table = tiers.tier_table(prob, policy, converted)
 st.dataframe(
     table[["tier", "range", "leads", "share_of_leads", "expected_conversions", "conversion_rate", "share_of_conversions"]],
@@ -91,15 +87,36 @@ _ui.look_at("the higher the curve above the dashed diagonal, the more conversion
 # --- Controls: actions --------------------------------------------------------------------
 st.subheader("What to do with each tier")
 actions = st.data_editor(
-    journey.action_table(policy),
-    key="tier_actions",
+    tiers.action_table(policy),
+    key=f"tier_actions:{project.current_version}",
     hide_index=True,
     disabled=["tier"],
     column_config={"tier": "Tier", "action": st.column_config.TextColumn("Next action", width="large")},
 )
-edited_actions = journey.actions_from_table(actions)
-if edited_actions != dict(policy.actions):
-    state["tier_policy"] = tiers.TierPolicy(policy.hot, policy.warm, policy.cool, actions=edited_actions)
-st.caption("These actions go into the `next_action` column of every scored lead, and are saved with the model.")
+edited = tiers.actions_from_table(actions)
+if edited != dict(policy.actions):
+    project.set_policy(tiers.replace_actions(policy, edited))
+    policy = project.policy
+st.caption("These actions go into the `next_action` column of every scored lead.")
+
+# --- Save to the model version ------------------------------------------------------------
+if not project.policy_saved():
+    saved_policy = project.bundle().policy
+    st.info(
+        f"These tiers differ from the ones saved with model v{project.current_version} "
+        f"({saved_policy.describe()}). Scoring here uses the tiers above; save them to the version "
+        "so its model file (and the command line) uses them too."
+    )
+    left, right = st.columns(2)
+    if left.button(f"Save these tiers to v{project.current_version}", type="primary"):
+        _ui.saved().save_policy_to_version()
+        st.rerun()
+    if right.button(f"Put back v{project.current_version}'s tiers"):
+        project.set_policy(saved_policy)
+        for key in [k for k in st.session_state if str(k).startswith("tier_")]:
+            del st.session_state[key]
+        st.rerun()
+else:
+    st.success(f"These tiers are saved with model v{project.current_version}.")
 
 _ui.next_step("Score", "Next: score leads →")

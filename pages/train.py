@@ -1,13 +1,13 @@
 """Train: fit a model on the cleaned lead history and check it on leads it never saw."""
 
+import pandas as pd
 import streamlit as st
 
-from leadscore import charts, journey
-from leadscore.bundle import bundle_from_training
-from leadscore.train import TrainingSettings, train_lead_model
+from leadscore import charts
+from leadscore.bundle import model_file_bytes
+from leadscore.estimators import MODEL_NAMES
+from leadscore.train import MODEL_CHOICES, TrainingSettings
 from pages import _ui
-
-state = st.session_state
 
 _ui.intro(
     "3. Train a model",
@@ -18,10 +18,13 @@ _ui.intro(
 )
 _ui.require("Train")
 
-plan, rows = state["plan"], state["training_rows"]
+project = _ui.project()
+plan = project.plan
 
 # --- Controls -----------------------------------------------------------------------------
-label = st.radio("Model", list(journey.MODEL_CHOICES), horizontal=True, key="train_model_choice")
+labels = list(MODEL_CHOICES)
+chosen = next((text for text, value in MODEL_CHOICES.items() if value == project.settings.model), labels[0])
+label = st.radio("Model", labels, index=labels.index(chosen), horizontal=True, key="train_model_choice")
 if plan.date_column:
     st.markdown(
         f"**How it is tested:** the newest 20% of leads (by *{plan.date_column}*) are held out. "
@@ -34,98 +37,135 @@ else:
         "be singled out."
     )
 
+job = _ui.wait_for_training()
 if st.button("Train the model", type="primary"):
-    bar = st.progress(0.0, text="Starting...")
-    settings = TrainingSettings(model=journey.MODEL_CHOICES[label], random_state=0)
-    with st.status("Training...", expanded=False) as status:
-        result = journey.run_counted(
-            state,
-            "train_runs",
-            lambda: train_lead_model(rows, plan, settings, progress=lambda step, done: bar.progress(min(max(float(done), 0.0), 1.0), text=step)),
-        )
-        status.update(label="Trained and tested.", state="complete")
-    bar.progress(1.0, text="Done.")
-    journey.forget_after(state, "Clean")
-    state["training"] = result
-    state["bundle"] = bundle_from_training(result, plan, state["tier_policy"], rows)
-    state["bundle_source"] = "trained"
+    _ui.saved().start_training(TrainingSettings(model=MODEL_CHOICES[label], random_state=0))
+    st.rerun()
+if job is not None and job["state"] in ("failed", "stopped"):
+    st.error(f"The last training did not finish: {job['message']}")
 
-result = state["training"]
-if result is None:
-    if state["bundle"] is not None:
-        st.info("A saved model is in use (picked on the Score page). Train here to see its full report.")
+if not project.has_model:
     _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
+bundle = project.bundle()
+metrics = bundle.metrics
+validation = metrics["validation"]
+if not project.model_matches_choices():
+    st.info(
+        f"The model in use ({bundle.name}) was trained before your latest outcome or cleaning "
+        "choices. Train again to use them."
+    )
+
 st.subheader("Is it ready?")
-readiness = result.readiness
+readiness = metrics["readiness"]
 verdict_box = {"ready": st.success, "usable with caution": st.warning}.get(readiness["verdict"], st.error)
 verdict_box(f"**{readiness['verdict'].capitalize()}.** {readiness['message']}")
+honest = validation.get("without_warned")
+if honest:
+    st.warning(f"**The honest range.** {honest['sentence']}")
 
-validation = result.validation
 a, b, c, d = st.columns(4)
-a.metric("Ranks leads right (ROC AUC)", f"{validation['roc_auc']:.2f}", help="0.5 = coin toss, 1.0 = perfect")
-b.metric("Top 10% vs average", f"{validation['lift_top_decile']:.1f}×", help="How much more often the top 10% convert than an average lead")
-c.metric("Calibration error", f"{validation['ece']:.1%}", help="Average gap between predicted and real conversion rates")
+a.metric("Ranks leads right", f"{validation['roc_auc']:.2f}", help="ROC AUC: 0.5 = coin toss, 1.0 = perfect. The chance a converter scores above a non-converter.")
+b.metric("Top 10% vs average", f"{validation['lift_top_decile']:.1f}×", help="How much more often the top-scored 10% convert than an average lead")
+c.metric("Percentages off by", f"{validation['ece']:.1%}", help="Average gap between the predicted and the real conversion rate (calibration error)")
 d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help={
-    "time": "Tested on the newest leads, by date (method: time).",
-    "stratified": "Tested on a random share with the same conversion rate as the rest (method: stratified).",
-}.get(validation["method"], f"Tested by: {validation['method']}"))
+    "time": "Tested on the newest leads, by date.",
+    "stratified": "Tested on a random share with the same conversion rate as the rest.",
+}.get(validation["method"], validation["method"]))
 st.caption(
-    f"Model: **{journey.MODEL_NAMES.get(result.kind, result.kind)}**; "
+    f"Model: **{MODEL_NAMES.get(bundle.kind, bundle.kind)}**; "
     + (
-        f"probabilities calibrated with **{result.calibration}** scaling. "
-        if result.calibration != "none"
+        f"probabilities calibrated with **{bundle.calibration}** scaling. "
+        if bundle.calibration != "none"
         else "its own probabilities were already well calibrated, so they are used as they are. "
     )
     + str(validation.get("explanation") or "")
 )
 with st.expander("How the percentages were calibrated, and which model is saved"):
     for note in ("calibration", "final_fit"):
-        if result.notes.get(note):
-            st.markdown(f"- {result.notes[note]}")
+        if bundle.notes.get(note):
+            st.markdown(f"- {bundle.notes[note]}")
 
-st.subheader("Leaderboard")
+st.subheader("Models compared")
+leaderboard = _ui.frame(metrics["leaderboard"])
+leaderboard["model"] = leaderboard["model"].map(lambda kind: MODEL_NAMES.get(kind, kind))
+plain = ["model", "roc_auc", "lift_top_decile", "ece", "fit_seconds", "chosen"]
 st.dataframe(
-    _ui.frame(result.leaderboard),
+    leaderboard[[c for c in plain if c in leaderboard.columns]],
     hide_index=True,
     column_config={
         "model": "Model",
-        "roc_auc": st.column_config.NumberColumn("ROC AUC (higher is better)", format="%.3f"),
-        "average_precision": st.column_config.NumberColumn("Average precision", format="%.3f"),
-        "log_loss": st.column_config.NumberColumn("Log loss (lower is better)", format="%.3f"),
-        "brier": st.column_config.NumberColumn("Brier score (lower is better)", format="%.3f"),
+        "roc_auc": st.column_config.NumberColumn("Ranks leads right (ROC AUC)", format="%.3f"),
+        "lift_top_decile": st.column_config.NumberColumn("Top 10% vs average", format="%.1f×"),
+        "ece": st.column_config.NumberColumn("Percentages off by", format="percent"),
         "fit_seconds": st.column_config.NumberColumn("Seconds to train", format="%.1f"),
         "chosen": st.column_config.CheckboxColumn("Kept"),
     },
 )
-holdout_rows = int(validation["holdout_rows"])
+with st.expander("Technical measures (log loss, Brier score, average precision)"):
+    st.dataframe(
+        leaderboard[["model", "log_loss", "brier", "average_precision"]],
+        hide_index=True,
+        column_config={
+            "model": "Model",
+            "log_loss": st.column_config.NumberColumn("Log loss (lower is better)", format="%.3f"),
+            "brier": st.column_config.NumberColumn("Brier score (lower is better)", format="%.3f"),
+            "average_precision": st.column_config.NumberColumn("Average precision", format="%.3f"),
+        },
+    )
+    st.caption(
+        "The model kept is the one whose percentages fit best on validation leads (lowest log "
+        "loss); a simpler model that ties is kept."
+    )
 st.caption(
-    "The leaderboard's figures come from **choosing** the model: each model was tried on validation "
-    "leads taken from the training part, never on the held-out leads. So its ROC AUC can differ a "
-    f"little from the headline figure above, which grades the kept model once on the {holdout_rows:,} "
-    "held-out leads: the headline is the one to trust. "
-    # notes["validation"] is the holdout sentence (already shown above) plus how models were compared.
-    + result.notes.get("validation", "").removeprefix(str(validation.get("explanation") or "")).strip()
+    "These figures come from **choosing** the model: each was tried on validation leads taken from "
+    "the training part, never on the held-out leads. The headline figures above grade the kept "
+    f"model once on the {int(validation['holdout_rows']):,} held-out leads: those are the ones to trust."
 )
-_ui.look_at("the kept model has the lowest log loss (its percentages fit best); a simpler model that ties is kept.")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Can you trust the percentages?")
-    _ui.chart(charts.reliability(result.reliability))
+    _ui.chart(charts.reliability(pd.DataFrame(metrics["reliability"])))
     _ui.look_at("points close to the dashed diagonal: a predicted 30% really converts about 30% of the time.")
 with right:
     st.subheader("More history, better model?")
-    _ui.chart(charts.learning_curve(result.learning_curve))
-    st.markdown(result.learning_curve_answer)
+    _ui.chart(charts.learning_curve(pd.DataFrame(metrics["learning_curve"])))
+    st.markdown(metrics["learning_curve_answer"])
     _ui.look_at("if the line is still climbing at the right, more past leads would make the model better.")
 
-# --- Save ---------------------------------------------------------------------------------
-st.subheader("Keep this model")
-name = st.text_input("Name", value=f"{result.kind} model", key="train_model_name")
-if st.button("Save to my models folder"):
-    state["model_path"] = str(journey.save_model(state["bundle"], name))
-if state["model_path"]:
-    st.success(f"Saved as `{state['model_path']}`. Next week, pick it on the Score page to score new leads without retraining.")
+# --- Versions -----------------------------------------------------------------------------
+st.subheader("Model versions")
+versions = project.versions()
+st.dataframe(
+    [
+        {
+            "Version": f"v{v.id}" + (" (in use)" if v.id == project.current_version else ""),
+            "Model": MODEL_NAMES.get(v.kind, v.kind),
+            "Ranks leads right": v.roc_auc,
+            "Verdict": v.verdict,
+            "Trained": v.created_at[:16].replace("T", " ") + " UTC",
+        }
+        for v in versions
+    ],
+    hide_index=True,
+    column_config={"Ranks leads right": st.column_config.NumberColumn(format="%.3f")},
+)
+if len(versions) > 1:
+    names = {f"v{v.id}: {v.name}": v.id for v in versions}
+    picked = st.selectbox("Use another version (its saved tiers come with it)", list(names), key="train_version_pick")
+    if st.button("Use this version", disabled=names[picked] == project.current_version):
+        project.make_current(names[picked])
+        st.rerun()
+st.download_button(
+    "Download the model file (for the leadscore command)",
+    model_file_bytes(project.model_with_policy()),
+    f"leadscore-v{project.current_version}.leadscore",
+    "application/octet-stream",
+    on_click="ignore",
+    key="train_download_model",
+)
+if project.id:
+    st.caption(f"Every version is kept in this project on this computer: `{project.db.model_path(project.current_version)}`.")
 _ui.next_step("Insights", "Next: what drives conversion →")

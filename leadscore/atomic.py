@@ -1,0 +1,120 @@
+"""Write files whole or not at all, and never over their own input.
+
+Every file LeadScore writes (scored leads, tier files, models, reports, the project store's
+tables) is written to a temporary file in the same folder and renamed over the target only once
+it is complete: a crash, a full disk or a second writer never leaves half a file behind, and a
+reader sees the old file or the new one, never a mix. Two writers of the same target each write
+their own temporary file; the last rename wins, whole.
+
+Example
+-------
+>>> with atomic_output("out/scored.csv") as handle:        # doctest: +SKIP
+...     handle.write(b"lead_id,score\\n")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from leadscore.errors import LeadScoreInputError
+
+__all__ = ["atomic_output", "check_output_path", "same_file"]
+
+
+def same_file(first, second) -> bool:
+    """Whether two paths name the same file (through links, ``..`` or another spelling)."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return Path(first).resolve() == Path(second).resolve()
+
+
+def check_output_path(path, *, inputs: Iterable = (), what: str = "the output") -> Path:
+    """Refuse, before any work starts, an output path that cannot be written whole.
+
+    Parameters
+    ----------
+    path : str or Path
+        Where the file will be written.
+    inputs : iterable of paths
+        Files being read: writing over one of them would destroy it while it is read.
+    what : str
+        How the file is named in messages ("the scored leads", "the model").
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    LeadScoreInputError
+        The path is an input, a folder, inside a missing folder or under a file, or the folder
+        is not writable.
+    """
+    path = Path(path)
+    for source in inputs:
+        if source is not None and Path(source).exists() and path.exists() and same_file(path, source):
+            raise LeadScoreInputError(
+                f"'{path}' is also the file being read. Writing {what} there would destroy your "
+                "leads: choose another file name for the output."
+            )
+    if path.is_dir():
+        raise LeadScoreInputError(f"'{path}' is a folder. Give a file name for {what}, e.g. '{path / 'scored.csv'}'.")
+    folder = path.parent if str(path.parent) else Path(".")
+    for parent in (folder, *folder.parents):
+        if parent.exists() and not parent.is_dir():
+            raise LeadScoreInputError(f"'{parent}' is a file, not a folder, so {what} cannot be written to '{path}'.")
+    if not folder.exists():
+        raise LeadScoreInputError(
+            f"The folder '{folder}' does not exist. Create it first, or choose another place for {what}."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise LeadScoreInputError(f"LeadScore may not write into '{folder}'. Choose a folder you can write to for {what}.")
+    return path
+
+
+@contextlib.contextmanager
+def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: str | None = None) -> Iterator:
+    """Open a temporary file next to ``path``; on success it replaces ``path`` whole.
+
+    On an error inside the ``with`` block the temporary file is removed and ``path`` is left as
+    it was (absent, or the previous version).
+
+    Parameters
+    ----------
+    path : str or Path
+    mode : str
+        "wb" (bytes) or "w" (text).
+    encoding, newline : str, optional
+        For text mode.
+    """
+    path = Path(path)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+    try:
+        with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        # A file created by mkstemp is private (0600); the output should read like any other file.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    # Read, not set-and-restore: os.umask() would briefly change it for every thread.
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
