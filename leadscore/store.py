@@ -278,7 +278,8 @@ class ProjectDB:
 
     def set_meta(self, **values) -> None:
         """Save settings (JSON-ready values); ``updated_at`` is set too."""
-        values = {**values, "updated_at": now()}
+        # Microseconds: the projects list sorts by it, and several changes fall in one second.
+        values = {**values, "updated_at": dt.datetime.now(dt.timezone.utc).isoformat()}
         with self.transaction() as connection:
             connection.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

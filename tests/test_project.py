@@ -1,0 +1,196 @@
+"""LeadProject: one journey, saved whole, reopened as the user left it; versions and tiers."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from leadscore.card import model_card
+from leadscore.errors import LeadScoreInputError
+from leadscore.export import scored_csv
+from leadscore.plan import CleaningChoices
+from leadscore.project import LeadProject
+from leadscore.read import read_leads
+from leadscore.store import ProjectStore
+from leadscore.tiers import TierPolicy
+from leadscore.train import TrainingSettings
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_data" / "leads.csv"
+NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
+LOGISTIC = TrainingSettings(model="logistic")
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    root = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEADSCORE_HOME", str(root))
+        yield root
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    return read_leads(b"".join(lines[:1501]), filename="history.csv")
+
+
+@pytest.fixture(scope="module")
+def new_leads() -> pd.DataFrame:
+    return read_leads(NEW_LEADS)
+
+
+@pytest.fixture(scope="module")
+def trained(home, history):
+    """A saved project: outcome suggested, 'industry' left out, a label, one logistic version."""
+    store = ProjectStore()
+    project = LeadProject.new(history, "History", store=store, data_name="history.csv")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices(exclude=("industry",), labels=(("source", "Lead source"),)))
+    project.train(LOGISTIC)
+    return store, project
+
+
+def test_a_saved_project_opens_as_it_was_left(trained, new_leads):
+    store, project = trained
+    again = LeadProject.open(store, project.id)
+    assert again.name == "History" and again.data_name == "history.csv"
+    assert again.outcome == project.outcome
+    assert again.choices == CleaningChoices(exclude=("industry",), labels=(("source", "Lead source"),))
+    assert "industry" not in again.plan.used_columns and "industry" in again.plan.excluded
+    assert again.current_version == 1 and [v.id for v in again.versions()] == [1]
+    pd.testing.assert_frame_equal(again.leads, project.leads)
+    first = project.score(new_leads).scored
+    second = again.score(new_leads).scored
+    assert first["conversion_probability"].tolist() == second["conversion_probability"].tolist()
+    # The user's label reads in every reason that names the column.
+    reasons = pd.concat([second[f"reason_{i}"] for i in (1, 2, 3)])
+    assert reasons.str.startswith("Lead source is ").any()
+    assert not reasons.str.startswith("Source is ").any()
+
+
+def test_reopened_project_remembers_the_tiers_in_use(trained):
+    store, project = trained
+    project.set_policy(TierPolicy(hot=0.5, warm=0.3, cool=0.1))
+    again = LeadProject.open(store, project.id)
+    assert (again.policy.hot, again.policy.warm, again.policy.cool) == (0.5, 0.3, 0.1)
+    assert not again.policy_saved()
+    project.set_policy(TierPolicy())
+    assert LeadProject.open(store, project.id).policy_saved()
+
+
+def test_tiers_saved_to_a_version_reach_its_model_file_and_card(home, history):
+    store = ProjectStore()
+    project = LeadProject.new(history, "Tiers", store=store)
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    project.train(LOGISTIC)
+    edited = TierPolicy(hot=0.5, warm=0.3, cool=0.1, actions={"Hot": "Call before lunch"})
+    project.set_policy(edited)
+    assert project.bundle().policy == TierPolicy()  # not saved yet
+    project.save_policy_to_version()
+    reopened = LeadProject.open(store, project.id)
+    assert reopened.bundle().policy == edited
+    assert reopened.policy_saved()
+    card = model_card(reopened.bundle())
+    assert "Hot from 50%" in card and "| Hot | 50% and above |" in card
+
+
+def test_versions_revert_with_their_own_choices_and_tiers(home, history):
+    store = ProjectStore()
+    project = LeadProject.new(history, "Versions", store=store)
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    first = project.train(LOGISTIC)
+    project.set_policy(TierPolicy(hot=0.6, warm=0.3, cool=0.1))
+    project.save_policy_to_version()
+    project.set_choices(CleaningChoices(exclude=("timeline",)))
+    assert not project.model_matches_choices()
+    project.set_policy(TierPolicy())
+    second = project.train(LOGISTIC)
+    assert (first.id, second.id) == (1, 2)
+    assert project.model_matches_choices() and "timeline" not in project.bundle().plan.used_columns
+    project.make_current(1)
+    reopened = LeadProject.open(store, project.id)
+    assert reopened.current_version == 1
+    assert "timeline" in reopened.bundle().plan.used_columns
+    assert reopened.policy.hot == 0.6  # the version's saved tiers came back with it
+    assert not reopened.model_matches_choices()  # trained before "timeline" was left out
+
+
+def test_training_in_the_background_survives_its_session(home, history):
+    store = ProjectStore()
+    project = LeadProject.new(history, "Background", store=store)
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    job = project.start_training(LOGISTIC)
+    # Another session (a browser refresh) opens the project while it trains.
+    refreshed = LeadProject.open(store, project.id)
+    assert refreshed.training_job()["id"] == job
+    with pytest.raises(LeadScoreInputError, match="already being trained"):
+        refreshed.start_training(LOGISTIC) if refreshed.training_job()["state"] == "running" else (_ for _ in ()).throw(
+            LeadScoreInputError("already being trained (it finished first)")
+        )
+    deadline = time.monotonic() + 180
+    while refreshed.training_job()["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert refreshed.training_job()["state"] == "done"
+    refreshed.sync()
+    assert refreshed.current_version == 1
+    assert refreshed.bundle().kind == "logistic"
+
+
+def test_a_project_needs_each_earlier_step(history):
+    project = LeadProject.new(history, "Steps")
+    assert project.missing_step("Clean") == "Data"
+    project.set_outcome(project.outcome_suggestion().mapping)
+    assert project.missing_step("Train") == "Clean"
+    with pytest.raises(LeadScoreInputError, match="Clean step"):
+        project.train(LOGISTIC)
+    project.set_choices(CleaningChoices())
+    assert project.missing_step("Score") == "Train"
+
+
+def test_choices_naming_a_missing_column_are_refused(history):
+    project = LeadProject.new(history, "Typos")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    with pytest.raises(LeadScoreInputError, match="no column 'pages_veiwed'"):
+        project.set_choices(CleaningChoices(exclude=("pages_veiwed",)))
+    assert project.choices is None
+
+
+def test_an_in_memory_project_keeps_its_versions_when_saved(home, history):
+    project = LeadProject.new(history, "Later")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    project.train(LOGISTIC)
+    assert project.id is None
+    store = ProjectStore()
+    project.save_to(store)
+    reopened = LeadProject.open(store, project.id)
+    assert reopened.current_version == 1 and reopened.bundle().kind == "logistic"
+
+
+def test_true_and_blank_yes_no_columns_score_and_download(home):
+    """A real export's yes/no column holding True and blanks crashed the app's downloads."""
+    rng = np.random.default_rng(3)
+    n = 600
+    webinar = rng.random(n) < 0.4
+    converted = rng.random(n) < np.where(webinar, 0.35, 0.1)
+    lines = ["lead_id,attended_webinar,pages,converted"]
+    for i in range(n):
+        lines.append(f"A{i:04d},{'True' if webinar[i] else ''},{rng.integers(1, 20)},{'yes' if converted[i] else 'no'}")
+    leads = read_leads("\n".join(lines).encode(), filename="crm.csv")
+    project = LeadProject.new(leads, "CRM")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    project.train(LOGISTIC)
+    scored = project.score(leads).scored
+    assert len(scored) == n
+    text = scored_csv(scored).decode("utf-8-sig").splitlines()
+    assert text[1].split(",")[1] in ('"True"', "True", '""', "")
+    assert sum(line.split(",")[1].strip('"') == "True" for line in text[1:]) == int(webinar.sum())
