@@ -1,7 +1,7 @@
 """Benchmark: SHAP global insights and per-lead reasons at 10k and 100k leads, for each model kind.
 
 For every model kind (logistic, forest, boosting) trained on the public UCI Bank Marketing
-table (``<repo>/../shared/datasets/bank-marketing``, read in place):
+table (``sample_data/bank-marketing``, shipped gzip-compressed with the repository):
 
 - ``global_importance`` and ``beeswarm_data`` on their bounded sample (2,000 leads, exact SHAP);
 - per-lead reasons (``lead_contributions`` + ``lead_reasons``, the path ``score_leads`` uses) for
@@ -34,7 +34,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-BANK = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
 RESULTS = REPO / "benchmarks" / "results"
 KINDS = ("logistic", "forest", "boosting")
 
@@ -70,8 +69,9 @@ def main() -> int:
 
     from leadscore.explain import beeswarm_data, explain_reference, global_importance, lead_contributions, lead_reasons
     from leadscore.read import read_leads
+    from leadscore.samples import BANK_MARKETING_NAME, bank_marketing_csv
 
-    leads = read_leads(BANK)
+    leads = read_leads(bank_marketing_csv(), filename=BANK_MARKETING_NAME)
     features = leads.drop(columns=["y"])
     results = {}
     for kind in args.kinds:

@@ -1,6 +1,6 @@
 """Time and peak memory of reading and inspecting a large lead file (100k and 1M leads).
 
-The files are built by resampling the public Bank Marketing data (``<repo>/../shared/datasets``)
+The files are built by resampling the public Bank Marketing data (``sample_data/bank-marketing``)
 with a fixed seed and written to a temporary CSV, so the measurement includes detecting the
 encoding and delimiter. Each size runs in a fresh Python process, so peak memory (``ru_maxrss``)
 belongs to that size alone.
@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BANK_CSV = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
 RESULTS = REPO / "benchmarks" / "results" / "inspect.json"
 SEED = 0
 
@@ -35,7 +34,9 @@ def build_file(rows: int, folder: Path) -> Path:
     """Write ``rows`` leads resampled from the bank data, `;`-separated like the original."""
     import pandas as pd
 
-    bank = pd.read_csv(BANK_CSV, sep=";")
+    from leadscore.samples import BANK_MARKETING
+
+    bank = pd.read_csv(BANK_MARKETING, sep=";")  # pandas reads the .gz as is
     leads = bank.sample(rows, replace=True, random_state=SEED).reset_index(drop=True)
     path = folder / f"bank_{rows}.csv"
     leads.to_csv(path, sep=";", index=False)

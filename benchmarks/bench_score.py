@@ -10,8 +10,8 @@ What is measured (each step in its own fresh Python process, so peak memory is i
 - ``one_lead``: the chain command for one lead, ``python -m leadscore.cli score MODEL -`` with one
   JSON line on standard input (interpreter start, imports, model load and scoring), median of 3.
 
-Data: the public UCI Bank Marketing table (``<repo>/../shared/datasets/bank-marketing``, read in
-place), resampled with replacement (``random_state=0``) to ``--rows`` leads and written to a
+Data: the public UCI Bank Marketing table (``sample_data/bank-marketing``, shipped with the
+repository), resampled with replacement (``random_state=0``) to ``--rows`` leads and written to a
 temporary folder. The model is trained on the real 41,188 leads by ``train_from_frame``.
 
 Usage::
@@ -37,7 +37,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BANK = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
 RESULTS = REPO / "benchmarks" / "results"
 
 
@@ -73,6 +72,8 @@ def prepare(rows: int, kind: str, data: str, model_path: str, out: str) -> dict:
     """Write the resampled lead file and, unless given, train and save the model."""
     import pandas as pd
 
+    from leadscore.samples import BANK_MARKETING, BANK_MARKETING_NAME, bank_marketing_csv
+
     training_seconds = None
     if not model_path:
         from leadscore.bundle import save_bundle
@@ -80,10 +81,10 @@ def prepare(rows: int, kind: str, data: str, model_path: str, out: str) -> dict:
         from leadscore.train import train_from_frame
 
         start = time.perf_counter()
-        _, bundle, _ = train_from_frame(read_leads(BANK), model=kind)
+        _, bundle, _ = train_from_frame(read_leads(bank_marketing_csv(), filename=BANK_MARKETING_NAME), model=kind)
         training_seconds = round(time.perf_counter() - start, 1)
         model_path = str(save_bundle(bundle, out))
-    bank = pd.read_csv(BANK, sep=";")
+    bank = pd.read_csv(BANK_MARKETING, sep=";")  # pandas reads the .gz as is
     leads = bank.drop(columns=["y"]).sample(n=rows, replace=True, random_state=0).reset_index(drop=True)
     leads.insert(0, "lead_id", [f"B{i:07d}" for i in range(len(leads))])
     leads.to_csv(data, sep=";", index=False)

@@ -3,7 +3,7 @@
 The leads are built with a fixed seed from two public sources: the bundled sample export
 (``sample_data/leads.csv``, 26 columns with messy spellings, timestamps, free text and the
 outcome) resampled with small perturbations (numbers jittered, dates shifted), plus 14 columns
-of the Bank Marketing data (``<repo>/../shared/datasets``) resampled independently, which act as
+of the Bank Marketing data (``sample_data/bank-marketing``) resampled independently, which act as
 realistic uninformative columns. That makes 40 input columns per lead (plus the outcome).
 
 For every size and model kind it measures, in the same run:
@@ -54,7 +54,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_GENERATOR = REPO / "sample_data" / "make_sample_data.py"
-BANK_CSV = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
 RESULTS = REPO / "benchmarks" / "results" / "train.json"
 SEED = 0
 KINDS = ("logistic", "forest", "boosting")
@@ -79,6 +78,7 @@ def build_leads(rows: int):
 
     sys.path.insert(0, str(REPO))
     from leadscore.read import read_leads
+    from leadscore.samples import BANK_MARKETING
 
     spec = importlib.util.spec_from_file_location("make_sample_data", SAMPLE_GENERATOR)
     generator = importlib.util.module_from_spec(spec)
@@ -91,7 +91,7 @@ def build_leads(rows: int):
     del leads
     # A million leads make a file over the 200 MB reading limit; the benchmark lifts it.
     leads = read_leads(data, filename="leads.csv", max_bytes=len(data) + 1)
-    bank = pd.read_csv(BANK_CSV, sep=";", usecols=BANK_EXTRA)
+    bank = pd.read_csv(BANK_MARKETING, sep=";", usecols=BANK_EXTRA)  # pandas reads the .gz as is
     extra = bank.iloc[rng.integers(0, len(bank), rows)].reset_index(drop=True)
     extra.columns = [f"bank_{c}" for c in extra.columns]
     return pd.concat([leads, extra], axis=1)

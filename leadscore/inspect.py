@@ -8,8 +8,9 @@ shows it on its first page; ``leadscore inspect --json`` prints :meth:`Inspectio
 Example
 -------
 >>> from leadscore.read import read_leads
->>> leads = read_leads("../shared/datasets/bank-marketing/bank-additional-full.csv")  # doctest: +SKIP
->>> inspect_leads(leads, target="y").outcome_counts                                    # doctest: +SKIP
+>>> from leadscore.samples import bank_marketing_csv
+>>> leads = read_leads(bank_marketing_csv())                 # doctest: +SKIP
+>>> inspect_leads(leads, target="y").outcome_counts          # doctest: +SKIP
 {'converted': 4640, 'not_converted': 36548, 'open': 0}
 """
 

@@ -5,6 +5,7 @@ Keep this small and generic; module-specific data belongs in the module's own te
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pandas as pd
@@ -12,16 +13,23 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "sample_data"
-# Public real data shared by the team, read in place and never copied into the repo.
-DATASETS = REPO / ".." / "shared" / "datasets"
-BANK_CSV = DATASETS / "bank-marketing" / "bank-additional-full.csv"
+# Public real data (CC BY 4.0, see its ATTRIBUTION.md), shipped gzip-compressed with the repository.
+BANK_GZ = SAMPLE_DIR / "bank-marketing" / "bank-additional-full.csv.gz"
 
 
 @pytest.fixture(scope="session")
-def bank_csv_path() -> Path:
-    """UCI Bank Marketing (41,188 leads, `;`-separated, outcome `y` yes/no, 4,640 converted)."""
-    assert BANK_CSV.is_file(), f"missing shared dataset {BANK_CSV}"
-    return BANK_CSV
+def bank_csv() -> bytes:
+    """UCI Bank Marketing as CSV bytes (41,188 leads, `;`-separated, outcome `y` yes/no, 4,640 converted)."""
+    assert BANK_GZ.is_file(), f"missing {BANK_GZ}; it is part of the repository"
+    return gzip.decompress(BANK_GZ.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def bank_csv_file(bank_csv, tmp_path_factory) -> Path:
+    """The same data as a plain file named as published, for tests that need a path."""
+    path = tmp_path_factory.mktemp("bank-marketing") / BANK_GZ.stem  # bank-additional-full.csv
+    path.write_bytes(bank_csv)
+    return path
 
 
 @pytest.fixture(scope="session")

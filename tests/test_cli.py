@@ -54,8 +54,8 @@ def test_inspect_json_reports_the_sample_documented_counts(sample_leads_path):
 
 
 @pytest.mark.slow
-def test_inspect_json_on_the_semicolon_separated_bank_export(bank_csv_path):
-    done = run_cli("inspect", str(bank_csv_path), "--target", "y", "--json")
+def test_inspect_json_on_the_semicolon_separated_bank_export(bank_csv_file):
+    done = run_cli("inspect", str(bank_csv_file), "--target", "y", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["rows"] == 41188

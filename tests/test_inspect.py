@@ -13,8 +13,8 @@ from leadscore.outcome import OutcomeMapping
 from leadscore.read import read_leads
 
 
-def test_bank_marketing(bank_csv_path):
-    inspection = inspect_leads(read_leads(bank_csv_path), target="y")
+def test_bank_marketing(bank_csv):
+    inspection = inspect_leads(read_leads(bank_csv), target="y")
     report = json.loads(json.dumps(inspection.to_dict(), allow_nan=False))
     assert report["rows"] == 41188
     assert report["outcomes"] == {"converted": 4640, "not_converted": 36548, "open": 0}

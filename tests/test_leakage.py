@@ -135,8 +135,8 @@ def test_nearly_empty_and_constant_columns_are_left_out_with_reasons():
 
 
 @pytest.mark.slow
-def test_bank_marketing_call_duration_is_left_out_and_real_inputs_are_kept(bank_csv_path):
-    bank = read_leads(bank_csv_path)
+def test_bank_marketing_call_duration_is_left_out_and_real_inputs_are_kept(bank_csv):
+    bank = read_leads(bank_csv)
     suspects, profiles = _suspects(bank, "y")
     duration = suspects["duration"]
     assert duration.action == "exclude"

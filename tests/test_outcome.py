@@ -125,10 +125,10 @@ def test_no_known_outcome_is_refused():
         require_two_outcomes({"converted": 0, "not_converted": 0, "open": 4})
 
 
-def test_bank_marketing_outcome(bank_csv_path):
+def test_bank_marketing_outcome(bank_csv):
     from leadscore.read import read_leads
 
-    leads = read_leads(bank_csv_path)
+    leads = read_leads(bank_csv)
     suggestion = suggest_outcome(leads)
     assert suggestion.mapping == OutcomeMapping("y", ("yes",), ("no",))
     assert suggestion.mapping.counts(leads) == {"converted": 4640, "not_converted": 36548, "open": 0}

@@ -73,8 +73,8 @@ def test_notes_values_that_were_not_numbers():
     assert profile.note == "1 value could not be read as a number and counts as missing."
 
 
-def test_profile_of_bank_marketing(bank_csv_path):
-    profiles = _by_name(read_leads(bank_csv_path))
+def test_profile_of_bank_marketing(bank_csv):
+    profiles = _by_name(read_leads(bank_csv))
     assert profiles["y"].kind == "boolean"
     assert profiles["job"].kind == "category" and profiles["job"].distinct == 12
     assert profiles["age"].kind == "number"

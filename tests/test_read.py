@@ -136,8 +136,8 @@ def test_reads_xlsx_and_file_like_uploads(tmp_path):
     assert read_leads(upload)["won"].tolist() == ["yes", "no", "yes"]
 
 
-def test_reads_the_bank_marketing_file(bank_csv_path):
-    df = read_leads(bank_csv_path)
+def test_reads_the_bank_marketing_file(bank_csv_file):
+    df = read_leads(bank_csv_file)
     assert df.shape == (41188, 21)
     assert (df["y"] == "yes").sum() == 4640
     assert df["euribor3m"].iloc[0] == 4.857

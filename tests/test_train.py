@@ -334,8 +334,8 @@ def test_same_data_and_settings_give_identical_saved_predictions(sample_leads, s
 
 
 @pytest.mark.slow
-def test_bank_marketing_beats_a_plain_logistic_regression_on_the_same_split(bank_csv_path):
-    leads = read_leads(bank_csv_path)
+def test_bank_marketing_beats_a_plain_logistic_regression_on_the_same_split(bank_csv):
+    leads = read_leads(bank_csv)
     result, bundle, report = train_from_frame(leads, target="y", exclude=("duration",))
     assert "duration" not in report["features_used"]
     assert report["validation"]["method"] == "stratified"  # no date column in this file

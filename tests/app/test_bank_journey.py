@@ -1,14 +1,13 @@
 """The whole app journey on real public data: the UCI bank marketing campaigns (41,188 calls).
 
-The data is read from ``<repo>/../shared/datasets/bank-marketing`` (CC BY 4.0, Moro, Cortez and
-Rita 2014; see its ATTRIBUTION.md), never copied into the repository. It has no date column, so
-the model must be tested on a stratified random holdout, and ``duration`` (the length of the call,
-known only once the call is over) must be flagged and left out by the leakage guard.
+The data ships with the repository in ``sample_data/bank-marketing`` (CC BY 4.0, Moro, Cortez and
+Rita 2014; see its ATTRIBUTION.md) and comes as bytes from the ``bank_csv`` fixture. It has no
+date column, so the model must be tested on a stratified random holdout, and ``duration`` (the
+length of the call, known only once the call is over) must be flagged and left out by the leakage
+guard.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,23 +16,16 @@ from tests.app.conftest import button, go, new_app, problems, title
 
 pytestmark = pytest.mark.slow
 
-BANK = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
+BANK_NAME = "bank-additional-full.csv"
 LEADS, CONVERTED = 41_188, 4_640
 HOLDOUT = 8_238  # 20% of 41,188, rounded up
-
-
-@pytest.fixture(scope="module")
-def bank_csv() -> bytes:
-    if not BANK.exists():
-        pytest.fail(f"The bank marketing data is missing at {BANK.resolve()}")
-    return BANK.read_bytes()
 
 
 @pytest.fixture(scope="module")
 def on_data(bank_csv):
     """A session with the bank file uploaded on the Data page."""
     at = new_app()
-    at.file_uploader[0].upload(BANK.name, bank_csv, "text/csv")
+    at.file_uploader[0].upload(BANK_NAME, bank_csv, "text/csv")
     return at.run()
 
 
@@ -48,7 +40,7 @@ def table_with(at, column: str) -> pd.DataFrame:
 def test_the_data_page_finds_y_as_the_outcome_and_counts_the_conversions(on_data):
     at = on_data
     assert problems(at) == []
-    assert f"**{BANK.name}**: 41,188 leads, 21 columns." in [m.value for m in at.markdown]
+    assert f"**{BANK_NAME}**: 41,188 leads, 21 columns." in [m.value for m in at.markdown]
     assert at.selectbox(key="outcome_column").value == "y"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Converted": "4,640", "Not converted": "36,548", "Still open": "0"}

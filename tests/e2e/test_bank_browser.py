@@ -1,17 +1,15 @@
 """A real browser takes the public bank marketing data (41,188 calls) through every page.
 
-The data is read from ``<repo>/../shared/datasets/bank-marketing`` (CC BY 4.0, Moro, Cortez and
-Rita 2014; see its ATTRIBUTION.md). Screenshots go to ``artifacts/screenshots/bank-<page>.png``.
+The data ships with the repository in ``sample_data/bank-marketing`` (CC BY 4.0, Moro, Cortez and
+Rita 2014; see its ATTRIBUTION.md); the browser uploads the plain file from the ``bank_csv_file``
+fixture, as a user would. Screenshots go to ``artifacts/screenshots/bank-<page>.png``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-from tests.e2e.conftest import REPO
 from tests.e2e.test_browser_journey import (
     TRAINING_TIMEOUT,
     main_text,
@@ -24,8 +22,6 @@ from tests.e2e.test_browser_journey import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-BANK = REPO / ".." / "shared" / "datasets" / "bank-marketing" / "bank-additional-full.csv"
-
 
 def metric_values(page) -> dict[str, str]:
     """The page's metrics as label -> shown value."""
@@ -36,15 +32,12 @@ def metric_values(page) -> dict[str, str]:
     return found
 
 
-def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_path):
-    if not BANK.exists():
-        pytest.fail(f"The bank marketing data is missing at {BANK.resolve()}")
-
+def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_path, bank_csv_file):
     # Data: upload the bank export; LeadScore finds `y` and counts the subscriptions.
     page.goto(app_url)
     page.get_by_role("heading", name="1. Your lead history").wait_for()
     settle(page)
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(BANK))
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bank_csv_file))
     page.get_by_text("bank-additional-full.csv: 41,188 leads, 21 columns.").wait_for(timeout=TRAINING_TIMEOUT)
     page.get_by_text("Is there enough history to learn from?").wait_for()
     settle(page)
@@ -111,7 +104,7 @@ def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_p
     download_info.value.save_as(saved)
 
     scored = pd.read_csv(saved, encoding="utf-8-sig")
-    bank = pd.read_csv(BANK, sep=";")
+    bank = pd.read_csv(bank_csv_file, sep=";")
     assert len(scored) == len(bank) == 41_188
     assert list(scored.columns[: bank.shape[1]]) == list(bank.columns)
     assert scored["conversion_probability"].is_monotonic_decreasing
