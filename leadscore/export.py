@@ -142,12 +142,30 @@ def write_csv(frame: pd.DataFrame, sink, header: bool) -> None:
     import pyarrow as pa
     import pyarrow.csv as arrow_csv
 
+    frame = _booleans_as_written(frame)
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         sink.write(frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
         return
     arrow_csv.write_csv(table, sink, write_options=arrow_csv.WriteOptions(include_header=header, quoting_style="needed"))
+
+
+def _booleans_as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """Yes/no values written back as the file had them ("True", not Arrow's "true")."""
+    columns = [
+        position
+        for position in range(frame.shape[1])
+        if pd.api.types.is_bool_dtype(frame.iloc[:, position].dtype)
+        or (frame.iloc[:, position].dtype == object and pd.api.types.infer_dtype(frame.iloc[:, position], skipna=True) == "boolean")
+    ]
+    if not columns:
+        return frame
+    frame = frame.copy()
+    for position in columns:
+        values = frame.iloc[:, position]
+        frame.isetitem(position, values.map(lambda v: str(bool(v)) if isinstance(v, (bool, np.bool_)) else v).astype(object))
+    return frame
 
 
 def scored_csv(scored: pd.DataFrame) -> bytes:

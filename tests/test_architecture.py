@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leadscore"
 
 # Lower layers first; a module may import only from layers before its own.
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "jsonable"),
+    ("errors", "jsonable", "samples"),
     ("atomic", "read", "estimators", "_parallel", "metrics", "labels", "sufficiency"),
     ("outcome", "profile", "categories", "timing", "tiers", "drift", "history"),
     ("leakage",),

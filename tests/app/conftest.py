@@ -58,9 +58,18 @@ def small_history() -> bytes:
     return b"".join(lines[:1501])
 
 
-def new_app() -> AppTest:
-    """A fresh session of the app, run once (it opens on the Data page with the sample leads)."""
-    return AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+def new_app(project_id: str | None = None) -> AppTest:
+    """A fresh session of the app, run once: on the sample leads, or on a saved project as a
+    browser refresh (or a new tab on the same address) opens it."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if project_id is not None:
+        at.query_params["project"] = project_id
+    return at.run()
+
+
+def project(at: AppTest):
+    """The session's LeadProject."""
+    return at.session_state["project"]
 
 
 def problems(at: AppTest) -> list[str]:
@@ -88,7 +97,11 @@ def go(at: AppTest, page: str) -> AppTest:
 
 
 def train_journey(at: AppTest, history: bytes, name: str = "history.csv") -> AppTest:
-    """Upload ``history``, keep the suggested outcome, confirm cleaning, train a logistic model."""
+    """Upload ``history``, keep the suggested outcome, confirm cleaning, train a logistic model.
+
+    Training runs in the background; the Train page comes back every second while it runs, so
+    the run returns once the new model is there.
+    """
     at.file_uploader[0].upload(name, history, "text/csv")
     at.run()
     go(at, "Clean")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pages._ui import DONE, NOT_DONE
-from tests.app.conftest import button, go, new_app, problems, title
+from tests.app.conftest import button, go, new_app, problems, project, title
 
 
 def test_app_opens_on_the_sample_leads_with_the_outcome_mapped():
@@ -14,12 +14,12 @@ def test_app_opens_on_the_sample_leads_with_the_outcome_mapped():
 
     assert problems(at) == []
     assert title(at) == "1. Your lead history"
-    assert at.session_state["leads_name"] == "sample leads"
-    assert len(at.session_state["leads"]) == 5000
+    assert project(at).name == "Sample leads" and project(at).id is None  # not saved until a change
+    assert len(project(at).leads) == 5000
     metrics = {m.label: m.value for m in at.metric}
     # sample_data/facts.json: 586 converted, 4,099 not, 315 still open
     assert metrics == {"Converted": "586", "Not converted": "4,099", "Still open": "315"}
-    assert at.selectbox(key="outcome_column").value == "converted"
+    assert at.selectbox(key="outcome_column:None").value == "converted"
     assert any(s.value.startswith("**Good.**") for s in at.success)
     sidebar = " ".join(m.value for m in at.sidebar.markdown)
     assert f"{DONE} 1. **Data** ← you are here" in sidebar
@@ -28,7 +28,7 @@ def test_app_opens_on_the_sample_leads_with_the_outcome_mapped():
 
 @pytest.mark.parametrize(
     ("page", "missing"),
-    [("Train", "Clean"), ("Insights", "Clean"), ("Tiers", "Train"), ("Score", "Train")],
+    [("Train", "Clean"), ("Insights", "Train"), ("Tiers", "Train"), ("Score", "Train")],
 )
 def test_a_page_whose_earlier_step_is_missing_says_so_with_a_button(page, missing):
     at = go(new_app(), page)
@@ -44,36 +44,59 @@ def test_a_page_whose_earlier_step_is_missing_says_so_with_a_button(page, missin
     assert title(at) == expected
 
 
-def test_clean_page_shows_the_plan_and_the_leakage_suspects():
+def test_clean_page_lists_every_column_with_the_leaks_left_out():
     at = go(new_app(), "Clean")
 
     assert problems(at) == []
     assert title(at) == "2. Clean the data"
-    tables = [frame.value for frame in at.dataframe]
-    suspects = next(t for t in tables if "exclude" in t.columns)
-    # The sample's post-outcome columns are found and left out by default.
-    left_out = set(suspects.loc[suspects["exclude"], "column"])
-    assert {"deal_stage", "final_deal_size"} <= left_out
-    choices = next(t for t in tables if "choice" in t.columns)
+    columns = next(frame.value for frame in at.dataframe if "suggestion" in frame.value.columns)
+    # Every column of the file but the outcome is listed, each with a switch.
+    assert len(columns) == 26 - 1  # sample_data/README.md lists 26 columns
+    use = dict(zip(columns["column"], columns["use"]))
+    assert use["deal_stage"] is False and use["final_deal_size"] is False
+    assert use["lead_id"] is False and use["email"] is False
+    assert use["source"] is True and use["timeline"] is True
+    choices = next(frame.value for frame in at.dataframe if "choice" in frame.value.columns)
     assert "Left out" in set(choices["choice"])
-    leads = next(t for t in tables if list(t.columns) == ["step", "leads"])
+    leads = next(frame.value for frame in at.dataframe if list(frame.value.columns) == ["step", "leads"])
     assert leads.iloc[0]["leads"] == 5000
     assert button(at, "Use this cleaning plan").disabled is False
 
 
 def test_confirming_the_untouched_clean_page_keeps_leadscores_suggested_plan():
-    from leadscore.clean import suggest_cleaning_plan
-    from leadscore.inspect import inspect_leads
-
     at = go(new_app(), "Clean")
     button(at, "Use this cleaning plan").click().run()
     assert problems(at) == []
-    leads, outcome = at.session_state["leads"], at.session_state["outcome"]
-    inspection = inspect_leads(leads, outcome=outcome)
-    suggested = suggest_cleaning_plan(leads, outcome, inspection.profiles, inspection.leakage_suspects)
-    assert at.session_state["plan"] == suggested
-    assert list(at.session_state["plan"].category_mappings) == list(suggested.category_mappings)
-    assert len(at.session_state["training_rows"].y) == 586 + 4099
+    confirmed = project(at)
+    from leadscore.plan import CleaningChoices
+
+    assert confirmed.choices == CleaningChoices()
+    assert confirmed.plan.to_dict() == confirmed.suggested_plan().to_dict()
+    assert len(confirmed.training_rows().y) == 586 + 4099
+    # Confirming a step saves the sample project, and the address names it.
+    assert confirmed.id is not None and at.query_params["project"] == confirmed.id
+
+
+def test_leaving_out_any_column_and_keeping_a_flagged_one(tmp_path):
+    at = go(new_app(), "Clean")
+    table_key = next(key for key in at.session_state if str(key).startswith("clean_columns:"))
+    edits = at.session_state[table_key] if table_key in at.session_state else None
+    frame = next(f for f in at.dataframe if "suggestion" in f.value.columns).value
+    rows = list(frame["column"])
+    # Untick 'industry' (LeadScore would use it) and tick 'deal_stage' (a leak it leaves out).
+    at.session_state[table_key] = {
+        "edited_rows": {rows.index("industry"): {"use": False}, rows.index("deal_stage"): {"use": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert problems(at) == [], edits
+    button(at, "Use this cleaning plan").click().run()
+    plan = project(at).plan
+    assert "industry" not in plan.used_columns and plan.excluded["industry"] == "You chose to leave it out."
+    assert "deal_stage" in plan.used_columns and "deal_stage" in plan.warned
+    # The warning on the kept leak stays visible.
+    assert any("deal_stage" in w.value and "used, by your choice" in w.value for w in at.warning)
 
 
 @pytest.mark.parametrize(
@@ -94,8 +117,8 @@ def test_a_bad_upload_shows_a_message_and_keeps_the_previous_data(name, content)
     message = at.error[0].value
     assert len(message) > 30  # a sentence saying what is wrong and what to do
     assert "Traceback" not in message
-    assert any("Still using **sample leads**" in info.value for info in at.info)
-    assert len(at.session_state["leads"]) == 5000
+    assert any("Still using **Sample leads**" in info.value for info in at.info)
+    assert len(project(at).leads) == 5000
 
 
 def test_an_upload_replaces_the_data_and_the_outcome_values_are_listed(small_history):
@@ -104,7 +127,8 @@ def test_an_upload_replaces_the_data_and_the_outcome_values_are_listed(small_his
     at.run()
 
     assert problems(at) == []
-    assert at.session_state["leads_name"] == "history.csv"
+    assert project(at).data_name == "history.csv" and project(at).id is not None  # a new saved project
+    assert at.query_params["project"] == project(at).id
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Converted": "182", "Not converted": "1,300", "Still open": "18"}
     values = next(frame.value for frame in at.dataframe if "meaning" in frame.value.columns)
@@ -119,11 +143,12 @@ def test_two_sessions_never_see_each_others_data():
     mine.run()
     theirs.run()
 
-    assert len(mine.session_state["leads"]) == 4
-    assert mine.session_state["leads_name"] == "mine.csv"
-    assert theirs.session_state["leads_name"] == "sample leads"
-    assert len(theirs.session_state["leads"]) == 5000
-    assert "company" not in theirs.session_state["leads"].columns
+    assert len(project(mine).leads) == 4
+    assert project(mine).data_name == "mine.csv"
+    assert project(theirs).name == "Sample leads"
+    assert len(project(theirs).leads) == 5000
+    assert "company" not in project(theirs).leads.columns
+    assert "project" not in theirs.query_params
 
 
 def test_an_unexpected_error_shows_a_friendly_message_and_is_recorded(monkeypatch):
@@ -144,19 +169,33 @@ def test_the_sample_button_replaces_an_uploaded_file(small_history):
     at = new_app()
     at.file_uploader[0].upload("history.csv", small_history, "text/csv")
     at.run()
-    assert len(at.session_state["leads"]) == 1500
+    assert len(project(at).leads) == 1500
     button(at, "Use the sample leads").click().run()
     assert problems(at) == []
     at.run()  # the file is still in the uploader; it must not come back
-    assert at.session_state["leads_name"] == "sample leads"
-    assert len(at.session_state["leads"]) == 5000
+    assert project(at).name == "Sample leads"
+    assert len(project(at).leads) == 5000
 
 
 def test_picking_a_column_that_cannot_be_the_outcome_says_why():
     at = new_app()
-    at.selectbox(key="outcome_column").set_value("email").run()
+    at.selectbox(key="outcome_column:None").set_value("email").run()
     assert problems(at) == []
     assert any("different values" in e.value and "yes/no" in e.value for e in at.error)
-    assert at.session_state["outcome"] is None
-    at.selectbox(key="outcome_column").set_value("converted").run()
-    assert at.session_state["outcome"].positive_values == ("yes",)
+    assert project(at).outcome.column == "converted"  # the last valid choice stays
+    at.selectbox(key="outcome_column:None").set_value("converted").run()
+    assert project(at).outcome.positive_values == ("yes",)
+
+
+def test_a_one_zero_outcome_with_blanks_reads_as_one_and_zero():
+    """Read as floats (1.0, 0.0, blank), the values were shown as still open."""
+    lines = ["company,visits,won"] + [f"C{i},{i % 7},{'1' if i % 4 == 0 else '0' if i % 5 else ''}" for i in range(300)]
+    at = new_app()
+    at.file_uploader[0].upload("won.csv", "\n".join(lines).encode(), "text/csv")
+    at.run()
+    assert problems(at) == []
+    values = next(frame.value for frame in at.dataframe if "meaning" in frame.value.columns)
+    meanings = dict(zip(values["value"], values["meaning"]))
+    assert meanings == {"0": "not converted", "1": "converted", "(blank)": "still open"}
+    counts = {m.label: m.value for m in at.metric}
+    assert counts == {"Converted": "75", "Not converted": "180", "Still open": "45"}
