@@ -190,7 +190,7 @@ def _kind(
         if float(_code_shaped(stripped).mean()) >= _CODE_SHAPE_SHARE:
             if unique_share >= _UNIQUE_SHARE:
                 return "identifier", _UNIQUE_ID_NOTE
-            return "identifier", "A code like an account or record ID, shared by a few leads at most; not used for scoring."
+            return "identifier", _SHARED_ID_NOTE
         if unique_share >= _UNIQUE_SHARE and _zero_padded_digits(stripped):
             return "identifier", _UNIQUE_ID_NOTE
     # Numbers or dates written as text still count as numbers or dates.
@@ -207,6 +207,7 @@ def _kind(
 
 
 _UNIQUE_ID_NOTE = "A different value for every lead, like an ID; not used for scoring."
+_SHARED_ID_NOTE = "A code like an account or record ID, shared by a few leads at most; not used for scoring."
 
 
 def looks_like_code(value: object) -> bool:

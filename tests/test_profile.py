@@ -121,7 +121,9 @@ _CODE_COLUMNS = {
     "sha1 (40 hex), mixed case": [_hex(i, 40).upper() if i % 2 else _hex(i, 40) for i in range(_N)],
     "sha256 (64 hex)": [_hex(i, 64) for i in range(_N)],
     "base64 token": [base64.b64encode(bytes.fromhex(_hex(i, 32))).decode() for i in range(_N)],
-    "base62 token": [base64.b64encode(bytes.fromhex(_hex(i, 36))).decode().replace("+", "x").replace("/", "Q") for i in range(_N)],
+    "base62 token": [
+        base64.b64encode(bytes.fromhex(_hex(i, 36))).decode().replace("+", "x").replace("/", "Q") for i in range(_N)
+    ],
     "prefixed code": [f"ACC-{i:05d}" for i in range(_N)],
     "lowercase prefixed code": [f"lead_{_hex(i, 5)}" for i in range(_N)],
     "digits with leading zeros": [f"{int(_hex(i, 7), 16):010d}" for i in range(_N)],
@@ -148,7 +150,8 @@ def test_sentences_are_free_text_and_repeated_answers_are_categories():
 
 def test_a_code_shared_by_a_few_leads_is_still_an_identifier_but_a_campaign_code_is_a_category():
     # 200 leads from 80 accounts: 40 accounts with 2 leads, 40 with 3 (40% of values distinct).
-    accounts = [_hex(a, 32) for a in range(40) for _ in range(2)] + [_hex(a, 32) for a in range(40, 80) for _ in range(3)]
+    accounts = [_hex(a, 32) for a in range(40) for _ in range(2)]
+    accounts += [_hex(a, 32) for a in range(40, 80) for _ in range(3)]
     # 200 leads from 8 campaigns whose codes are digests too: 25 leads each, a group worth learning.
     campaigns = [_hex(1000 + i % 8, 16) for i in range(_N)]
     profiles = _by_name(pd.DataFrame({"account": accounts, "campaign": campaigns}))
