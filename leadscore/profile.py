@@ -23,7 +23,7 @@ import pandas as pd
 
 from leadscore.read import DETECTION_SAMPLE, NEARLY_ALL, to_datetime_if_dates, to_number
 
-__all__ = ["KINDS", "ColumnProfile", "profile_columns", "profile_table"]
+__all__ = ["KINDS", "ColumnProfile", "looks_like_code", "profile_columns", "profile_table"]
 
 KINDS = ("number", "category", "boolean", "date", "text", "identifier", "personal", "constant")
 
@@ -44,6 +44,25 @@ _ID_WORDS = {"id", "uuid", "guid", "key", "ref", "reference", "code", "number", 
 # Free text is long and wordy; shorter strings with few repeats are codes or categories.
 _TEXT_MIN_LENGTH = 30
 _TEXT_MIN_WORDS = 4
+# Free text has spaces between several words; a long string without them is a code.
+_TEXT_FEWEST_WORDS = 3
+# Shapes that machines give records: UUIDs/GUIDs (dashes and braces optional), hex digests
+# (md5, sha1, sha256...) and base64/base62 tokens. Nobody types these, so whatever their length
+# they name a record, not a property of the lead.
+_UUID_RE = re.compile(r"^\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$", re.IGNORECASE)
+_HEX_RE = re.compile(r"^(0x)?(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{16,}$", re.IGNORECASE)
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9+/_\-]{16,}={0,2}$")
+# A random token switches between letters and digits often; "Q3_2025_webinar_campaign" does not.
+_TOKEN_MIN_SWITCHES = 3
+_LETTER_DIGIT_SWITCH_RE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+# Nearly all values must have a code's shape before the column counts as codes.
+_CODE_SHAPE_SHARE = 0.9
+# Codes may repeat a little (an account ID shared by a few leads): up to 5 leads per value on
+# average is still a code; more repeats make it a group worth learning from (a campaign code).
+_SHARED_CODE_UNIQUE_SHARE = 0.2
+# Values without a code's shape must be (nearly) unique to count as IDs.
+_UNIQUE_SHARE = 0.95
+_UNIQUE_SHARE_ID_NAMED = 0.9
 
 
 @dataclass(frozen=True)
@@ -163,20 +182,77 @@ def _kind(
             return "identifier", "A different number for every lead, like an ID; not used for scoring."
         return "number", ""
 
-    # Text columns: numbers or dates written as text still count as numbers or dates.
+    # Text columns. Machine-made codes come first: a long digest would pass for free text, and
+    # a zero-padded code for a number.
+    unique_share = distinct / present
+    if unique_share >= _SHARED_CODE_UNIQUE_SHARE:
+        stripped = sample.astype(str).str.strip()
+        if float(_code_shaped(stripped).mean()) >= _CODE_SHAPE_SHARE:
+            if unique_share >= _UNIQUE_SHARE:
+                return "identifier", _UNIQUE_ID_NOTE
+            return "identifier", _SHARED_ID_NOTE
+        if unique_share >= _UNIQUE_SHARE and _zero_padded_digits(stripped):
+            return "identifier", _UNIQUE_ID_NOTE
+    # Numbers or dates written as text still count as numbers or dates.
     if _mostly_numbers(sample):
         return "number", ""
     if to_datetime_if_dates(sample) is not None:
         return "date", ""
-    lengths = lowered.str.len()
-    word_counts = lowered.str.count(r"\s+") + 1
-    unique_share = distinct / present
-    sample_unique_share = sample.nunique() / len(sample)
-    if (lengths.median() >= _TEXT_MIN_LENGTH or word_counts.median() >= _TEXT_MIN_WORDS) and sample_unique_share >= 0.5:
+    if _free_text(lowered):
         return "text", "Free text; turned into word features (you can switch this off when cleaning)."
-    if present >= 20 and (unique_share >= 0.95 or (words & _ID_WORDS and unique_share >= 0.9)):
-        return "identifier", "A different value for every lead, like an ID; not used for scoring."
+    id_named = bool(words & _ID_WORDS)
+    if present >= 20 and (unique_share >= _UNIQUE_SHARE or (id_named and unique_share >= _UNIQUE_SHARE_ID_NAMED)):
+        return "identifier", _UNIQUE_ID_NOTE
     return "category", ""
+
+
+_UNIQUE_ID_NOTE = "A different value for every lead, like an ID; not used for scoring."
+_SHARED_ID_NOTE = "A code like an account or record ID, shared by a few leads at most; not used for scoring."
+
+
+def looks_like_code(value: object) -> bool:
+    """Whether one value has the shape of a machine-made code: a UUID, a hex digest or a token.
+
+    Used to keep such values out of sentences shown to people (quoting
+    "3f9c1a2e-7b4d-4c8e-9a1f-0d2b6e5c7a88" tells a marketer nothing).
+
+    Parameters
+    ----------
+    value : object
+        Any cell value; only text can be a code.
+
+    Returns
+    -------
+    bool
+
+    Example
+    -------
+    >>> looks_like_code("9b1e4c7d2a6f8e0b3c5d7f9a1e2b4c6d"), looks_like_code("Closed Won")
+    (True, False)
+    """
+    return isinstance(value, str) and bool(_code_shaped(pd.Series([value.strip()])).iloc[0])
+
+
+def _code_shaped(values: pd.Series) -> pd.Series:
+    """For each (stripped) text value: does it look like a UUID, a hex digest or a random token?"""
+    token = values.str.match(_TOKEN_RE) & (values.str.count(_LETTER_DIGIT_SWITCH_RE) >= _TOKEN_MIN_SWITCHES)
+    return values.str.match(_UUID_RE) | values.str.match(_HEX_RE) | token
+
+
+def _zero_padded_digits(values: pd.Series) -> bool:
+    """Digits with leading zeros ("0012345678"): a code written with digits, not a quantity."""
+    digits = values[values.str.fullmatch(r"\d+")]
+    if len(digits) < _CODE_SHAPE_SHARE * len(values):
+        return False
+    return bool(digits.str.match(r"0\d").mean() >= 0.05)
+
+
+def _free_text(lowered: pd.Series) -> bool:
+    """Free text: several words with spaces between them, long or wordy, and mostly unique."""
+    if lowered.nunique() < 0.5 * len(lowered):
+        return False
+    words = (lowered.str.count(r"\s+") + 1).median()
+    return words >= _TEXT_FEWEST_WORDS and (lowered.str.len().median() >= _TEXT_MIN_LENGTH or words >= _TEXT_MIN_WORDS)
 
 
 def _personal(words: set[str], sample: pd.Series, lowered: pd.Series | None) -> str:
