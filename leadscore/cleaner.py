@@ -108,7 +108,7 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
         stamps = X[[c for c in dict.fromkeys([*plan.timestamps, *chain(*plan.followup)]) if c in X.columns]]
 
         def timing() -> dict:
-            features = timing_features(stamps, plan.timestamps, plan.followup)
+            features = timing_features(stamps, plan.timestamps, plan.followup, date_only=plan.date_only)
             return {name: _coded(values, None) if name in days else values for name, values in features.items()}
 
         # Each column is read on its own (columns taken out of X here, not in the threads).
@@ -181,6 +181,8 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
         def number_fill(name: str) -> float | None:
             values = raw[name]
             strategy = plan.missing.get(name, "median")
+            if strategy == "no":
+                return 0.0
             if name.endswith(": missing") or strategy == "model":
                 return None if strategy == "model" else 0.0
             if strategy == "most_frequent":

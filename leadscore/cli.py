@@ -339,6 +339,8 @@ def _run_score(args) -> int:
     )
     for warning in summary.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
+        if "tiers by share" in warning:
+            print("  On the command line: add --hot-share 5 --warm-share 15 --cool-share 30", file=sys.stderr)
     if args.out:
         tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
         print(f"Scored {summary['rows']:,} leads into {args.out} ({tiers}). {summary['policy']}", file=sys.stderr)

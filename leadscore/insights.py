@@ -29,7 +29,7 @@ from leadscore.errors import LeadScoreInputError
 from leadscore.labels import format_value, label
 from leadscore.segments import segment_rates, segment_sentences
 from leadscore.tiers import TierPolicy, assign_tiers
-from leadscore.timing import as_timestamps, followup_name
+from leadscore.timing import as_timestamps
 
 __all__ = ["ModelInsights", "WhatIfField"]
 
@@ -45,7 +45,7 @@ class WhatIfField:
     label : str
         How it reads.
     kind : str
-        "category", "number", "boolean" or "minutes".
+        "category", "number", "boolean", "minutes" or "days" (the gap between two dates).
     options : tuple of str
         The values to pick from (categories, yes/no).
     """
@@ -178,9 +178,9 @@ class ModelInsights:
             fields.append(WhatIfField(name, label(name, self.labels), "boolean", ("yes", "no")))
         for name in plan.numeric:
             fields.append(WhatIfField(name, label(name, self.labels), "number"))
-        for start, end in plan.followup:
-            name = followup_name(start, end)
-            fields.append(WhatIfField(name, label(name, self.labels), "minutes"))
+        for name in plan.gap_columns():
+            unit = "days" if name.startswith("days") else "minutes"
+            fields.append(WhatIfField(name, label(name, self.labels), unit))
         return fields
 
     def what_if(self, row: pd.DataFrame, changes: Mapping[str, object]) -> dict:
@@ -208,12 +208,13 @@ class ModelInsights:
             field = fields.get(name)
             if field is None:
                 raise LeadScoreInputError(f"'{name}' is not an answer the model reads; choose one of the listed answers.")
-            if field.kind == "minutes":
-                start, end = next((a, b) for a, b in self.bundle.plan.followup if followup_name(a, b) == name)
+            if field.kind in ("minutes", "days"):
+                plan = self.bundle.plan
+                start, end = next(pair for pair, gap in zip(plan.followup, plan.gap_columns()) if gap == name)
                 began = as_timestamps(changed[start]).iloc[0]
                 if pd.isna(began):
                     raise LeadScoreInputError(f"This lead has no '{label(start, self.labels)}', so its follow-up speed cannot be set.")
-                changed[end] = [began + pd.Timedelta(minutes=float(value))]
+                changed[end] = [began + pd.Timedelta(**{field.kind: float(value)})]
             else:
                 changed[name] = changed[name].astype(object)
                 changed[name] = [value]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from leadscore.leakage import default_exclusions, examine_columns
 from leadscore.outcome import OutcomeMapping, OutcomeSuggestion, require_two_outcomes, suggest_outcome
 from leadscore.profile import ColumnProfile, profile_columns
 from leadscore.sufficiency import Sufficiency, judge_sufficiency
@@ -46,6 +47,8 @@ class Inspection:
         The verdict on the amount of data; None while the outcome question is unanswered.
     leakage_suspects : list
         :class:`leadscore.leakage.LeakageSuspect` items: columns that may give the answer away.
+    column_auc : dict
+        Column -> how well it alone predicts the outcome (cross-validated ROC AUC).
     excluded_columns : dict
         Column -> reason it is left out of the model by default.
     read_info : dict
@@ -59,6 +62,7 @@ class Inspection:
     sufficiency: Sufficiency | None
     leakage_suspects: list = field(default_factory=list)
     excluded_columns: dict = field(default_factory=dict)
+    column_auc: dict = field(default_factory=dict)
     read_info: dict = field(default_factory=dict)
 
     @property
@@ -102,6 +106,7 @@ class Inspection:
                 "advice": self.sufficiency.advice,
             },
             "leakage_suspects": [_suspect_dict(s) for s in self.leakage_suspects],
+            "column_auc": {str(k): round(float(v), 3) for k, v in self.column_auc.items()},
             "excluded_columns": {str(k): str(v) for k, v in self.excluded_columns.items()},
             "file": _json_native(self.read_info),
         }
@@ -163,7 +168,7 @@ def inspect_leads(
     inspection.sufficiency = judge_sufficiency(counts["converted"], counts["not_converted"])
 
     # --- Cleaning engineer's hook: leakage suspects and default exclusions (leakage.py, clean.py).
-    inspection.leakage_suspects, inspection.excluded_columns = _leakage_and_exclusions(
+    inspection.leakage_suspects, inspection.excluded_columns, inspection.column_auc = _leakage_and_exclusions(
         df, suggestion.mapping, profiles, date_column
     )
     return inspection
@@ -214,15 +219,13 @@ def format_inspection(inspection: Inspection) -> str:
 
 def _leakage_and_exclusions(
     df: pd.DataFrame, mapping: OutcomeMapping, profiles: list[ColumnProfile], date_column: str | None
-) -> tuple[list, dict]:
-    """Ask leakage.py (the cleaning engineer's) for suspects and default exclusions."""
-    from leadscore.leakage import default_exclusions, find_leakage_suspects
-
-    suspects = list(find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column))
-    excluded = dict(default_exclusions(profiles, suspects))
+) -> tuple[list, dict, dict]:
+    """Leakage suspects, default exclusions and every column's single-column AUC."""
+    report = examine_columns(df, mapping.apply(df), profiles, date_column=date_column)
+    excluded = dict(default_exclusions(profiles, report.suspects))
     # The outcome is what the model learns, never an input to leave out or keep.
     excluded.pop(mapping.column, None)
-    return suspects, excluded
+    return list(report.suspects), excluded, dict(report.column_auc)
 
 
 def _suspect_dict(suspect) -> dict:

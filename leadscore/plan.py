@@ -24,11 +24,13 @@ import pandas as pd
 from leadscore.categories import suggest_category_mapping
 from leadscore.errors import LeadScoreInputError
 from leadscore.leakage import default_exclusions
+from leadscore.profile import CHECKBOX_WORDS
 from leadscore.timing import (
     as_timestamps,
     choose_arrival_column,
     day_of_week_name,
     followup_name,
+    has_time_of_day,
     hour_name,
 )
 
@@ -45,14 +47,14 @@ __all__ = [
     "OTHER",
 ]
 
-MISSING_STRATEGIES = ("median", "most_frequent", "unknown", "model")
+MISSING_STRATEGIES = ("median", "most_frequent", "unknown", "model", "no")
 UNKNOWN = "Unknown"
 OTHER = "Other"
 DEFAULT_WINDOW_MONTHS = 12
 DEFAULT_RARE_SHARE = 0.01
 # Words per free-text column: enough to learn from, few enough to read in the explanations.
 TEXT_WORDS = 20
-TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "1.0"})
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "1.0"}) | CHECKBOX_WORDS
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "0.0", "-0.0"})
 # A missing-value indicator is added when missingness shifts the conversion rate this clearly.
 _INDICATOR_P_VALUE = 0.01
@@ -82,7 +84,8 @@ class CleaningPlan:
         Category values rarer than this share of leads are grouped as "Other".
     missing : dict[str, str]
         Cleaned column -> "median" | "most_frequent" | "unknown" | "model" (left missing for
-        models that handle it; logistic regression still fills it with the median).
+        models that handle it; logistic regression still fills it with the median) | "no" (a
+        checkbox column: blank means not ticked).
     missing_indicators : tuple of str
         Columns that also get a "<column>: missing" 0/1 flag, because missingness carries signal.
     use_text : bool
@@ -94,6 +97,9 @@ class CleaningPlan:
     warned : dict[str, str]
         Columns used although the leakage guard warned about them -> the warning. Training
         reports the holdout result without them too (the honest range).
+    date_only : tuple of str
+        Timestamps without a time of day (every value at midnight): they give no hour feature,
+        and follow-up gaps involving them are counted in days.
     labels : dict[str, str]
         Column -> the label the user reads ("first_engaged_at" -> "First engaged at"); columns
         without one read as LeadScore writes them (see :func:`leadscore.labels.label`).
@@ -118,6 +124,18 @@ class CleaningPlan:
     warnings: tuple[str, ...] = ()
     warned: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    date_only: tuple[str, ...] = ()
+
+    def hour_columns(self) -> list[str]:
+        """The hour-of-day features: one per arrival timestamp that has a time of day."""
+        return [hour_name(c) for c in self.timestamps if c not in self.date_only]
+
+    def gap_columns(self) -> list[str]:
+        """The follow-up features: minutes between two times, days when a side has no time."""
+        return [
+            followup_name(a, b, "days" if a in self.date_only or b in self.date_only else "minutes")
+            for a, b in self.followup
+        ]
 
     def __post_init__(self):
         for column, strategy in self.missing.items():
@@ -221,7 +239,7 @@ class CleaningPlan:
                 missing.setdefault(column, "unknown" if role == "categorical" else "most_frequent")
             elif role == "text":
                 use_text = True
-            elif role == "timestamps":
+            elif role == "timestamps" and column not in self.date_only:
                 missing.setdefault(hour_name(column), "median")
                 missing.setdefault(day_of_week_name(column), "unknown")
             if kind == "personal":
@@ -282,6 +300,7 @@ class CleaningPlan:
             warnings=tuple(data.get("warnings", ())),
             warned=dict(data.get("warned", {})),
             labels=dict(data.get("labels", {})),
+            date_only=tuple(data.get("date_only", ())),
         )
 
     def to_dict(self) -> dict:
@@ -312,11 +331,21 @@ class CleaningPlan:
             "warnings": list(self.warnings),
             "warned": dict(self.warned),
             "labels": dict(self.labels),
+            "date_only": list(self.date_only),
         }
 
 
 # ---------------------------------------------------------------------------------------------
 # Suggesting a plan
+
+
+def _is_checkbox(values: pd.Series) -> bool:
+    """One yes-like value and blanks, as a CRM exports a tick box."""
+    present = values.dropna()
+    text = present.astype("str").str.strip()
+    words = set(text.str.lower().unique()) - {""}
+    blanks = len(values) - len(present) + int((text == "").sum())
+    return len(words) == 1 and words <= CHECKBOX_WORDS and blanks > 0
 
 
 def _boolean_values_known(values: pd.Series) -> bool:
@@ -419,14 +448,21 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
     for column in numeric:
         missing[column] = "median"
     for column in boolean:
-        missing[column] = "most_frequent"
+        # A checkbox ("True" or blank): a blank is an unticked box, not an unknown answer.
+        missing[column] = "no" if _is_checkbox(df[column]) else "most_frequent"
     for column in categorical:
         missing[column] = "unknown"
+    # A date without a time of day ("2025-03-04") says nothing about the hour or the minutes.
+    date_only = tuple(
+        c for c in dict.fromkeys([*timestamps, *(c for pair in followup for c in pair)])
+        if not has_time_of_day(as_timestamps(df[c]))
+    )
     for column in timestamps:
-        missing[hour_name(column)] = "median"
+        if column not in date_only:
+            missing[hour_name(column)] = "median"
         missing[day_of_week_name(column)] = "unknown"
     for start, end in followup:
-        missing[followup_name(start, end)] = "median"
+        missing[followup_name(start, end, "days" if start in date_only or end in date_only else "minutes")] = "median"
     indicators = tuple(c for c in (*numeric, *boolean) if _missing_matters(df[c], y))
 
     return CleaningPlan(
@@ -447,6 +483,7 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
         use_text=bool(text),
         column_kinds=kinds,
         warned={s.column: s.reason for s in suspects if s.action == "warn" and s.column in usable},
+        date_only=date_only,
     )
 
 
@@ -468,8 +505,8 @@ def cleaned_columns(plan: CleaningPlan) -> dict[str, list[str]]:
         ("<column>: missing"), hours and follow-up minutes; categories include day of week.
     """
     numbers = [*plan.numeric, *(f"{c}: missing" for c in plan.missing_indicators), *plan.boolean]
-    numbers += [hour_name(c) for c in plan.timestamps]
-    numbers += [followup_name(a, b) for a, b in plan.followup]
+    numbers += plan.hour_columns()
+    numbers += plan.gap_columns()
     categories = [*plan.categorical, *(day_of_week_name(c) for c in plan.timestamps)]
     text = list(plan.text) if plan.use_text else []
     return {"number": numbers, "category": categories, "text": text}
@@ -506,6 +543,7 @@ def cleaning_summary(plan: CleaningPlan, rows_report: dict | None = None) -> dic
         "most_frequent": "filled with the most common value",
         "unknown": 'shown as "Unknown"',
         "model": "left blank for the model",
+        "no": "read as no (an unticked box)",
     }
     used = []
     for column in plan.numeric:
@@ -517,9 +555,12 @@ def cleaning_summary(plan: CleaningPlan, rows_report: dict | None = None) -> dic
     for column in plan.categorical:
         used.append((column, "category", blank_words[plan.missing.get(column, "unknown")]))
     for column in plan.timestamps:
-        used.append((column, "day of week and hour", 'hour filled with the median, day "Unknown"'))
-    for start, end in plan.followup:
-        used.append((end, f"minutes after {start}", blank_words["median"]))
+        if column in plan.date_only:
+            used.append((column, "day of week (the dates have no time)", 'day "Unknown"'))
+        else:
+            used.append((column, "day of week and hour", 'hour filled with the median, day "Unknown"'))
+    for (start, end), gap in zip(plan.followup, plan.gap_columns()):
+        used.append((end, f"{gap.split(' ')[0]} after {start}", blank_words["median"]))
     if plan.use_text:
         for column in plan.text:
             used.append((column, f"free text (top {TEXT_WORDS} words)", "no words"))
@@ -794,6 +835,7 @@ def plan_table(plan: CleaningPlan) -> pd.DataFrame:
         "most_frequent": "most common value",
         "unknown": "'Unknown'",
         "model": "left for the model",
+        "no": "'no'",
     }
     fills = ", ".join(f"{label(column, plan.labels)}: {how.get(rule, rule)}" for column, rule in sorted(missing.items())) or "none needed"
     rows = [

@@ -31,6 +31,8 @@ BOOLEAN_PAIRS = (
     {"yes", "no"}, {"y", "n"}, {"true", "false"}, {"t", "f"}, {"1", "0"}, {"1.0", "0.0"},
     {"on", "off"}, {"oui", "non"}, {"ja", "nein"}, {"si", "no"}, {"sí", "no"},
 )
+# A column holding only one of these and blanks is a checkbox: the value means yes, a blank no.
+CHECKBOX_WORDS = frozenset({"true", "yes", "y", "1", "1.0", "x", "checked", "ticked", "✓", "✔"})
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE_RE = re.compile(r"^\+?[\d\s().\-/]{7,20}$")
 _ADDRESS_RE = re.compile(
@@ -156,6 +158,12 @@ def _kind(
     if distinct == 0:
         return "constant", "Always blank, so it tells leads apart in no way; not used for scoring."
     if distinct == 1:
+        if present < len(series) and str(sample.iloc[0]).strip().lower() in CHECKBOX_WORDS:
+            # A CRM checkbox exports "True" when ticked and nothing when not.
+            return "boolean", (
+                f"Only '{str(sample.iloc[0]).strip()}' and blanks, like a ticked box: read as yes, "
+                "and blank as no."
+            )
         return "constant", "Same value for every lead, so it tells leads apart in no way; not used for scoring."
     words = _name_words(name)
     lowered = sample.astype(str).str.strip().str.lower() if is_text else None

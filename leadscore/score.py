@@ -37,7 +37,7 @@ from leadscore.explain import lead_contributions, lead_reasons, typical_referenc
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
 from leadscore.plan import OTHER
 from leadscore.read import check_text_table, read_leads, to_number
-from leadscore.tiers import TIERS, TierPolicy, assign_tiers
+from leadscore.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -397,7 +397,8 @@ def score_leads(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
     scored, report = _score_frame(bundle, df, policy, reasons, reference, labels)
-    return ScoringResult(scored, _warnings(report), report)
+    advice = tier_advice(scored["conversion_probability"].to_numpy(dtype=float), policy)
+    return ScoringResult(scored, _warnings(report) + ([advice] if advice else []), report)
 
 
 def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
@@ -596,11 +597,13 @@ def score_file(
     # Tiers by share are shares of the whole batch when it is one; of the held-out leads if not.
     resolved, note = (policy, None) if whole else _resolve_policy(policy, bundle, None)
     total: dict = {}
+    probabilities = []
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
         for number, chunk in enumerate(batches):
             scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels)
+            probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if sort:
                 scored = ranked(scored)
             if fmt == "csv":
@@ -613,7 +616,8 @@ def score_file(
             _merge(total, report)
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
-    summary["warnings"] = _warnings(total) + ([note] if note else [])
+    advice = tier_advice(np.concatenate(probabilities), policy)
+    summary["warnings"] = _warnings(total) + ([note] if note else []) + ([advice] if advice else [])
     summary["out_path"] = None if out_path is None else str(out_path)
     summary["policy"] = policy.describe()
     return summary

@@ -38,8 +38,6 @@ __all__ = [
 ]
 
 TIERS: tuple[str, ...] = ("Hot", "Warm", "Cool", "Cold")
-# At or under this average chance of converting, tiers by probability leave nearly every lead Cold.
-LOW_CONVERSION_RATE = 0.02
 # Shares suggested for tiers by capacity (top 5% Hot, next 15% Warm, next 30% Cool).
 DEFAULT_SHARES = (0.05, 0.15, 0.30)
 
@@ -523,11 +521,11 @@ def tier_advice(prob, policy: TierPolicy | None = None) -> str | None:
         "Set the tiers by share instead (for example the top 5% Hot, the next 15% Warm, the next "
         "30% Cool), or by how many leads your team can call."
     )
-    if average <= LOW_CONVERSION_RATE and cold_leads >= 0.9 * n:
+    if cold_leads >= 0.9 * n and hot_leads <= 0.01 * n:
         return (
-            f"Your leads convert rarely (about {format_percent(average)} on average), so with thresholds "
-            f"by chance of converting {format_percent(cold_leads / n)} of them are Cold and the tiers "
-            f"say little: the most likely lead is at {format_percent(top)}. {by_share}"
+            f"{format_percent(round(cold_leads / n, 3))} of these leads are Cold: your leads convert rarely "
+            f"(about {format_percent(round(average, 3))} on average, the most likely at {format_percent(round(top, 3))}), "
+            f"so thresholds by chance of converting say little about whom to call first. {by_share}"
         )
     if hot_leads == 0:
         return (

@@ -322,8 +322,9 @@ def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
             shown = format_value(current)
             index = options.index(shown) if shown in options else 0
             changes[field.name] = st.selectbox(text, options, index=index, key=widget_key)
-        elif field.kind == "minutes":
-            changes[field.name] = st.number_input(f"{text} (minutes)", min_value=0, value=60, step=15, key=widget_key)
+        elif field.kind in ("minutes", "days"):
+            step = 15 if field.kind == "minutes" else 1
+            changes[field.name] = st.number_input(f"{text} ({field.kind})", min_value=0, value=step * 4, step=step, key=widget_key)
         else:
             start = float(current) if current is not None and pd.notna(pd.to_numeric(current, errors="coerce")) else 0.0
             changes[field.name] = st.number_input(text, value=start, key=widget_key)
