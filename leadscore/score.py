@@ -345,11 +345,13 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
 
     replaced = [c for c in SCORE_COLUMNS if c in df.columns]
     scored = df.drop(columns=replaced) if replaced else df.copy()
-    probability = np.clip(np.asarray(probability, dtype=float), 0.0, 1.0)
+    # Scores and tiers are read off the probability as shown (4 decimals), so sorting by either,
+    # or re-tiering the shown probabilities later, gives the same answer.
+    probability = np.round(np.clip(np.asarray(probability, dtype=float), 0.0, 1.0), 4)
     policy = policy.resolved(probability)
     tiers = assign_tiers(probability, policy)
-    scored["lead_score"] = np.rint(probability * 100).astype("int64")
-    scored["conversion_probability"] = np.round(probability, 4)
+    scored["lead_score"] = np.floor(probability * 100 + 0.5).astype("int64")
+    scored["conversion_probability"] = probability
     scored["tier"] = tiers
     scored["next_action"] = pd.Series(tiers, index=df.index).map(policy.actions).to_numpy(dtype=object)
     for column in REASON_COLUMNS:

@@ -24,24 +24,37 @@ st.markdown(
     f"(v{project.current_version}): the model never learned from them, and their real outcomes are known."
 )
 policy = project.policy
+# Widgets are named after the version and an epoch that moves on whenever LeadScore sets the
+# tiers itself (capacity planner, "put back"), so the sliders then start from the new tiers.
+suffix = f"{project.current_version}:{st.session_state.setdefault('tier_epoch', 0)}"
 
 # --- Controls: thresholds or shares -------------------------------------------------------
 modes = ["By chance of converting", "By share of leads"]
-mode = st.radio("Set the tiers", modes, index=int(policy.by == "share"), horizontal=True, key=f"tier_mode:{project.current_version}")
+mode = st.radio("Set the tiers", modes, index=int(policy.by == "share"), horizontal=True, key=f"tier_mode:{suffix}")
 if mode == modes[0]:
     base = policy if policy.by == "probability" else tiers.TierPolicy(actions=policy.actions)
     left, middle, right = st.columns(3)
-    hot = left.slider("Hot from (%)", 1, 99, int(round(base.hot * 100)), key=f"tier_hot:{project.current_version}", help="Leads at or above this chance are Hot.")
-    warm = middle.slider("Warm from (%)", 1, 99, int(round(base.warm * 100)), key=f"tier_warm:{project.current_version}")
-    cool = right.slider("Cool from (%)", 1, 99, int(round(base.cool * 100)), key=f"tier_cool:{project.current_version}")
+    hot = left.slider("Hot from (%)", 1, 99, int(round(base.hot * 100)), key=f"tier_hot:{suffix}", help="Leads at or above this chance are Hot.")
+    warm = middle.slider("Warm from (%)", 1, 99, int(round(base.warm * 100)), key=f"tier_warm:{suffix}")
+    cool = right.slider("Cool from (%)", 1, 99, int(round(base.cool * 100)), key=f"tier_cool:{suffix}")
     moved = (hot, warm, cool) != tuple(int(round(v * 100)) for v in (base.hot, base.warm, base.cool))
+    # Only a moved slider replaces the thresholds: the capacity planner's are finer than whole percents.
     candidate = tiers.TierPolicy(hot=hot / 100, warm=warm / 100, cool=cool / 100, actions=policy.actions) if moved else base
+    with st.expander("Set Hot by how many leads your team can contact"):
+        capacity = st.number_input(
+            f"Leads your team can contact (out of these {len(prob):,})", min_value=1, max_value=max(len(prob), 1),
+            value=min(50, max(len(prob), 1)), step=10, key="tier_capacity",
+        )
+        if st.button("Make that many leads Hot"):
+            project.set_policy(tiers.capacity_policy(prob, int(capacity), base))
+            st.session_state["tier_epoch"] += 1
+            st.rerun()
 else:
     shares = policy.shares or tiers.DEFAULT_SHARES
     left, middle, right = st.columns(3)
-    hot = left.slider("Hot: the top (% of leads)", 1, 50, int(round(shares[0] * 100)), key=f"tier_hot_share:{project.current_version}")
-    warm = middle.slider("Warm: the next (%)", 1, 60, int(round(shares[1] * 100)), key=f"tier_warm_share:{project.current_version}")
-    cool = right.slider("Cool: the next (%)", 1, 80, int(round(shares[2] * 100)), key=f"tier_cool_share:{project.current_version}")
+    hot = left.slider("Hot: the top (% of leads)", 1, 50, int(round(shares[0] * 100)), key=f"tier_hot_share:{suffix}")
+    warm = middle.slider("Warm: the next (%)", 1, 60, int(round(shares[1] * 100)), key=f"tier_warm_share:{suffix}")
+    cool = right.slider("Cool: the next (%)", 1, 80, int(round(shares[2] * 100)), key=f"tier_cool_share:{suffix}")
     candidate = tiers.TierPolicy.by_share(hot / 100, warm / 100, cool / 100, actions=policy.actions)
 try:
     # Building the policy checks the order (Hot above Warm above Cool) and the shares' sum.
@@ -88,7 +101,7 @@ _ui.look_at("the higher the curve above the dashed diagonal, the more conversion
 st.subheader("What to do with each tier")
 actions = st.data_editor(
     tiers.action_table(policy),
-    key=f"tier_actions:{project.current_version}",
+    key=f"tier_actions:{suffix}",
     hide_index=True,
     disabled=["tier"],
     column_config={"tier": "Tier", "action": st.column_config.TextColumn("Next action", width="large")},
@@ -113,8 +126,7 @@ if not project.policy_saved():
         st.rerun()
     if right.button(f"Put back v{project.current_version}'s tiers"):
         project.set_policy(saved_policy)
-        for key in [k for k in st.session_state if str(k).startswith("tier_")]:
-            del st.session_state[key]
+        st.session_state["tier_epoch"] += 1
         st.rerun()
 else:
     st.success(f"These tiers are saved with model v{project.current_version}.")

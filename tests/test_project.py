@@ -194,3 +194,60 @@ def test_true_and_blank_yes_no_columns_score_and_download(home):
     text = scored_csv(scored).decode("utf-8-sig").splitlines()
     assert text[1].split(",")[1] in ('"True"', "True", '""', "")
     assert sum(line.split(",")[1].strip('"') == "True" for line in text[1:]) == int(webinar.sum())
+
+
+# --- Real-export shapes (tests/crm_export.py) --------------------------------------------------
+
+
+def _crm_project(table: pd.DataFrame, **choices) -> LeadProject:
+    from tests.crm_export import crm_export  # noqa: F401 - the module documents the shapes
+
+    leads = read_leads(table.to_csv(index=False).encode(), filename="crm.csv")
+    project = LeadProject.new(leads, "CRM")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices(**choices))
+    return project
+
+
+def test_a_crm_export_keeps_codes_out_and_reads_its_checkbox():
+    from tests.crm_export import crm_export
+
+    project = _crm_project(crm_export(1500, seed=2))
+    kinds = {p.name: p.kind for p in project.inspection().profiles}
+    assert kinds["Record ID"] == "identifier" and kinds["Hubspot hash"] == "identifier"
+    assert kinds["Requested demo"] == "boolean"
+    plan = project.plan
+    assert {"Record ID", "Hubspot hash"} <= set(plan.excluded)
+    assert "Requested demo" in plan.used_columns and plan.missing["Requested demo"] == "no"
+    assert "Lead rating" in plan.warned  # a rep's rating: used, with its warning kept
+
+
+def test_kept_warned_columns_get_the_honest_range(home):
+    from tests.crm_export import crm_export
+
+    project = _crm_project(crm_export(3000, seed=7))
+    project.train(LOGISTIC)
+    validation = project.bundle().metrics["validation"]
+    honest = validation["without_warned"]
+    assert honest["columns"] == ["Lead rating"]
+    assert honest["roc_auc"] < validation["roc_auc"] - 0.02  # the rating flatters the model
+    assert "With 'Lead rating'" in honest["sentence"] and f"{honest['roc_auc']:.2f}" in honest["sentence"]
+    readiness = project.bundle().metrics["readiness"]
+    assert readiness["rests_on"] == "without warned columns"
+    assert f"ROC AUC was {honest['roc_auc']:.2f}" in readiness["message"]
+    report = project.training_report()
+    assert report["validation"]["without_warned"]["roc_auc"] == honest["roc_auc"]
+
+
+def test_an_amount_known_only_after_the_sale_is_left_out_and_never_ready(home):
+    from tests.crm_export import crm_export
+
+    table = crm_export(6000, seed=8, conversion=0.009, amount=True)
+    project = _crm_project(table)
+    assert "Amount spent" in project.plan.excluded
+    kept = _crm_project(table, keep=("Amount spent",))
+    kept.train(LOGISTIC)
+    readiness = kept.bundle().metrics["readiness"]
+    assert kept.bundle().metrics["validation"]["roc_auc"] >= 0.98
+    assert readiness["verdict"] == "suspicious"
+    assert "'Amount spent'" in readiness["message"]

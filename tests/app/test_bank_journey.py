@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.app.conftest import button, go, new_app, problems, title
+from tests.app.conftest import button, go, new_app, problems, project, title
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def test_the_data_page_finds_y_as_the_outcome_and_counts_the_conversions(on_data
     at = on_data
     assert problems(at) == []
     assert f"**{BANK_NAME}**: 41,188 leads, 21 columns." in [m.value for m in at.markdown]
-    assert at.selectbox(key="outcome_column").value == "y"
+    assert at.selectbox(key=f"outcome_column:{project(at).id}").value == "y"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {"Converted": "4,640", "Not converted": "36,548", "Still open": "0"}
     assert at.success[0].value.startswith("**Good.**")
@@ -55,14 +55,15 @@ def on_clean(on_data):
 def test_the_clean_page_leaves_duration_out_with_its_evidence(on_clean):
     at = on_clean
     assert problems(at) == []
-    suspects = table_with(at, "evidence").set_index("column")
-    assert list(suspects.index) == ["duration"]
-    assert suspects.loc["duration", "advice"] == "leave out"
-    assert bool(suspects.loc["duration", "exclude"]) is True
-    assert "auc: 0.8" in suspects.loc["duration", "evidence"]  # alone it ranks outcomes at AUC ~0.82
-    assert "after" in suspects.loc["duration", "reason"]
-    left_out = next(f.value for f in at.dataframe if list(f.value.columns) == ["column", "reason"])
-    assert list(left_out["column"]) == ["duration"]
+    columns = table_with(at, "suggestion").set_index("column")
+    assert len(columns) == 20  # 21 columns minus the outcome
+    assert columns.loc["duration", "suggestion"] == "leave out"
+    assert bool(columns.loc["duration", "use"]) is False
+    assert columns["use"].sum() == 19  # every other column is used
+    flagged = [box.value for box in (*at.info, *at.warning) if box.value.startswith("**duration**")]
+    assert len(flagged) == 1 and "(left out)" in flagged[0]
+    assert "AUC 0.8" in flagged[0] and "Is it known when a new lead arrives?" in flagged[0]
+    assert not any(box.value.startswith("**") and "(left out)" in box.value and "duration" not in box.value for box in at.info)
     assert "duration" not in set(table_with(at, "used as")["column"])
     rows = table_with(at, "step").set_index("step")["leads"].rename(index=str.strip)
     assert rows["Leads used for training"] == LEADS
@@ -70,10 +71,11 @@ def test_the_clean_page_leaves_duration_out_with_its_evidence(on_clean):
     assert len(table_with(at, "used as")) == 19  # 21 columns minus the outcome and duration
 
     # No date column: the Train page will hold out a random, stratified share.
-    assert at.selectbox(key="clean_date_column").value == "(none)"
+    date_key = next(k for k in at.session_state if str(k).startswith("clean_date:"))
+    assert at.selectbox(key=date_key).value == "(none)"
     button(at, "Use this cleaning plan").click().run()
     assert problems(at) == []
-    assert "duration" in at.session_state["plan"].excluded
+    assert "duration" in project(at).plan.excluded
 
 
 @pytest.fixture(scope="module")
@@ -88,28 +90,29 @@ def test_training_is_tested_on_a_stratified_random_holdout_with_a_plausible_auc(
     assert problems(at) == []
     assert "a random 20% of leads are held out" in " ".join(m.value for m in at.markdown)
     metrics = {m.label: m for m in at.metric}
-    assert 0.70 <= float(metrics["Ranks leads right (ROC AUC)"].value) <= 0.85
+    assert 0.70 <= float(metrics["Ranks leads right"].value) <= 0.85
     assert metrics["Held-out leads"].value == "8,238"
-    assert "stratified" in metrics["Held-out leads"].help
+    assert "random share with the same conversion rate" in metrics["Held-out leads"].help
     captions = " ".join(c.value for c in at.caption)
     assert "There is no date column, so a random 20% of leads (8,238" in captions
-    validation = at.session_state["training"].validation
+    bundle = project(at).bundle()
+    validation = bundle.metrics["validation"]
     assert validation["method"] == "stratified"
     assert validation["holdout_converted"] == pytest.approx(CONVERTED * 0.2, abs=2)
-    assert "duration" not in at.session_state["training"].features_used
-    # The leaderboard's ROC AUC is from choosing the model, not the holdout: the page says so.
-    assert any("held-out" in c.value and "leaderboard" in c.value.lower() for c in at.caption)
+    assert "duration" not in bundle.features_used
+    # The comparison's ROC AUC is from choosing the model, not the holdout: the page says so.
+    assert any("held-out" in c.value and "choosing" in c.value.lower() for c in at.caption)
 
 
 def test_insights_rank_the_columns_without_duration(trained):
     at = go(trained, "Insights")
     assert problems(at) == []
     assert title(at) == "4. What drives conversion"
-    importance = at.session_state["insights"]["importance"]
+    importance = project(at).insights().importance()
     assert "duration" not in set(importance["column"])
     assert len(importance) == 19
-    assert "duration" not in at.selectbox(key="insights_column").options
-    assert len(at.get("vega_lite_chart")) == 5
+    assert "Duration" not in at.selectbox(key="insights_column").options
+    assert len(at.get("vega_lite_chart")) == 6
     story = next(m.value for m in at.markdown if m.value.startswith("**What stands out in your history**"))
     assert "converted at" in story and "against 11% overall" in story  # 4,640 of 41,188 converted
 
@@ -128,13 +131,13 @@ def test_the_tier_table_covers_every_held_out_lead(trained):
 
 def test_scoring_the_whole_history_gives_one_row_per_lead(trained):
     at = go(trained, "Score")
-    at.radio(key="score_source").set_value("My lead history").run()
+    at.radio(key=f"score_source:{project(at).id}").set_value("My lead history").run()
     button(at, "Score 41,188 leads").click().run()
     assert problems(at) == []
     call_list = table_with(at, "lead_score")
     assert len(call_list) == LEADS
-    assert call_list["conversion_probability"].is_monotonic_decreasing
-    tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    assert call_list["lead_score"].is_monotonic_decreasing
+    tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric if m.label.endswith(" leads")}
     assert sum(tiers.values()) == LEADS
     # The model never read the call's length, but the user's column comes back unchanged.
-    assert "duration" in call_list.columns
+    assert "duration" in project(at).last_run.scored.columns
