@@ -30,6 +30,7 @@ __all__ = [
     "scored_csv",
     "crm_csv",
     "crm_columns",
+    "call_list",
     "tier_zip",
     "tier_frames",
     "write_csv",
@@ -174,6 +175,17 @@ def scored_csv(scored: pd.DataFrame) -> bytes:
     buffer.write("".encode(TIER_FILE_ENCODING))
     write_csv(excel_safe(scored), buffer, header=True)
     return buffer.getvalue()
+
+
+def call_list(scored: pd.DataFrame, identifiers=()) -> pd.DataFrame:
+    """The call list as people read it: who the lead is, score, tier and the reasons in one
+    "why" text (best first). The next action is the tier's, so it is said once per tier."""
+    who = [c for c in identifiers if c in scored.columns and c not in SCORE_COLUMNS][:2]
+    reasons = [c for c in ("reason_1", "reason_2", "reason_3") if c in scored.columns]
+    table = ranked(scored)[[*who, "lead_score", "tier"]].copy()
+    parts = ranked(scored)[reasons].fillna("").astype(str)
+    table["why"] = parts.apply(lambda row: " · ".join(text for text in row if text), axis=1) if reasons else ""
+    return table
 
 
 def crm_columns(scored: pd.DataFrame, identifiers=()) -> list[str]:

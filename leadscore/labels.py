@@ -41,10 +41,12 @@ def label(column: str, labels: Mapping[str, str] | None = None) -> str:
     found = _FOLLOWUP.match(column)
     if found:
         unit, start, end = found.groups()
-        return f"{unit.capitalize()} from {_lower_first(label(start, labels))} to {_lower_first(label(end, labels))}"
-    for suffix, words in ((": hour", "hour"), (": day of week", "day of week"), (": missing", "blank")):
+        return f"{unit.capitalize()} from {_lower_first(_event(start, labels))} to {_lower_first(_event(end, labels))}"
+    for suffix, words in ((": hour", "hour"), (": day of week", "day of week")):
         if column.endswith(suffix):
-            return f"{label(column[: -len(suffix)], labels)}: {words}"
+            return f"{_event(column[: -len(suffix)], labels)}: {words}"
+    if column.endswith(": missing"):
+        return f"{label(column[: -len(': missing')], labels)}: blank"
     # camelCase names split into words; names that already have separators keep brand spellings.
     spaced = str(column) if re.search(r"[_\s]", str(column)) else re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1 \2", str(column))
     words = re.sub(r"[_\s]+", " ", spaced).strip().split(" ")

@@ -328,6 +328,9 @@ def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
         else:
             start = float(current) if current is not None and pd.notna(pd.to_numeric(current, errors="coerce")) else 0.0
             changes[field.name] = st.number_input(text, value=start, key=widget_key)
+    if not changes:
+        st.caption("Pick one or two answers above to see what they would do to this lead's chance.")
+        return
     result = insights.what_if(row, changes)
     a, b = st.columns(2)
     a.metric("Chance now", f"{result['before']:.0%}", help=f"Tier: {result['tier_before']}")
@@ -337,6 +340,6 @@ def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
     )
     if result["tier_after"] != result["tier_before"]:
         st.success(f"This would move the lead from **{result['tier_before']}** to **{result['tier_after']}**.")
-    elif changes:
+    else:
         st.info(f"The lead would stay **{result['tier_after']}**.")
     chart(charts.waterfall(result["waterfall"]))

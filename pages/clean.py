@@ -6,7 +6,6 @@ from dataclasses import replace
 import streamlit as st
 
 from leadscore import plan as plans
-from leadscore.leakage import evidence_sentences
 from leadscore.plan import NO_DATE, CleaningChoices
 from pages import _ui
 
@@ -106,9 +105,9 @@ if flagged:
     for suspect in flagged:
         used = suspect.column in plan.used_columns
         status = "**used, by your choice**" if used and suspect.action == "exclude" else "used" if used else "left out"
-        evidence = " ".join(evidence_sentences(suspect.evidence))
         box = st.warning if used else st.info
-        box(f"**{suspect.column}** ({status}): {suspect.reason} {evidence}")
+        # The reason already says the evidence in sentences and the question to ask.
+        box(f"**{suspect.column}** ({status}): {suspect.reason}")
 else:
     st.success("No column looks like it gives the answer away.")
 

@@ -24,7 +24,7 @@ project = _ui.project()
 # --- Controls: which model ----------------------------------------------------------------
 st.subheader("Which model")
 versions = project.versions()
-names = {f"v{v.id}: {v.name}": v.id for v in versions}
+names = {v.name: v.id for v in versions}
 current = next(text for text, number in names.items() if number == project.current_version)
 picked = st.selectbox("Model version", list(names), index=list(names).index(current), key=f"score_version:{project.id}")
 if names[picked] != project.current_version:
@@ -96,21 +96,18 @@ kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
 who = [c for c in scored.columns if kinds.get(c) == "identifier"] + [
     c for c in scored.columns if kinds.get(c) == "personal" and "name" in c.lower()
 ]
-shown = ["lead_score", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
 st.dataframe(
-    _ui.tier_coloured(scored),
+    _ui.tier_coloured(export.call_list(scored, who)),
     hide_index=True,
-    column_order=who[:2] + shown,
+    row_height=64,
     column_config={
-        "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d"),
+        "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d", width="small"),
         "tier": _ui.tier_column(),
-        "next_action": st.column_config.TextColumn("Next action", width="medium"),
-        "reason_1": st.column_config.TextColumn("Reason 1", width="medium"),
-        "reason_2": st.column_config.TextColumn("Reason 2", width="medium"),
-        "reason_3": st.column_config.TextColumn("Reason 3", width="medium"),
+        "why": st.column_config.TextColumn("Why (the top reasons)", width=560),
     },
     key="scored_table",
 )
+st.markdown("  \n".join(f"**{tier}**: {project.policy.actions[tier]}" for tier in TIERS))
 _ui.look_at("the reasons say, for each lead, which facts raised or lowered its chance. Every column of your file is in the downloads.")
 
 # --- What if, for one lead of the call list ----------------------------------------------

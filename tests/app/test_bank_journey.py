@@ -112,7 +112,7 @@ def test_insights_rank_the_columns_without_duration(trained):
     assert "duration" not in set(importance["column"])
     assert len(importance) == 19
     assert "Duration" not in at.selectbox(key="insights_column").options
-    assert len(at.get("vega_lite_chart")) == 6
+    assert len(at.get("vega_lite_chart")) == 5
     story = next(m.value for m in at.markdown if m.value.startswith("**What stands out in your history**"))
     assert "converted at" in story and "against 11% overall" in story  # 4,640 of 41,188 converted
 

@@ -97,7 +97,7 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
     page.get_by_role("button", name="Train the model").click()
     page.get_by_role("heading", name="Is it ready?").wait_for(timeout=TRAINING_TIMEOUT)
     settle(page)
-    assert "Ranks leads right (ROC AUC)" in main_text(page)
+    assert "Ranks leads right" in main_text(page)
     wait_for_charts(page, 2)  # reliability, learning curve
     shoot(page, "train")
 
@@ -121,14 +121,17 @@ def test_a_user_goes_from_upload_to_a_downloaded_call_list(page, app_url, tmp_pa
 
     # Score: the sample new leads, then download the call list.
     open_page(page, "Score", "6. Score leads")
+    page.get_by_text("The sample new leads").click()
+    settle(page)
     page.get_by_role("button", name="Score 500 leads").click()
     page.get_by_role("heading", name="Call list: sample new leads").wait_for(timeout=TRAINING_TIMEOUT)
-    page.get_by_role("heading", name="Do this every week without the app").wait_for(timeout=TRAINING_TIMEOUT)
+    page.get_by_role("heading", name="Take it with you").wait_for(timeout=TRAINING_TIMEOUT)
     settle(page)
-    assert "leadscore score" in main_text(page)
+    page.get_by_text("Automate this").click()
+    page.get_by_text("leadscore score").first.wait_for()
     shoot(page, "score")
     with page.expect_download(timeout=TRAINING_TIMEOUT) as download_info:
-        page.get_by_role("button", name="Scored leads (CSV)").click()
+        page.get_by_role("button", name="Call list for Excel (CSV)").click()
     download = download_info.value
     assert download.suggested_filename == "scored_leads.csv"
     saved = tmp_path / "scored_leads.csv"
@@ -156,4 +159,4 @@ def test_a_fresh_server_opened_on_a_page_address_shows_that_page_with_the_app_na
     page.get_by_role("button", name="Go to Train").wait_for()
     navigation = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
     assert [item.split("\n")[-1] for item in navigation] == ["Data", "Clean", "Train", "Insights", "Tiers", "Score"]
-    page.locator("[data-testid='stSidebar']").get_by_text("Your progress").wait_for()
+    page.locator("[data-testid='stSidebar']").get_by_text("Project: Sample leads").wait_for()
