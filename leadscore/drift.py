@@ -22,6 +22,10 @@ The rules, in one place:
   the same sizes from the training shares (fixed seed): with 60 unchanged leads, a 10-bin number
   column reaches about 1.0 and a 50-value category about 2.7; with 1,000, about 0.03.
 - **Unseen values**: the share of new leads whose category value never appeared in training.
+  :func:`compare` counts them only there: a category's PSI is over the leads whose value was
+  seen in training (or blank). Inside the PSI, the empty training bin of new values (floored
+  at 0.0001) would make 3% of new values "shifted" on its own, and the 5% / 20% rules below
+  could never apply. :func:`population_stability` keeps them as a bin of their own.
 - **Verdict**: "retrain" when the scores are shifted, or an important column is shifted, or at
   least 20% of new leads have a value unseen in training; "watch" when the scores or any column
   are in the watch band or beyond, or at least 5% have unseen values; "stable" otherwise.
@@ -712,17 +716,26 @@ def compare(
         values = pd.Series(np.full(leads, np.nan)) if absent else frame[column.name]
         counts, new_values = column.counts(values)
         expected = column.expected_shares()
-        actual = counts / leads if leads else counts
-        psi = _psi(expected, actual) if leads else None
+        if not column.is_number and not column.all_values_kept:
+            # Too many training values to keep them all: new and unlisted rare ones look alike.
+            counts = counts.copy()
+            counts[-3] += counts[-2]
+            counts[-2] = 0
+        if not column.is_number:
+            # New values are judged by their share below, not twice: in the PSI their empty
+            # training bin (floored at 0.0001) would make 3% of new values "shifted" on its own.
+            counts, expected = np.delete(counts, -2), np.delete(expected, -2)
+        compared = int(counts.sum())
+        psi = _psi(expected, counts / compared) if compared else None
         # The simulation only matters for a PSI that would leave the stable band.
-        chance = _chance_psi(expected, leads, reference.rows) if psi is not None and psi >= WATCH_PSI else 0.0
+        chance = _chance_psi(expected, compared, reference.rows) if psi is not None and psi >= WATCH_PSI else 0.0
         unseen_share, examples = None, ()
         if not column.is_number:
             if column.name in unseen:
                 count, examples = _unseen_entry(unseen.pop(column.name))
                 unseen_share = count / leads if leads else 0.0
             elif column.all_values_kept:
-                unseen_share = float(counts[-2] / leads) if leads else 0.0
+                unseen_share = float((leads - compared) / leads) if leads else 0.0
                 examples = _examples(new_values) if new_values is not None else ()
         columns.append(
             ColumnDrift(
