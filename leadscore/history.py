@@ -31,7 +31,6 @@ from leadscore.tiers import TIERS
 __all__ = [
     "KEY_LENGTH",
     "lead_keys",
-    "drop_duplicate_keys",
     "movers",
     "tier_changes",
     "lead_trend",
@@ -264,21 +263,6 @@ def _keys(values: pd.Series) -> pd.Series:
     if values.dtype == "str":
         return values
     return _key_text(values)
-
-
-def drop_duplicate_keys(run: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Keep the last row of each key (the most recent score in a run); say how many were dropped.
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> run, dropped = drop_duplicate_keys(pd.DataFrame({"key": ["A", "A", "B"], "probability": [.1, .2, .3]}))
-    >>> run["probability"].tolist(), dropped
-    ([0.2, 0.3], 1)
-    """
-    duplicated = run["key"].duplicated(keep="last").to_numpy()
-    dropped = int(duplicated.sum())
-    return (run.loc[~duplicated] if dropped else run), dropped
 
 
 def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
