@@ -112,12 +112,12 @@ def _as_numbers(values) -> np.ndarray:
 
 
 def _as_text(values) -> pd.Series:
-    """Category values as trimmed text, missing values as NaN. Whole numbers lose their ".0",
-    so a column read as 1.0 / 0.0 one day and 1 / 0 the next gives the same values."""
+    """Category values as trimmed text, missing values as NaN. Whole numbers lose their ".0" and
+    True / False are "1" / "0", so a flag read as True, 1.0 or 1 gives the same value."""
     series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
     series = series.reset_index(drop=True)
     if pd.api.types.is_bool_dtype(series.dtype):
-        return series.map({True: "True", False: "False"}).astype("str")
+        return series.map({True: "1", False: "0"}).astype("str")
     if pd.api.types.is_numeric_dtype(series.dtype):
         numbers = series.to_numpy(dtype=float, na_value=np.nan)
         whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**53)
@@ -247,7 +247,8 @@ def population_stability(expected, actual, kind: str | None = None, bins: int = 
 
     Example
     -------
-    >>> round(population_stability(["a", "a", "b", "b"], ["a", "a", "a", "b"]), 4)  # (.75-.5)ln(1.5)*2
+    >>> # a: 50% -> 75%, b: 50% -> 25%: (.75 - .5) ln(.75 / .5) + (.25 - .5) ln(.25 / .5)
+    >>> round(population_stability(["a", "a", "b", "b"], ["a", "a", "a", "b"]), 4)
     0.2747
     """
     kind = kind or ("number" if pd.api.types.is_numeric_dtype(pd.Series(expected).dtype) else "category")
@@ -814,6 +815,8 @@ def _verdict(columns: Sequence[ColumnDrift], score_band: str | None, leads: int)
     with_new = sorted(
         (c for c in columns if (c.unseen_share or 0) > 0), key=lambda c: (-(c.unseen_share or 0), c.column)
     )
+    if leads == 0:
+        return "stable", "There are no new leads to compare yet."
     if leads < MIN_LEADS:
         message = (
             f"Only {leads} new lead{'' if leads == 1 else 's'}: too few to tell whether your leads have "

@@ -65,24 +65,23 @@ _DOWN = {
 
 
 def _key_text(values: pd.Series) -> pd.Series:
-    """An ID column as trimmed text; whole numbers without ".0" (IDs read as 1001.0 when the
-    column has blanks); blanks as missing."""
-    if pd.api.types.is_bool_dtype(values.dtype):
-        return values.map({True: "True", False: "False"}).astype("str")
-    if pd.api.types.is_numeric_dtype(values.dtype):
-        return _number_text(values)
+    """Lead IDs as trimmed text (case kept); whole numbers without ".0" (IDs read as 1001.0
+    when the column has blanks); blanks as missing."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = np.append(_number_texts(np.asarray(uniques)), None)[codes]
+        return pd.Series(texts, index=values.index, dtype="str")
+    if values.dtype == object:
+        # Mixed IDs (" L-1 " and 1002.0 in one column): each distinct value on its own.
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = [_number_texts(np.array([v]))[0] if _is_number(v) else str(v).strip() for v in uniques]
+        values = pd.Series(np.append(np.array(texts, dtype=object), None)[codes], index=values.index, dtype="str")
     text = values.astype("str").str.strip()
     return text.mask(values.isna() | (text == ""))
 
 
-def _number_text(values: pd.Series) -> pd.Series:
-    """Numbers as text that does not depend on the column's type: 3, 3.0 and True-as-1 give "3"."""
-    if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-        return pd.Series(values.to_numpy().astype(str), index=values.index, dtype="str")
-    numbers = values.to_numpy(dtype=float, na_value=np.nan)
-    whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**53)
-    text = np.where(whole, np.where(whole, numbers, 0).astype(np.int64).astype(str), numbers.astype(str))
-    return pd.Series(text, index=values.index, dtype="str").mask(np.isnan(numbers))
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
 def _normalised(value) -> str:
@@ -259,12 +258,6 @@ def _tiers(values: pd.Series, what: str) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(np.array(canonical, dtype=object)[codes], index=values.index, dtype="str"), ranks
 
 
-def _keys(values: pd.Series) -> pd.Series:
-    if values.dtype == "str":
-        return values
-    return _key_text(values)
-
-
 def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     """The leads scored in both runs, biggest change in probability first.
 
@@ -297,8 +290,8 @@ def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     _check_run(current, "latest scores", needed)
     # One hash pass over both runs' keys; everything after works on integer codes (a pandas
     # merge on 1M text keys hashes them three times and costs several seconds).
-    current_keys = _keys(current["key"])
-    previous_codes, current_codes = _shared_codes(_keys(previous["key"]), current_keys)
+    current_keys = _key_text(current["key"])
+    previous_codes, current_codes = _shared_codes(_key_text(previous["key"]), current_keys)
     keep_previous, keep_current = _last_rows(previous_codes), _last_rows(current_codes)
     dropped = {
         "previous": int(np.count_nonzero(previous_codes >= 0) - keep_previous.size),
@@ -448,7 +441,7 @@ def lead_trend(history: pd.DataFrame, key) -> pd.DataFrame:
     """
     _check_run(history, "score history", ("run", "at", "key", "probability", "tier"))
     wanted = _key_text(pd.Series([key])).iloc[0]
-    rows = history.loc[(_keys(history["key"]) == wanted).to_numpy()]
+    rows = history.loc[(_key_text(history["key"]) == wanted).to_numpy()]
     trend = pd.DataFrame(
         {
             "run": rows["run"].to_numpy(),
@@ -633,7 +626,7 @@ def outcome_feedback(scored: pd.DataFrame, outcomes: pd.DataFrame) -> FeedbackRe
     probability = pd.to_numeric(scored["probability"], errors="coerce").to_numpy(dtype=float)
     tier_ranks = _tiers(scored["tier"], "scored leads")[1]
     at = pd.DatetimeIndex(_timestamps(scored["at"]))
-    score_codes, outcome_codes = _shared_codes(_keys(scored["key"]), _keys(outcomes["key"]))
+    score_codes, outcome_codes = _shared_codes(_key_text(scored["key"]), _key_text(outcomes["key"]))
 
     # The most recent score of each lead (at equal times, the later row): sort by time, blank
     # times first, then keep each key's last row. Integer codes, not a merge on text keys.

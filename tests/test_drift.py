@@ -375,6 +375,9 @@ def test_whole_numbers_as_categories_match_whatever_their_type():
     reference = DriftReference.from_training(training, None, {"plan": "category"})
     report = compare(reference, pd.DataFrame({"plan": [1.0, 2.0] * 50 + [np.nan]}))
     assert report.columns[0].unseen_share == 0.0
+    # A yes/no flag as True / False in training and 1 / 0 later.
+    flags = DriftReference.from_training(pd.DataFrame({"pricing": [True, False] * 50}), None, {"pricing": "boolean"})
+    assert compare(flags, pd.DataFrame({"pricing": [1, 0] * 50})).columns[0].unseen_share == 0.0
 
 
 def test_same_input_same_report():

@@ -317,6 +317,12 @@ def test_a_lead_whose_latest_score_is_blank_is_not_matched():
     assert report.matched == 2 and report.unmatched == 1
 
 
+def test_outcome_keys_typed_with_spaces_or_as_numbers_still_match():
+    scored = pd.DataFrame({"key": ["L-1", "1002"], "probability": [0.75, 0.25], "tier": ["Hot", "Cool"], "at": "2025-03-01"})
+    outcomes = pd.DataFrame({"key": [" L-1 ", 1002.0], "converted": [1, 0]}, dtype=object)
+    assert outcome_feedback(scored, outcomes).matched == 2
+
+
 def test_no_matching_keys_says_what_to_check():
     scored, _ = hot_leads(0, leads=3)
     report = outcome_feedback(scored, pd.DataFrame({"key": ["X"], "converted": [1]}))
