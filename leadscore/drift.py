@@ -32,7 +32,11 @@ The rules, in one place:
   Important columns are those behind the first 80% of the model's importance (pass
   ``importance`` at training time); without importances every column counts as important.
 - **Small batches**: under ``MIN_LEADS`` (50) new leads the verdict is "stable" with
-  ``too_few_leads=True`` and a message that says so (PSI values are still reported).
+  ``too_few_leads=True`` and a message that says so (PSI values are still reported, and values
+  new since training are still named: that is a fact, not a statistic).
+- **Size**: a category keeps its 50 most common values with their shares, the rest as one
+  "other" share, plus the names (not shares) of up to 1,000 rarer values so that they are not
+  taken for new ones. A JSON reference for 20 columns is about 10 kB.
 
 Example
 -------
