@@ -72,7 +72,9 @@ def data(rng: np.random.Generator) -> dict:
     after = np.where(rng.random(runs) < 0.7, before, np.clip(before + rng.normal(0, 0.1, runs), 0, 1))
     previous = pd.DataFrame({"key": keys, "probability": before, "tier": tiers(before)})
     shuffle = rng.permutation(runs)
-    current = pd.DataFrame({"key": keys.take(shuffle).reset_index(drop=True), "probability": after[shuffle], "tier": tiers(after[shuffle])})
+    current = pd.DataFrame(
+        {"key": keys.take(shuffle).reset_index(drop=True), "probability": after[shuffle], "tier": tiers(after[shuffle])}
+    )
 
     history_keys = pd.Series(np.tile(keys[:100_000].to_numpy(), 10), dtype="str")
     probability = rng.random(runs)

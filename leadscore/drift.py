@@ -579,7 +579,9 @@ def _probabilities(probabilities, rows: int) -> np.ndarray:
         )
     known = scores[np.isfinite(scores)]
     if known.size and (known.min() < 0 or known.max() > 1):
-        raise LeadScoreInputError("Conversion probabilities must be between 0 and 1. Score the leads with LeadScore first.")
+        raise LeadScoreInputError(
+            "Conversion probabilities must be between 0 and 1. Score the leads with LeadScore first."
+        )
     return scores
 
 

@@ -335,7 +335,8 @@ def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
 
 def _shared_codes(*keys: pd.Series) -> list[np.ndarray]:
     """Integer codes for keys, the same code for the same key in every series (-1: no key)."""
-    codes, _ = pd.factorize(pd.concat([k.reset_index(drop=True) for k in keys], ignore_index=True), use_na_sentinel=True)
+    stacked = pd.concat([k.reset_index(drop=True) for k in keys], ignore_index=True)
+    codes, _ = pd.factorize(stacked, use_na_sentinel=True)
     bounds = np.cumsum([0] + [len(k) for k in keys])
     return [codes[start:stop] for start, stop in zip(bounds[:-1], bounds[1:])]
 
@@ -394,7 +395,9 @@ def tier_changes(movers_table: pd.DataFrame) -> pd.DataFrame:
     # a sentence per lead.
     pair = rank_before * len(TIERS) + rank_after
     actions = [(_UP if a < b else _DOWN).get(TIERS[a], "") for b in range(len(TIERS)) for a in range(len(TIERS))]
-    summaries = [f"{TIERS[code // len(TIERS)]} -> {TIERS[code % len(TIERS)]}: {actions[code]}" for code in range(len(actions))]
+    summaries = [
+        f"{TIERS[code // len(TIERS)]} -> {TIERS[code % len(TIERS)]}: {actions[code]}" for code in range(len(actions))
+    ]
     result = pd.DataFrame(
         {
             "key": changed["key"].array,

@@ -156,7 +156,9 @@ def test_movers_lists_leads_in_both_runs_biggest_change_first():
 
 
 def test_repeated_keys_keep_the_last_score_and_say_so():
-    previous = pd.DataFrame({"key": ["A", "A", "B"], "probability": [0.125, 0.25, 0.5], "tier": ["Cold", "Cool", "Warm"]})
+    previous = pd.DataFrame(
+        {"key": ["A", "A", "B"], "probability": [0.125, 0.25, 0.5], "tier": ["Cold", "Cool", "Warm"]}
+    )
     current = pd.DataFrame({"key": ["A", "B"], "probability": [0.5, 0.5], "tier": ["Warm", "Warm"]})
     table = movers(previous, current)
     assert table.set_index("key").loc["A", "before"] == 0.25
@@ -318,7 +320,9 @@ def test_a_lead_whose_latest_score_is_blank_is_not_matched():
 
 
 def test_outcome_keys_typed_with_spaces_or_as_numbers_still_match():
-    scored = pd.DataFrame({"key": ["L-1", "1002"], "probability": [0.75, 0.25], "tier": ["Hot", "Cool"], "at": "2025-03-01"})
+    scored = pd.DataFrame(
+        {"key": ["L-1", "1002"], "probability": [0.75, 0.25], "tier": ["Hot", "Cool"], "at": "2025-03-01"}
+    )
     outcomes = pd.DataFrame({"key": [" L-1 ", 1002.0], "converted": [1, 0]}, dtype=object)
     assert outcome_feedback(scored, outcomes).matched == 2
 
