@@ -20,8 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leadscore"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "jsonable", "samples"),
     ("atomic", "read", "estimators", "_parallel", "metrics", "labels", "sufficiency"),
-    ("outcome", "profile", "categories", "timing", "tiers", "drift", "history"),
-    ("leakage",),
+    ("outcome", "profile", "categories", "timing", "tiers"),
+    ("leakage", "drift", "history"),
     ("inspect", "plan"),
     ("rows", "cleaner"),
     ("_text_features", "_category_encoder"),
