@@ -26,6 +26,7 @@ __all__ = [
     "gains",
     "importance_bars",
     "learning_curve",
+    "lead_trend",
     "reliability",
     "segment_rates",
     "tier_bars",
@@ -509,3 +510,26 @@ def tier_colour_styles(tiers: pd.Series | Sequence[str] | Mapping) -> list[str]:
     """CSS background styles for a column of tier names (for ``DataFrame.style``)."""
     light = {"Hot": "#f8d0d0", "Warm": "#ffe3c7", "Cool": "#d2e4f3", "Cold": "#e6e6e6"}
     return [f"background-color: {light[t]}" if t in light else "" for t in tiers]
+
+
+def lead_trend(history: pd.DataFrame, *, title: str = "Score over time") -> alt.LayerChart:
+    """One lead's chance of converting over the recorded scoring runs, each point in its tier's colour.
+
+    Parameters
+    ----------
+    history : DataFrame
+        ``run``, ``at`` (ISO time), ``probability`` (0..1), ``tier``, oldest first (from
+        ``LeadProject.lead_trend``).
+    """
+    data = _require(history, ["run", "at", "probability", "tier"], "lead_trend")
+    data["when"] = pd.to_datetime(data["at"], utc=True).dt.tz_localize(None)
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("when:T", title="Scored on"),
+        y=alt.Y("probability:Q", title="Chance of converting", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+    )
+    line = base.mark_line(color="#4c78a8")
+    points = base.mark_circle(size=90).encode(
+        color=alt.Color("tier:N", scale=tier_scale(data["tier"]), title="Tier"),
+        tooltip=[alt.Tooltip("when:T", title="Scored on"), alt.Tooltip("probability:Q", format=".0%", title="Chance"), "tier:N", "run:Q"],
+    )
+    return alt.layer(line, points)

@@ -135,6 +135,22 @@ def _parser() -> argparse.ArgumentParser:
     _tier_options(score)
     score.add_argument("--no-reasons", action="store_true", help="skip the reason_1..3 columns (faster)")
     score.add_argument("--trust-model", action="store_true", help="load a model file made on another machine (only for files you trust: a model file can run code)")
+    history = score.add_argument_group("history (see 'leadscore history')")
+    history.add_argument("--project", metavar="NAME", help="record this run in project NAME (created if new): scores, tiers, drift")
+    history.add_argument("--key", metavar="COLUMN", help="the column that tells leads apart across runs (default: the ID, else the email, else a hash of the lead's values)")
+    history.add_argument("--summary-json", metavar="FILE", help="write the run's summary (rows, tiers, drift) as JSON")
+
+    past = commands.add_parser("history", help="a project's scoring runs, the leads that moved, one lead's scores over time")
+    past.add_argument("project", metavar="NAME", help="the project (its name or id)")
+    past.add_argument("--lead", metavar="KEY", help="one lead's scores over time")
+    past.add_argument("--movers", action="store_true", help="the leads whose score moved between the last two runs, largest first")
+    past.add_argument("--json", action="store_true", help="print one JSON object")
+
+    feedback = commands.add_parser("feedback", help="how earlier-scored leads really converted, against what the model promised")
+    feedback.add_argument("project", metavar="NAME", help="the project whose runs scored the leads")
+    feedback.add_argument("data", help="a later export of the same leads, with their outcomes")
+    feedback.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads")
+    feedback.add_argument("--json", action="store_true", help="print one JSON object")
 
     card = commands.add_parser("card", help="print a saved model's model card (Markdown)")
     card.add_argument("model")
@@ -142,6 +158,20 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("projects", help="list the projects saved on this computer")
     return parser
+
+
+def _project_db(name: str, create: bool = False):
+    """A saved project's store by name or id (created when ``create`` and not found)."""
+    from leadscore.store import ProjectStore
+
+    store = ProjectStore()
+    found = store.find(name)
+    if found is not None:
+        return store.open(found)
+    if create:
+        return store.create(name)
+    names = ", ".join(f"'{info.name}'" for info in store.list()[:10]) or "none yet"
+    raise LeadScoreInputError(f"There is no project '{name}' on this computer (projects: {names}).")
 
 
 def _check_file(path: str) -> Path:
@@ -327,6 +357,11 @@ def _run_score(args) -> int:
         return _stream(bundle, policy, args)
     if args.format == "crm":
         return _score_crm(bundle, policy, args)
+    if args.summary_json:
+        from leadscore.atomic import check_output_path
+
+        check_output_path(args.summary_json, inputs=[args.data], what="the summary")
+    batches = []
     summary = score_file(
         bundle,
         _check_file(args.data),
@@ -336,7 +371,10 @@ def _run_score(args) -> int:
         split_dir=args.split_tiers,
         reasons=not args.no_reasons,
         sort=args.sort,
+        on_batch=batches.append if args.project or args.summary_json else None,
     )
+    if args.project or args.summary_json:
+        _record(bundle, policy, args, batches, summary)
     for warning in summary.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
         if "tiers by share" in warning:
@@ -344,6 +382,102 @@ def _run_score(args) -> int:
     if args.out:
         tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
         print(f"Scored {summary['rows']:,} leads into {args.out} ({tiers}). {summary['policy']}", file=sys.stderr)
+    return 0
+
+
+def _record(bundle, policy, args, batches: list, summary: dict) -> None:
+    """Record the run in the project (``--project``) and write its summary (``--summary-json``)."""
+    import pandas as pd
+
+    from leadscore.atomic import atomic_output
+    from leadscore.runs import key_scheme, run_leads, run_summary
+
+    scored = pd.concat(batches) if batches else pd.DataFrame()
+    scheme = key_scheme(bundle, scored, args.key)
+    recorded = run_summary(bundle, scored, summary.get("drift"), policy, scheme, summary.get("warnings", []))
+    if args.project:
+        db = _project_db(args.project, create=True)
+        recorded["run"] = db.record_run(None, Path(args.data).name, recorded, run_leads(scored, scheme))
+    drift = recorded.get("drift") or {}
+    if drift:
+        print(f"Drift: {drift.get('verdict')}. {drift.get('message')}", file=sys.stderr)
+    if args.summary_json:
+        with atomic_output(args.summary_json, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"run": recorded.get("run"), **{k: v for k, v in recorded.items() if k != "run"}}, indent=2, ensure_ascii=False))
+
+
+def _run_history(args) -> int:
+    from leadscore.history import movers
+
+    db = _project_db(args.project)
+    runs = db.runs()
+    result = {
+        "runs": [
+            {"run": int(row.run), "at": row.at, "rows": int(row.rows), "model": row.summary.get("model"), "source": row.source,
+             "drift": (row.summary.get("drift") or {}).get("verdict")}
+            for row in runs.itertuples()
+        ]
+    }
+    if args.movers or not args.lead:
+        moved = movers(db.run_leads(runs["run"].iloc[-2]), db.run_leads(runs["run"].iloc[-1])) if len(runs) >= 2 else None
+        result["movers"] = [] if moved is None else [
+            {"key": r.key, "before": float(r.before), "after": float(r.after), "tier_before": r.tier_before, "tier_after": r.tier_after}
+            for r in moved.itertuples()
+        ]
+    if args.lead:
+        trend = db.lead_history(args.lead)
+        result["lead"] = {"key": args.lead, "scores": [
+            {"run": int(r.run), "at": r.at, "probability": float(r.probability), "tier": r.tier} for r in trend.itertuples()
+        ]}
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    for run in result["runs"]:
+        drift = f", drift: {run['drift']}" if run["drift"] else ""
+        print(f"run {run['run']}  {run['at']}  {run['rows']:,} leads from {run['source']} with {run['model']}{drift}")
+    if "movers" in result:
+        if not result["movers"]:
+            print("No movers yet: score the leads again to see whose score rose or fell.")
+        for mover in result["movers"][:20]:
+            change = f"{(mover['after'] - mover['before']) * 100:+.0f} points"
+            tiers = f"{mover['tier_before']} -> {mover['tier_after']}" if mover["tier_before"] != mover["tier_after"] else mover["tier_after"]
+            print(f"  {mover['key']}: {mover['before']:.0%} -> {mover['after']:.0%} ({change}, {tiers})")
+    if "lead" in result:
+        if not result["lead"]["scores"]:
+            print(f"No recorded score for '{args.lead}'.")
+        for score in result["lead"]["scores"]:
+            print(f"  run {score['run']}  {score['at']}  {score['probability']:.0%}  {score['tier']}")
+    return 0
+
+
+def _run_feedback(args) -> int:
+    from leadscore.project import LeadProject
+    from leadscore.runs import feedback_for
+    from leadscore.store import ProjectStore
+
+    db = _project_db(args.project)
+    runs = db.runs()
+    if runs.empty:
+        raise LeadScoreInputError(f"No leads have been scored in project '{args.project}' yet: score them with --project first.")
+    leads = _read(args.data, args.sheet)
+    meta = db.meta()
+    if meta.get("outcome"):
+        outcome = LeadProject.open(ProjectStore(), db.id).outcome
+    else:
+        from leadscore.outcome import suggest_outcome
+
+        suggestion = suggest_outcome(leads)
+        if suggestion.mapping is None:
+            raise LeadScoreInputError(f"{suggestion.question} Name the outcome the way the app does, or add a yes/no 'converted' column.")
+        outcome = suggestion.mapping
+    report = feedback_for(db.scored_leads(), leads, outcome, runs["summary"].iloc[-1].get("keys") or {})
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"{report.matched:,} earlier-scored leads matched; ranking quality (ROC AUC) {report.roc_auc:.2f}." if report.roc_auc is not None else f"{report.matched:,} earlier-scored leads matched.")
+    for sentence in report.sentences:
+        print(f"  {sentence}")
+    print(report.message)
     return 0
 
 
@@ -452,7 +586,10 @@ def examples(model_path: str = "models/leadscore-model.joblib", schema: list[dic
 def main(argv: list[str] | None = None) -> int:
     """Run the ``leadscore`` command; returns the exit code (0 ok, 2 bad input, 1 unexpected)."""
     args = _parser().parse_args(argv)
-    handlers = {"inspect": _run_inspect, "train": _run_train, "score": _run_score, "card": _run_card, "projects": _run_projects}
+    handlers = {
+        "inspect": _run_inspect, "train": _run_train, "score": _run_score, "card": _run_card, "projects": _run_projects,
+        "history": _run_history, "feedback": _run_feedback,
+    }
     try:
         return handlers[args.command](args)
     except LeadScoreInputError as error:

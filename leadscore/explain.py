@@ -117,14 +117,15 @@ def _shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame) -> pd.Da
     return shown
 
 
-def shown_values(pipeline, X_raw: pd.DataFrame) -> pd.DataFrame:
+def shown_values(pipeline, X_raw: pd.DataFrame, cleaned: pd.DataFrame | None = None) -> pd.DataFrame:
     """The leads as the model sees them, written for people: canonical spellings, derived
     timing columns, yes/no flags, and blanks kept blank (not the model's fill values).
 
     Use it for conversion rates by segment, so "LinkedIn" and "linkedin " count as one segment
-    and a lead with no answer is counted as "missing", not as the typical value.
+    and a lead with no answer is counted as "missing", not as the typical value; and to compare
+    new leads with the training leads (drift). Pass ``cleaned`` when the cleaner already ran.
     """
-    return _shown_values(pipeline, X_raw, pipeline[0].transform(X_raw))
+    return _shown_values(pipeline, X_raw, pipeline[0].transform(X_raw) if cleaned is None else cleaned)
 
 
 def _dense(matrix) -> np.ndarray:

@@ -42,6 +42,8 @@ import pandas as pd
 from leadscore.bundle import ModelBundle, _installed_versions, load_bundle, save_bundle
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain import explain_reference
+from leadscore.history import movers
+from leadscore.runs import drift_reference, feedback_for, key_scheme, run_leads, run_summary
 from leadscore.insights import ModelInsights
 from leadscore.inspect import Inspection, inspect_leads
 from leadscore.jsonable import jsonable
@@ -402,6 +404,7 @@ class LeadProject:
             explain_reference=explain_reference(result.pipeline, rows.X, random_state=0),
             holdout=result.holdout,
             data_name=self.data_name,
+            drift_reference=drift_reference(result.pipeline, plan, rows.X),
         )
 
     def versions(self) -> list[VersionInfo]:
@@ -493,11 +496,63 @@ class LeadProject:
         return dataclasses.replace(self.bundle(), policy=self.policy)
 
     # -- 6. scoring ----------------------------------------------------------------------------
-    def score(self, leads: pd.DataFrame, name: str = "leads", reasons: bool = True) -> ScoringResult:
-        """Score leads with the current version and the tiers in use; kept as the last run."""
-        result = score_leads(self.bundle(), leads, policy=self.policy, reasons=reasons, labels=self.labels or None)
+    def score(self, leads: pd.DataFrame, name: str = "leads", reasons: bool = True, key_column: str | None = None) -> ScoringResult:
+        """Score leads with the current version and the tiers in use.
+
+        The result is kept as the last run and, in a saved project, recorded in its history
+        (each lead's key, probability, tier and top reason; see :meth:`movers`).
+        """
+        bundle = self.bundle()
+        result = score_leads(bundle, leads, policy=self.policy, reasons=reasons, labels=self.labels or None)
         self.last_run, self.last_run_name = result, name
+        if self.db is not None:
+            scheme = key_scheme(bundle, leads, key_column)
+            summary = run_summary(bundle, result.scored, result.drift, self.policy, scheme)
+            run = self.db.record_run(self.current_version, name, summary, run_leads(result.scored, scheme), result.scored)
+            result.report["run"] = run
         return result
+
+    def runs(self) -> pd.DataFrame:
+        """Every scoring run recorded in this project, oldest first."""
+        return self.db.runs() if self.db is not None else pd.DataFrame(columns=["run", "at", "version", "source", "rows", "summary"])
+
+    def movers(self) -> pd.DataFrame | None:
+        """Leads whose score moved between the last two runs, largest change first (None
+        until there are two runs)."""
+        runs = self.runs()
+        if len(runs) < 2:
+            return None
+        before, after = runs["run"].iloc[-2], runs["run"].iloc[-1]
+        return movers(self.db.run_leads(before), self.db.run_leads(after))
+
+    def lead_trend(self, key: str) -> pd.DataFrame:
+        """One lead's scores over the recorded runs, oldest first."""
+        return self.db.lead_history(key) if self.db is not None else pd.DataFrame(columns=["run", "at", "probability", "tier"])
+
+    def feedback(self, leads_with_outcomes: pd.DataFrame):
+        """How the leads scored earlier really converted, against what the model promised.
+
+        The outcomes are read with the project's outcome mapping and matched to earlier scores
+        by the same keys the runs used.
+        """
+        runs = self.runs()
+        if runs.empty:
+            raise LeadScoreInputError("No leads have been scored in this project yet, so there is nothing to check against outcomes.")
+        scheme = runs["summary"].iloc[-1].get("keys") or {}
+        return feedback_for(self.db.scored_leads(), leads_with_outcomes, self.outcome or self.bundle().plan.outcome, scheme)
+
+    def restore_last_run(self) -> None:
+        """Show the latest run made in the app again (after a refresh or a restart)."""
+        if self.db is None or self.last_run is not None:
+            return
+        runs = self.runs()
+        for run in reversed(runs["run"].tolist()):
+            table = self.db.run_table(run)
+            if table is not None:
+                summary = runs.set_index("run").at[run, "summary"]
+                self.last_run = ScoringResult(table, list(summary.get("warnings", [])), {"run": run}, summary.get("drift"))
+                self.last_run_name = str(runs.set_index("run").at[run, "source"])
+                return
 
     # -- the journey ---------------------------------------------------------------------------
     def step_status(self, visited=()) -> dict[str, bool]:

@@ -33,7 +33,8 @@ import pandas as pd
 from leadscore.atomic import atomic_output, check_output_path, same_file
 from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import lead_contributions, lead_reasons, typical_reference
+from leadscore.drift import DriftReference, compare
+from leadscore.explain import lead_contributions, lead_reasons, shown_values, typical_reference
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
 from leadscore.plan import OTHER
 from leadscore.read import check_text_table, read_leads, to_number
@@ -73,11 +74,16 @@ class ScoringResult:
         (column -> count), ``unseen_values`` (column -> {"leads", "examples", "kind"}),
         ``replaced_columns``, ``reasons`` (how reasons were computed; absent without reasons),
         ``reasons_error`` (why reasons are missing, if they are).
+    drift : dict or None
+        How these leads compare with the training leads (:class:`leadscore.drift.DriftReport`
+        as a dict: ``verdict``, ``message``, ``columns``, ``score_psi``); None for models saved
+        without a drift reference.
     """
 
     scored: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     report: dict = field(default_factory=dict)
+    drift: dict | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,7 +292,7 @@ def _merge(total: dict, part: dict) -> None:
     for tier, count in part.get("tiers", {}).items():
         total.setdefault("tiers", {}).setdefault(tier, 0)
         total["tiers"][tier] += count
-    for key in ("reasons", "reasons_error"):
+    for key in ("reasons", "reasons_error", "drift"):
         if part.get(key) and not total.get(key):
             total[key] = part[key]
 
@@ -315,11 +321,14 @@ def _reference(bundle):
         return None
 
 
-def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None) -> tuple[pd.DataFrame, dict]:
+def _score_frame(
+    bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None, drift: bool = False
+) -> tuple[pd.DataFrame, dict]:
     """Score one batch: the leads with their score columns, and what was found on the way.
 
     A policy by share is resolved on this batch's probabilities (callers resolve it first when
-    the batch is only part of the leads)."""
+    the batch is only part of the leads). With ``drift``, ``report["drift"]`` compares the batch
+    with the training leads."""
     pipeline = bundle.pipeline
     schema = _schema(bundle)
     model_input, report = _prepare(df, schema)
@@ -333,6 +342,8 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
         probability = pipeline[-1].predict_proba(encoded)[:, 1]
         plan = getattr(pipeline[0], "plan", None)
         _count_unseen(model_input, cleaned, schema, report, getattr(plan, "category_mappings", None))
+        if drift and getattr(bundle, "drift_reference", None):
+            report["drift"] = _drift(bundle, model_input, cleaned, probability, report)
         if reasons:
             try:
                 contributions = lead_contributions(pipeline, model_input, reference, forward=(cleaned, encoded, probability))
@@ -361,6 +372,15 @@ def _score_frame(bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, re
     report["tiers"] = {tier: int(np.sum(tiers == tier)) for tier in TIERS}
     report["replaced_columns"] = replaced
     return scored, report
+
+
+def _drift(bundle, model_input: pd.DataFrame, cleaned: pd.DataFrame, probability, report: dict) -> dict:
+    """These leads against the training leads (see :mod:`leadscore.drift`)."""
+    reference = DriftReference.from_dict(bundle.drift_reference)
+    shown = shown_values(bundle.pipeline, model_input, cleaned)
+    columns = [column.name for column in reference.columns if column.name in shown.columns]
+    unseen = {name: entry for name, entry in report.get("unseen_values", {}).items() if name in columns}
+    return compare(reference, shown[columns], probability, unseen=unseen).to_dict()
 
 
 def score_leads(
@@ -398,9 +418,9 @@ def score_leads(
     """
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
-    scored, report = _score_frame(bundle, df, policy, reasons, reference, labels)
+    scored, report = _score_frame(bundle, df, policy, reasons, reference, labels, drift=True)
     advice = tier_advice(scored["conversion_probability"].to_numpy(dtype=float), policy)
-    return ScoringResult(scored, _warnings(report) + ([advice] if advice else []), report)
+    return ScoringResult(scored, _warnings(report) + ([advice] if advice else []), report, report.get("drift"))
 
 
 def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
@@ -414,6 +434,24 @@ def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
     if "next_action" in result.columns:
         result["next_action"] = [policy.actions[t] for t in tiers]
     return result
+
+
+def drift_table(drift: dict, labels=None) -> pd.DataFrame:
+    """The drift report's columns as a table to show: column (its label), change (PSI), band,
+    share of values never seen in training, examples of them."""
+    from leadscore.labels import label
+
+    rows = [
+        {
+            "column": label(entry["column"], labels),
+            "psi": entry.get("psi"),
+            "band": entry.get("band"),
+            "unseen_share": entry.get("unseen_share"),
+            "new values": ", ".join(map(str, entry.get("unseen_examples") or [])),
+        }
+        for entry in drift.get("columns", [])
+    ]
+    return pd.DataFrame(rows, columns=["column", "psi", "band", "unseen_share", "new values"])
 
 
 def tier_summary(scored: pd.DataFrame) -> pd.DataFrame:
@@ -536,6 +574,7 @@ def score_file(
     reasons: bool = True,
     sort: bool = False,
     labels=None,
+    on_batch=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
 
@@ -565,11 +604,14 @@ def score_file(
         back); the whole file is then held in memory.
     labels : mapping, optional
         Column labels for the reasons (default: the model's).
+    on_batch : callable(DataFrame), optional
+        Called with each scored chunk (e.g. to record the run in a project).
 
     Returns
     -------
     dict with ``rows``, ``tiers`` (tier -> leads), ``warnings`` (list of str), ``out_path``,
-    ``blank_rows`` (scored as blank leads), and the counts of :class:`ScoringResult` ``report``.
+    ``blank_rows`` (scored as blank leads), ``drift`` (the first chunk, at most ``chunksize``
+    leads, against the training leads), and the counts of :class:`ScoringResult` ``report``.
 
     Raises
     ------
@@ -604,8 +646,10 @@ def score_file(
         out = _open_output(stack, out_path, fmt)
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
         for number, chunk in enumerate(batches):
-            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels)
+            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
+            if on_batch is not None:
+                on_batch(scored)
             if sort:
                 scored = ranked(scored)
             if fmt == "csv":

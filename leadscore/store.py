@@ -3,9 +3,11 @@
 ::
 
     LEADSCORE_HOME/projects/<project id>/
-        project.sqlite      SQLite (WAL mode): the project's choices, model versions, runs, jobs
+        project.sqlite      SQLite (WAL mode): the project's choices, model versions, jobs, and
+                            every scoring run (each lead's key, probability, tier, top reason)
         leads.parquet       the lead history as read (Parquet, columnar)
         models/v<n>.leadscore   each trained model version, a signed model file
+        runs/run-<n>.parquet    the scored leads of a run made in the app (to show it again)
 
 Each project has its own database, so a damaged project never takes another one with it.
 Every table file is written to a temporary file and renamed (see :mod:`leadscore.atomic`); the
@@ -46,6 +48,7 @@ __all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now"]
 DATABASE = "project.sqlite"
 LEADS_FILE = "leads.parquet"
 MODELS = "models"
+RUNS = "runs"
 _SCHEMA_VERSION = 1
 # How long a writer waits for another writer of the same project before giving up.
 _BUSY_SECONDS = 30
@@ -414,6 +417,109 @@ class ProjectDB:
         job = dict(zip(keys, row))
         job["result"] = json.loads(job["result"]) if job["result"] else None
         return job
+
+
+    # -- scoring runs --------------------------------------------------------------------------
+    def record_run(self, version, source: str, summary: dict, leads: pd.DataFrame, scored: pd.DataFrame | None = None) -> int:
+        """Record one scoring run whole: its summary and every lead's key, probability, tier and
+        top reason, in one transaction (a reader sees the whole run or none of it).
+
+        Parameters
+        ----------
+        version : int or None
+            The project's model version that scored (None for a model file from elsewhere).
+        source : str
+            What was scored ("new_leads.csv", "stdin").
+        summary : dict
+            JSON-ready: tiers, drift, the model's name, how keys were made.
+        leads : DataFrame
+            ``key``, ``probability``, ``tier``, ``reason`` per lead.
+        scored : DataFrame, optional
+            The whole scored table, kept beside the database to show the call list again.
+
+        Returns
+        -------
+        int
+            The run's number.
+        """
+        table = None
+        if scored is not None:
+            (self.folder / RUNS).mkdir(exist_ok=True)
+            table = self.folder / RUNS / f"pending-{secrets.token_hex(8)}.parquet"
+            with atomic_output(table) as handle:
+                _parquet_ready(scored).to_parquet(handle, index=False)
+        rows = list(
+            zip(
+                leads["key"].astype(str),
+                leads["probability"].astype(float),
+                leads["tier"].astype(str),
+                leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads),
+            )
+        )
+        try:
+            with self.transaction() as connection:
+                cursor = connection.execute(
+                    "INSERT INTO runs (at, version, source, rows, summary) VALUES (?, ?, ?, ?, ?)",
+                    (now(), None if version is None else int(version), str(source), len(rows), json.dumps(jsonable(summary))),
+                )
+                run = int(cursor.lastrowid)
+                connection.executemany(
+                    "INSERT INTO run_leads (run, key, probability, tier, reason) VALUES (?, ?, ?, ?, ?)",
+                    ((run, *row) for row in rows),
+                )
+        except BaseException:
+            if table is not None:
+                table.unlink(missing_ok=True)
+            raise
+        if table is not None:
+            table.replace(self.folder / RUNS / f"run-{run}.parquet")
+        return run
+
+    def runs(self) -> pd.DataFrame:
+        """Every scoring run, oldest first: ``run``, ``at``, ``version``, ``source``, ``rows``, ``summary``."""
+        with self._connect() as connection:
+            rows = connection.execute("SELECT id, at, version, source, rows, summary FROM runs ORDER BY id").fetchall()
+        table = pd.DataFrame(rows, columns=["run", "at", "version", "source", "rows", "summary"])
+        table["summary"] = [json.loads(text) for text in table["summary"]]
+        return table
+
+    def run_leads(self, run: int) -> pd.DataFrame:
+        """One run's leads: ``key``, ``probability``, ``tier``, ``reason`` in the order scored."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT key, probability, tier, reason FROM run_leads WHERE run = ? ORDER BY rowid", (int(run),)
+            ).fetchall()
+        return pd.DataFrame(rows, columns=["key", "probability", "tier", "reason"])
+
+    def lead_history(self, key: str) -> pd.DataFrame:
+        """Every recorded score of one lead: ``run``, ``at``, ``probability``, ``tier``, oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT runs.id, runs.at, run_leads.probability, run_leads.tier FROM run_leads "
+                "JOIN runs ON runs.id = run_leads.run WHERE run_leads.key = ? ORDER BY runs.id",
+                (str(key),),
+            ).fetchall()
+        return pd.DataFrame(rows, columns=["run", "at", "probability", "tier"])
+
+    def scored_leads(self, since_run: int = 0) -> pd.DataFrame:
+        """Every recorded score from run ``since_run`` on, with when it was made (for feedback)."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT run_leads.key, run_leads.probability, run_leads.tier, runs.at, runs.id FROM run_leads "
+                "JOIN runs ON runs.id = run_leads.run WHERE runs.id >= ? ORDER BY runs.id",
+                (int(since_run),),
+            ).fetchall()
+        return pd.DataFrame(rows, columns=["key", "probability", "tier", "at", "run"])
+
+    def run_table(self, run: int) -> pd.DataFrame | None:
+        """The whole scored table of a run made in the app, or None."""
+        path = self.folder / RUNS / f"run-{int(run)}.parquet"
+        if not path.is_file():
+            return None
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # noqa: BLE001 - a damaged table only loses the call list, not the run
+            return None
 
 
 def _version(row) -> VersionInfo:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from leadscore import cli, export, score
+from leadscore import charts, cli, export, history, score
 from leadscore.bundle import model_file_bytes
 from leadscore.card import model_card
 from leadscore.errors import LeadScoreInputError
@@ -59,6 +59,7 @@ if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"
             st.error(f"**These leads could not be scored.** {problem.message}")
             _ui.end_page()
 
+project.restore_last_run()
 run = project.last_run
 if run is None:
     st.info("Choose the leads and press **Score** to get your call list.")
@@ -109,6 +110,67 @@ st.dataframe(
 )
 st.markdown("  \n".join(f"**{tier}**: {project.policy.actions[tier]}" for tier in TIERS))
 _ui.look_at("the reasons say, for each lead, which facts raised or lowered its chance. Every column of your file is in the downloads.")
+
+# --- Is the model still right? -----------------------------------------------------------
+st.subheader("Is the model still right?")
+drift = run.drift
+if drift:
+    box = {"stable": st.success, "watch": st.warning}.get(drift["verdict"], st.error)
+    box(f"**{drift['message']}**")
+    with st.expander("How these leads compare with the leads the model learned from"):
+        st.dataframe(
+            score.drift_table(drift, project.labels),
+            hide_index=True,
+            column_config={
+                "psi": st.column_config.NumberColumn("Change (PSI)", format="%.2f", help="Population stability index: under 0.1 stable, 0.1 to 0.25 worth watching, above 0.25 shifted."),
+                "unseen_share": st.column_config.NumberColumn("Values never seen in training", format="percent"),
+            },
+        )
+        st.caption("A PSI under 0.1 means the column looks as it did in training; from 0.25 it has clearly shifted. Values never seen in training get scores that are guesses.")
+moved = project.movers()
+if moved is not None and len(moved):
+    changes = history.tier_changes(moved)
+    st.markdown(f"**Since the previous scoring run**, {int(moved['tier_changed'].sum()):,} leads changed tier:")
+    if len(changes):
+        st.dataframe(
+            changes[["key", "summary", "before", "after"]].head(200),
+            hide_index=True,
+            column_config={
+                "key": "Lead",
+                "summary": st.column_config.TextColumn("Tier change", width="medium"),
+                "before": st.column_config.NumberColumn("Before", format="percent"),
+                "after": st.column_config.NumberColumn("Now", format="percent"),
+            },
+        )
+    left, right = st.columns([2, 3])
+    with left:
+        picked_key = st.selectbox("Follow one lead (the biggest movers first)", moved["key"].head(200).tolist(), key="score_trend_lead")
+    with right:
+        _ui.chart(charts.lead_trend(project.lead_trend(picked_key), title=f"{picked_key}: chance over time"))
+    st.download_button("Download the movers (CSV)", export.scored_csv(moved), "movers.csv", "text/csv", on_click="ignore", key="download_movers")
+elif project.id:
+    st.caption("Score these leads again later (say next week): the leads whose score rose or fell, and every tier change, will show here.")
+
+with st.expander("Did the scores come true? Check them against outcomes"):
+    st.markdown(
+        "Upload a later export of leads you scored here, with their outcomes filled in: LeadScore "
+        "matches them to their earlier scores and shows how each tier really converted."
+    )
+    outcomes_file = st.file_uploader("Export with outcomes", type=["csv", "txt", "tsv", "xlsx"], key="score_feedback_upload")
+    if outcomes_file is not None:
+        report = project.feedback(_ui.read_file(outcomes_file.getvalue(), outcomes_file.name))
+        box = st.error if report.verdict == "retrain" else st.info
+        box(report.message)
+        st.dataframe(
+            [row.to_dict() for row in report.tiers],
+            hide_index=True,
+            column_config={
+                "promised": st.column_config.NumberColumn("The model promised", format="percent"),
+                "converted": st.column_config.NumberColumn("Really converted", format="percent"),
+            },
+        )
+        if report.roc_auc is not None:
+            st.caption(f"{report.matched:,} leads matched; on them the scores rank leads at {report.roc_auc:.2f} (ROC AUC).")
 
 # --- What if, for one lead of the call list ----------------------------------------------
 with st.expander("What would move one of these leads up?"):

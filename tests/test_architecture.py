@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("train", "explain"),
     ("segments", "bundle", "export", "charts"),
     ("insights", "card", "score"),
+    ("runs",),
     ("store", "dask_engine"),
     ("project",),
     ("cli",),

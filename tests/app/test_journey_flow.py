@@ -4,6 +4,8 @@ a refresh and a new session find the project where it was left."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -230,3 +232,40 @@ def test_clicking_during_training_never_loses_the_model(small_history):
     assert problems(at) == []
     assert project(at).current_version == 1
     assert project(at).training_job()["state"] == "done"
+
+
+def test_scoring_again_shows_drift_movers_a_trend_and_outcome_feedback(trained):
+    import numpy as np
+
+    new_leads = pd.read_csv(Path(__file__).resolve().parents[2] / "sample_data" / "new_leads.csv", dtype=str, keep_default_na=False)
+    at = go(trained, "Score")
+    key = f"score_source:{project(at).id}"
+    at.radio(key=key).set_value("The sample new leads").run()
+    button(at, "Score 500 leads").click().run()
+    assert any("look like your history" in s.value for s in at.success)
+
+    # A week later the same leads all say they will buy this month.
+    engaged = new_leads.assign(timeline="this month").to_csv(index=False).encode()
+    at.radio(key=key).set_value("Upload new leads").run()
+    at.file_uploader(key="score_upload").upload("week2.csv", engaged, "text/csv")
+    at.run()
+    button(at, "Score 500 leads").click().run()
+    assert problems(at) == []
+    assert any(e.value.startswith("**Retrain: your leads have changed") and "timeline" in e.value for e in at.error)
+    assert any(m.value.startswith("**Since the previous scoring run**") for m in at.markdown)
+    changes = table_with(at, "summary")
+    assert len(changes) > 0 and changes["summary"].str.contains(" -> ").all()
+    assert (changes["after"] >= changes["before"]).iloc[0]  # the first listed change is an upgrade
+    assert "Download the movers (CSV)" in [d.label for d in at.download_button]
+    assert at.selectbox(key="score_trend_lead").value == project(at).movers()["key"].iloc[0]
+    followed = at.selectbox(key="score_trend_lead").value
+    assert any(f"{followed}: chance over time" in chart.proto.spec for chart in at.get("vega_lite_chart"))
+
+    # Outcomes come in: how did each tier really convert?
+    rng = np.random.default_rng(0)
+    outcomes = new_leads.assign(converted=np.where(rng.random(len(new_leads)) < 0.15, "yes", "no")).to_csv(index=False).encode()
+    at.file_uploader(key="score_feedback_upload").upload("outcomes.csv", outcomes, "text/csv")
+    at.run()
+    assert problems(at) == []
+    promised = table_with(at, "promised")
+    assert set(promised["tier"]) <= {"Hot", "Warm", "Cool", "Cold"} and promised["leads"].sum() == 500
