@@ -439,6 +439,41 @@ class LeadProject:
         bundle = self.bundle(version)
         self._save(current_version=int(version), policy=bundle.policy.to_dict())
 
+    def compare_versions(self, first: int, second: int) -> pd.DataFrame:
+        """Two versions side by side on the held-out leads they share.
+
+        Each version's figures come from its own held-out predictions (made by the recipe trained
+        without those leads), restricted to the leads both held out, so the comparison is fair
+        and honest. Returns one row per measure, one column per version.
+
+        Raises
+        ------
+        LeadScoreInputError
+            The versions share no held-out lead (other data, or another window).
+        """
+        from leadscore.metrics import holdout_metrics
+
+        holdouts = {v: self.bundle(v).holdout for v in (int(first), int(second))}
+        if any(h is None or "lead" not in h.columns for h in holdouts.values()):
+            raise LeadScoreInputError("One of these versions was saved without its held-out leads; train it again to compare.")
+        shared = sorted(set(holdouts[int(first)]["lead"]) & set(holdouts[int(second)]["lead"]))
+        if not shared:
+            raise LeadScoreInputError(
+                f"Versions {first} and {second} were tested on different leads (other data or another time window), so "
+                "they cannot be compared side by side. Compare their reports on the Train page instead."
+            )
+        columns = {}
+        for version, holdout in holdouts.items():
+            part = holdout.set_index("lead").loc[shared]
+            metrics = holdout_metrics(part["converted"].to_numpy(), part["conversion_probability"].to_numpy())
+            columns[f"v{version}"] = [metrics["roc_auc"], metrics["lift_top_decile"], metrics["ece"], metrics["log_loss"], metrics["brier"]]
+        table = pd.DataFrame(
+            columns,
+            index=["Ranks leads right (ROC AUC)", "Top 10% vs average", "Percentages off by", "Log loss", "Brier score"],
+        )
+        table.attrs["leads"] = len(shared)
+        return table
+
     def model_matches_choices(self) -> bool:
         """Whether the current version was trained with the current outcome and cleaning choices."""
         if not self.has_model or self.choices is None or self.outcome is None:

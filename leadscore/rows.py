@@ -40,12 +40,16 @@ class TrainingRows:
         Counts for the before/after summary: ``rows_in``, ``rows_kept``, ``set_aside``
         (reason -> count), ``converted``, ``not_converted``, ``window_start``, ``window_end``,
         ``no_date_kept``.
+    source_rows : ndarray or None
+        For each lead of ``X``, its row number (0-based) in the table it was selected from, so
+        leads can be matched across plans (two model versions' held-out leads).
     """
 
     X: pd.DataFrame
     y: np.ndarray
     dates: pd.Series | None
     report: dict
+    source_rows: np.ndarray | None = None
 
 
 def select_training_rows(df: pd.DataFrame, plan: CleaningPlan, now=None) -> TrainingRows:
@@ -120,5 +124,5 @@ def select_training_rows(df: pd.DataFrame, plan: CleaningPlan, now=None) -> Trai
         "window_end": None if window_end is None else str(window_end),
         "no_date_kept": no_date_kept,
     }
-    return TrainingRows(X=X, y=y, dates=kept_dates, report=report)
+    return TrainingRows(X=X, y=y, dates=kept_dates, report=report, source_rows=np.flatnonzero(keep))
 

@@ -129,7 +129,8 @@ class TrainingResult:
         ``verdict`` ("ready", "usable with caution", "not ready", "suspicious"), ``message``,
         ``rests_on``.
     holdout : pandas.DataFrame
-        ``conversion_probability`` and ``converted`` for each held-out lead (original index).
+        ``conversion_probability``, ``converted`` and ``lead`` (its row in the file) for each
+        held-out lead, indexed by its position in the training rows.
     features_used : list of str
         The user's columns the model reads.
     notes : dict
@@ -322,6 +323,7 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
     seed = settings.random_state
     X = rows.X.reset_index(drop=True) if isinstance(rows.X, pd.DataFrame) else pd.DataFrame(rows.X)
     original_index = rows.X.index
+    source_rows = np.asarray(original_index if getattr(rows, "source_rows", None) is None else rows.source_rows)
     y = np.asarray(rows.y, dtype=int)
     dates = None if rows.dates is None else pd.Series(rows.dates).reset_index(drop=True)
     _check_rows(X, y)
@@ -443,7 +445,13 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
         learning_curve_answer=learning_curve_answer(learning_curve),
         readiness=readiness,
         holdout=pd.DataFrame(
-            {"conversion_probability": p_hold, "converted": y_hold}, index=original_index[split.holdout]
+            {
+                "conversion_probability": p_hold,
+                "converted": y_hold,
+                # The lead's row in the file, to compare versions on the same held-out leads.
+                "lead": source_rows[split.holdout],
+            },
+            index=original_index[split.holdout],
         ),
         features_used=[column["name"] for column in schema],
         notes={

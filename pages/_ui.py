@@ -142,6 +142,18 @@ def use_sample_leads() -> None:
     open_project(sample)
 
 
+def use_bank_sample() -> None:
+    """A fresh, unsaved project on the real bank telemarketing history shipped with LeadScore."""
+    from leadscore.samples import BANK_MARKETING_NAME, bank_marketing_csv
+
+    leads = read_file(bank_marketing_csv(), BANK_MARKETING_NAME)
+    bank = LeadProject.new(leads, "Bank telemarketing (sample)", data_name=BANK_MARKETING_NAME)
+    suggestion = bank.outcome_suggestion()
+    if suggestion.mapping is not None:
+        bank.set_outcome(suggestion.mapping)
+    open_project(bank)
+
+
 def mark_visited(step: str) -> None:
     """Remember that the user looked at ``step`` with the current model."""
     st.session_state["visited"] = set(st.session_state["visited"]) | {step}

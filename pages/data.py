@@ -32,8 +32,10 @@ with st.expander(f"Your projects ({len(projects)})", expanded=False):
         )
         labels = {f"{p.name} ({p.id})": p for p in projects}
         picked = labels[st.selectbox("Project", list(labels), key="data_project_pick")]
+        if picked.leads is None and not picked.problem:
+            st.caption("This project only keeps scoring runs recorded from the command line (leadscore score --project); it has no lead history to open.")
         left, middle, right = st.columns(3)
-        if left.button("Open", key="data_project_open", disabled=picked.id == _ui.project().id or bool(picked.problem)):
+        if left.button("Open", key="data_project_open", disabled=picked.id == _ui.project().id or bool(picked.problem) or picked.leads is None):
             _ui.open_project(LeadProject.open(_ui.store(), picked.id))
             st.rerun()
         new_name = middle.text_input("New name", value=picked.name, key=f"data_project_name:{picked.id}")
@@ -59,10 +61,14 @@ with left:
         help="One row per lead, a header row, and a column with the outcome (e.g. converted yes/no).",
     )
 with right:
-    st.write("")
-    st.write("")
     if st.button("Use the sample leads", help="5,000 made-up leads of a small software company"):
         _ui.use_sample_leads()
+        st.rerun()
+    if st.button(
+        "Try a real bank's calls",
+        help="A real bank's telemarketing history: 41,188 calls and whether each client subscribed (UCI Bank Marketing, CC BY 4.0).",
+    ):
+        _ui.use_bank_sample()
         st.rerun()
 
 # Read each upload once: a later click on "Use the sample leads" must not be undone by it.

@@ -153,7 +153,18 @@ st.dataframe(
     column_config={"Ranks leads right": st.column_config.NumberColumn(format="%.3f")},
 )
 if len(versions) > 1:
-    names = {f"v{v.id}: {v.name}": v.id for v in versions}
+    names = {v.name: v.id for v in versions}
+    with st.expander("Compare two versions on the same held-out leads"):
+        left, right = st.columns(2)
+        first = left.selectbox("Version", list(names), index=1, key="train_compare_first")
+        second = right.selectbox("Against", list(names), index=0, key="train_compare_second")
+        if names[first] != names[second]:
+            compared = project.compare_versions(names[first], names[second])
+            st.dataframe(compared, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in compared.columns})
+            st.caption(
+                f"On the {compared.attrs['leads']:,} held-out leads both versions were tested on, each with its own "
+                "held-out predictions (made without those leads). Higher is better for the first two rows, lower for the others."
+            )
     picked = st.selectbox("Use another version (its saved tiers come with it)", list(names), key="train_version_pick")
     if st.button("Use this version", disabled=names[picked] == project.current_version):
         project.make_current(names[picked])

@@ -251,3 +251,19 @@ def test_an_amount_known_only_after_the_sale_is_left_out_and_never_ready(home):
     assert kept.bundle().metrics["validation"]["roc_auc"] >= 0.98
     assert readiness["verdict"] == "suspicious"
     assert "'Amount spent'" in readiness["message"]
+
+
+def test_two_versions_compare_on_the_held_out_leads_they_share(home, history):
+    project = LeadProject.new(history, "Compare")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    project.train(LOGISTIC)
+    project.set_choices(CleaningChoices(exclude=("timeline", "visited_pricing_page")))
+    project.train(LOGISTIC)
+    table = project.compare_versions(1, 2)
+    first, second = project.bundle(1).holdout, project.bundle(2).holdout
+    assert table.attrs["leads"] == len(set(first["lead"]) & set(second["lead"])) == len(first)  # same data, same split
+    # Each column is that version's own holdout figure on these leads.
+    assert table.loc["Ranks leads right (ROC AUC)", "v1"] == pytest.approx(project.bundle(1).metrics["validation"]["roc_auc"])
+    # Without two strong columns, version 2 ranks leads worse.
+    assert table.loc["Ranks leads right (ROC AUC)", "v2"] < table.loc["Ranks leads right (ROC AUC)", "v1"]

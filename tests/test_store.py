@@ -122,3 +122,31 @@ def test_two_processes_writing_one_project_lose_nothing(store):
         assert process.exitcode == 0
     meta = db.meta()
     assert all(meta[f"worker{w}_{n}"] == n for w in range(2) for n in range(40))
+
+
+def _record_runs(folder, rounds, leads):
+    from leadscore.store import ProjectDB
+
+    db = ProjectDB(folder)
+    table = pd.DataFrame({"key": [f"L{i}" for i in range(leads)], "probability": 0.5, "tier": "Warm", "reason": ""})
+    for _ in range(rounds):
+        db.record_run(None, "scheduled", {"rows": leads}, table)
+
+
+def test_two_writers_record_runs_at_once_and_a_reader_never_sees_half_a_run(store):
+    db = store.create("Shared")
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_record_runs, args=(db.folder, 6, 3000)) for _ in range(2)]
+    for process in writers:
+        process.start()
+    seen = 0
+    while any(process.is_alive() for process in writers):
+        # Whatever the reader catches mid-way, every listed run has all its leads.
+        for run, rows in db.runs()[["run", "rows"]].itertuples(index=False):
+            assert len(db.run_leads(run)) == rows == 3000
+            seen += 1
+    for process in writers:
+        process.join(120)
+        assert process.exitcode == 0
+    assert len(db.runs()) == 12
+    assert seen > 0
