@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from leadscore.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
@@ -66,7 +67,8 @@ def make_bundle(kind: str = "logistic") -> ModelBundle:
         if kind == "logistic"
         else HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=8, random_state=0)
     )
-    pipeline = build_pipeline(plan, kind, estimator).fit(rows.X, rows.y)
+    with threadpool_limits(limits=1):  # small data: threads on a busy machine only wait
+        pipeline = build_pipeline(plan, kind, estimator).fit(rows.X, rows.y)
     return ModelBundle(
         pipeline=pipeline,
         plan=plan,
