@@ -220,7 +220,7 @@ def test_saved_model_scores_like_the_trained_one_and_its_card_tells_the_method(s
     assert "The newest 937 leads" in card
     assert "trained again on all 4,685 leads" in card
     assert re.search(r"\| ROC AUC \| 0\.\d{3} \|", card)
-    assert "deal_stage" in card  # what it leaves out, and why
+    assert "**Deal stage**:" in card  # what it leaves out, and why
     assert "- Data: leads.csv" in card
 
 
