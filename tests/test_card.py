@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-import pytest
 
 from leadscore.bundle import ModelBundle
 from leadscore.card import model_card

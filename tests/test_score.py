@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import joblib
@@ -26,7 +25,6 @@ from leadscore.pipeline import build_pipeline
 from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
 from leadscore.rows import select_training_rows
-from leadscore.export import tier_zip
 from leadscore.score import SCORE_COLUMNS, score_file, score_leads, stream_jsonl
 from leadscore.tiers import TierPolicy
 
@@ -245,14 +243,6 @@ def test_split_tiers_writes_one_safe_file_per_tier_best_first(bundle, tmp_path):
     everyone = pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in (tmp_path / "tiers").iterdir()])
     assert sorted(everyone["lead_id"]) == ["00123", "00124", "00125", "00126"]
     assert "'=cmd" in everyone["owner"].tolist()
-
-
-def test_tier_zip_holds_the_four_files(bundle):
-    scored = score_leads(bundle, new_leads()).scored
-    with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
-        assert sorted(archive.namelist()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
-        total = sum(len(pd.read_csv(archive.open(name), encoding="utf-8-sig")) for name in archive.namelist())
-    assert total == 4
 
 
 # --------------------------------------------------------------------------------------------
