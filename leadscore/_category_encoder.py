@@ -22,7 +22,7 @@ class CategoryEncoder(TransformerMixin, BaseEstimator):
     (values never seen in training go there too, or nowhere when training had no others).
     This is exactly what scikit-learn's ``OneHotEncoder(max_categories=...,
     handle_unknown="infrequent_if_exist", sparse_output=False)`` returns, same columns in the
-    same order (``tests/test_clean.py`` compares the two), but values are matched with pandas'
+    same order (``tests/test_category_encoder.py`` compares the two), but values are matched with pandas'
     hash tables instead of being counted one by one in Python: one encoder for every category
     column takes about 0.05 s on 100k leads, where one ``OneHotEncoder`` per column took 0.8 s,
     as long as fitting the logistic regression itself (``benchmarks/bench_train.py``). The

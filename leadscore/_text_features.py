@@ -31,7 +31,7 @@ def _word_counts(answers: np.ndarray, vocabulary: list[str] | None = None):
     Splitting and counting run in pyarrow's vectorized string kernels rather than a Python loop
     per answer: less than half the time of scikit-learn's own counting (0.07 s against 0.15 s
     for 32k distinct answers). Words are runs of two or more letters, digits or "_" after
-    Python's ``lower()``, as scikit-learn's default ``token_pattern``; ``tests/test_clean.py``
+    Python's ``lower()``, as scikit-learn's default ``token_pattern``; ``tests/test_text_features.py``
     checks that the words and the TF-IDF values built on them equal ``TfidfVectorizer``'s, on
     accented, Greek, Turkish, Arabic and Chinese text too. (pyarrow's regular expressions know
     letters added to Unicode after this Python's tables, so a script newer than Unicode 14 may

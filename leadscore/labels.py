@@ -48,13 +48,16 @@ def label(column: str, labels: Mapping[str, str] | None = None) -> str:
     if column.endswith(": missing"):
         return f"{label(column[: -len(': missing')], labels)}: blank"
     # camelCase names split into words; names that already have separators keep brand spellings.
-    spaced = str(column) if re.search(r"[_\s]", str(column)) else re.sub(r"([a-z0-9])([A-Z][a-z])", r"\1 \2", str(column))
+    spaced = str(column) if re.search(r"[_\s]", str(column)) else re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", " ", str(column))
     words = re.sub(r"[_\s]+", " ", spaced).strip().split(" ")
     if not words or not words[0]:
         return str(column)
     # Acronyms ("CRM") and brand spellings ("LinkedIn") stay; other words read in lower case.
     kept = [w if (w.isupper() and len(w) > 1) or not w[1:].islower() and not w[1:].isdigit() and w[1:] else w.lower() for w in words]
-    return kept[0][:1].upper() + kept[0][1:] + "".join(" " + w for w in kept[1:])
+    # A brand that starts in lower case ("iPhone", "eBay") keeps its spelling at the start too.
+    brand = kept[0][:1].islower() and any(ch.isupper() for ch in kept[0][1:])
+    first = kept[0] if brand else kept[0][:1].upper() + kept[0][1:]
+    return first + "".join(" " + w for w in kept[1:])
 
 
 def _lower_first(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Saving, loading, signing and describing a model file (leadscore/bundle.py)."""
+"""Saving, loading and signing a model file (leadscore/bundle.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from leadscore import bundle as bundle_module
-from leadscore.bundle import MAGIC, ModelBundle, list_bundles, load_bundle, model_card, save_bundle
+from leadscore.bundle import MAGIC, ModelBundle, list_bundles, load_bundle, model_file_bytes, save_bundle
 from leadscore.errors import LeadScoreInputError
 from leadscore.outcome import OutcomeMapping
 from leadscore.tiers import TierPolicy
@@ -68,6 +68,9 @@ def _bundle() -> ModelBundle:
         features_used=["pages_viewed", "emails_opened"],
         notes={"validation": "A random 20% were held out.", "calibration": "Sigmoid helped.", "final_fit": "Refit on all leads."},
         name="test model",
+        holdout=pd.DataFrame({"conversion_probability": [0.9, 0.2, 0.4], "converted": [1, 0, 1]}, index=[7, 3, 5]),
+        drift_reference={"pages_viewed": {"median": 9.0}},
+        data_name="spring leads.csv",
     )
 
 
@@ -93,6 +96,9 @@ def test_round_trip_scores_identically_and_keeps_metadata(tmp_path, leadscore_ho
     assert loaded.policy == TierPolicy()
     assert loaded.content_hash == bundle.content_hash and len(loaded.content_hash) == 64
     assert loaded.schema[0]["name"] == "pages_viewed"
+    pd.testing.assert_frame_equal(loaded.holdout, bundle.holdout)
+    assert loaded.drift_reference == {"pages_viewed": {"median": 9.0}}
+    assert loaded.data_name == "spring leads.csv"
 
 
 def test_first_save_creates_a_private_key(tmp_path, leadscore_home):
@@ -157,6 +163,7 @@ def test_other_library_version_gives_a_clear_error(tmp_path, monkeypatch):
 
 def test_list_bundles_reads_headers_and_flags_foreign_files(tmp_path, monkeypatch):
     folder = tmp_path / "models"
+    folder.mkdir()
     save_bundle(_bundle(), folder / "mine.joblib")
     (folder / "notes.txt").write_text("not a model")
     monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "other"))
@@ -171,19 +178,35 @@ def test_list_bundles_reads_headers_and_flags_foreign_files(tmp_path, monkeypatc
     assert list_bundles(tmp_path / "nowhere") == []
 
 
-def test_model_card_tells_what_how_well_and_what_was_left_out(tmp_path):
+def test_model_file_bytes_are_what_save_writes(tmp_path):
     bundle = _bundle()
-    save_bundle(bundle, tmp_path / "model.joblib")
-    card = model_card(load_bundle(tmp_path / "model.joblib"))
-    assert card.startswith("# Model card: test model")
-    assert "2,000 past leads with a known outcome (600 converted, 1,400 not converted)" in card
-    assert "1,234 leads set aside: still in the pipeline (no outcome yet)." in card
-    assert "| Hot | 70% and above | 5 | 4 | 80.0% | 3.6 |" in card
-    assert "| ROC AUC | 0.910 |" in card
-    assert "| Calibration error (ECE) | 2.1% |" in card
-    assert "**deal_stage**: only known after the outcome" in card
-    assert "A random 20% were held out." in card
-    assert "Calibration method: sigmoid" in card
-    assert "Refit on all leads." in card
-    assert bundle.content_hash in card
-    assert "Hot from 70%" in card
+    content = model_file_bytes(bundle)
+    assert content.startswith(MAGIC)
+    (tmp_path / "download.joblib").write_bytes(content)  # as the app's download button would
+    leads, _ = _leads()
+    loaded = load_bundle(tmp_path / "download.joblib")
+    np.testing.assert_array_equal(loaded.predict_proba(leads), bundle.predict_proba(leads))
+    assert loaded.content_hash == bundle.content_hash
+
+
+def test_save_refuses_a_folder_or_a_missing_folder_before_writing(tmp_path):
+    with pytest.raises(LeadScoreInputError, match="is a folder. Give a file name for the model"):
+        save_bundle(_bundle(), tmp_path)
+    with pytest.raises(LeadScoreInputError, match="The folder '.*nowhere' does not exist. Create it first"):
+        save_bundle(_bundle(), tmp_path / "nowhere" / "model.joblib")
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_failed_save_leaves_the_previous_model_whole(tmp_path, monkeypatch):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    before = path.read_bytes()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bundle_module.os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        save_bundle(_bundle(), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "model.joblib"]  # no temporary file left
+

@@ -1,36 +1,41 @@
-"""The `leadscore` command as a workflow would call it: real processes, real files, exit codes."""
+"""The `leadscore` command (leadscore/cli.py), driven through ``main([...])`` on small data.
+
+Every subcommand prints what a script reads (JSON, CSV, one ``error: ...`` line) and returns
+its exit code: 0 done, 2 a problem with the user's input (never a traceback).
+"""
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from leadscore.cli import examples, main
+
 REPO = Path(__file__).resolve().parents[1]
+NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
 
 
-def run_cli(*args: str, stdin: str | None = None, cwd: Path = REPO, env_extra: dict | None = None):
-    env = {**os.environ, **(env_extra or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "leadscore.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=env,
-        timeout=600,
-    )
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
 
 
-def test_inspect_json_reports_the_sample_documented_counts(sample_leads_path):
+@pytest.fixture(autouse=True)
+def leadscore_home(tmp_path, monkeypatch):
+    """Each test gets its own LeadScore home (signing key, projects) unless it asks for the model's."""
+    monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "home"))
+
+
+def test_inspect_json_reports_the_sample_documented_counts(capsys, sample_leads_path):
     facts = json.loads((REPO / "sample_data" / "facts.json").read_text())
-    done = run_cli("inspect", str(sample_leads_path), "--json")
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    code, out, err = run(capsys, "inspect", str(sample_leads_path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
     assert report["rows"] == 5000
     assert report["target"]["column"] == "converted"
     assert report["target"]["positive_values"] == ["yes"]
@@ -54,10 +59,10 @@ def test_inspect_json_reports_the_sample_documented_counts(sample_leads_path):
 
 
 @pytest.mark.slow
-def test_inspect_json_on_the_semicolon_separated_bank_export(bank_csv_file):
-    done = run_cli("inspect", str(bank_csv_file), "--target", "y", "--json")
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+def test_inspect_json_on_the_semicolon_separated_bank_export(capsys, bank_csv_file):
+    code, out, err = run(capsys, "inspect", str(bank_csv_file), "--target", "y", "--json")
+    assert code == 0, err
+    report = json.loads(out)
     assert report["rows"] == 41188
     assert report["outcomes"]["converted"] == 4640
     assert report["outcomes"]["not_converted"] == 41188 - 4640
@@ -68,11 +73,10 @@ def test_inspect_json_on_the_semicolon_separated_bank_export(bank_csv_file):
         assert legitimate not in report["excluded_columns"]
 
 
-def test_inspect_prints_a_readable_report(sample_leads_path):
-    done = run_cli("inspect", str(sample_leads_path))
-    assert done.returncode == 0, done.stderr
-    assert "586" in done.stdout and "converted" in done.stdout
-    assert "Traceback" not in done.stderr
+def test_inspect_prints_a_readable_report(capsys, sample_leads_path):
+    code, out, err = run(capsys, "inspect", str(sample_leads_path))
+    assert code == 0, err
+    assert "586" in out and "converted" in out
 
 
 @pytest.mark.parametrize(
@@ -85,39 +89,53 @@ def test_inspect_prints_a_readable_report(sample_leads_path):
     ],
     ids=["empty", "header-only", "image", "html"],
 )
-def test_bad_files_exit_2_with_one_error_line(tmp_path, content, expected):
+def test_bad_files_exit_2_with_one_error_line(capsys, tmp_path, content, expected):
     path = tmp_path / "leads.csv"
     path.write_bytes(content)
-    done = run_cli("inspect", str(path), "--json")
-    assert done.returncode == 2
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
+    code, out, err = run(capsys, "inspect", str(path), "--json")
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert expected.lower() in lines[0].lower()
-    assert "Traceback" not in done.stderr
 
 
-def test_missing_file_and_unknown_target_are_clear_errors(tmp_path, sample_leads_path):
-    done = run_cli("inspect", str(tmp_path / "nope.csv"))
-    assert done.returncode == 2 and done.stderr.startswith("error: There is no file")
-    done = run_cli("inspect", str(sample_leads_path), "--target", "revenue")
-    assert done.returncode == 2
-    assert "revenue" in done.stderr and "Traceback" not in done.stderr
+def test_missing_file_and_unknown_target_are_clear_errors(capsys, tmp_path, sample_leads_path):
+    code, _, err = run(capsys, "inspect", str(tmp_path / "nope.csv"))
+    assert code == 2 and err.startswith("error: There is no file")
+    code, _, err = run(capsys, "inspect", str(sample_leads_path), "--target", "revenue")
+    assert code == 2
+    assert "revenue" in err and "Traceback" not in err
+
+
+# -- train, then score with that model -------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def trained_model(tmp_path_factory, sample_leads_path):
-    """One logistic model trained by the CLI on the sample, with its JSON report."""
+    """One logistic model trained by the command on the sample's first 1,500 leads, kept in a project."""
     folder = tmp_path_factory.mktemp("cli")
-    home = folder / "home"
+    home, data = folder / "home", folder / "leads.csv"
+    pd.read_csv(sample_leads_path, dtype=str, keep_default_na=False).head(1500).to_csv(data, index=False)
     model, report = folder / "leads.joblib", folder / "report.json"
-    done = run_cli(
-        "train", str(sample_leads_path), "--out", str(model), "--model", "logistic",
-        "--exclude", "needs", "--report", str(report),
-        env_extra={"LEADSCORE_HOME": str(home)},
-    )
-    assert done.returncode == 0, done.stderr
-    return {"model": model, "report": json.loads(report.read_text()), "home": home, "stdout": done.stdout}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEADSCORE_HOME", str(home))
+        capture = io.StringIO()
+        patch.setattr("sys.stdout", capture)
+        patch.setattr("sys.stderr", io.StringIO())
+        code = main([
+            "train", str(data), "--out", str(model), "--model", "logistic", "--exclude", "needs",
+            "--project", "Spring leads", "--label", "timeline=Buying timeline", "--report", str(report),
+        ])
+    assert code == 0
+    return {"model": model, "report": json.loads(report.read_text()), "home": home, "stdout": capture.getvalue(), "data": data}
+
+
+@pytest.fixture
+def model_home(trained_model, monkeypatch):
+    """The LeadScore home the model was saved in (its signing key)."""
+    monkeypatch.setenv("LEADSCORE_HOME", str(trained_model["home"]))
+    return trained_model
 
 
 def test_train_writes_a_report_with_the_documented_keys(trained_model):
@@ -125,8 +143,9 @@ def test_train_writes_a_report_with_the_documented_keys(trained_model):
     assert report["model"]["kind"] == "logistic"
     validation = report["validation"]
     assert validation["method"] == "time"  # the sample has first_engaged_at
-    assert 0.7 < validation["roc_auc"] <= 1
-    assert validation["holdout_rows"] > 0
+    known = pd.read_csv(trained_model["data"], dtype=str, keep_default_na=False)["converted"].isin(["yes", "no"]).sum()
+    assert validation["holdout_rows"] == -(-known // 5)  # the newest 20%, rounded up
+    assert 0.6 < validation["roc_auc"] <= 1
     for key in ("average_precision", "brier", "log_loss", "ece", "lift_top_decile"):
         assert isinstance(validation[key], float)
     assert [row["model"] for row in report["leaderboard"]] == ["logistic"]
@@ -135,103 +154,144 @@ def test_train_writes_a_report_with_the_documented_keys(trained_model):
     assert "needs" not in report["features_used"]
     for column in ("final_deal_size", "deal_stage", "email", "lead_id"):
         assert column not in report["features_used"]
-    assert "Saved logistic model" in trained_model["stdout"]
+    assert report["choices"]["exclude"] == ["needs"]
+    assert report["choices"]["labels"] == [["timeline", "Buying timeline"]]
+    assert report["tiers"]["described"].startswith("Tiers by chance of converting: Hot from 70%")
+    out = trained_model["stdout"]
+    assert out.startswith("Trained a logistic model, saved to ") and "kept in project 'Spring leads'" in out
 
 
-def test_score_keeps_every_row_and_column_and_splits_tiers(trained_model, tmp_path):
-    import pandas as pd
+def test_projects_lists_the_project_train_kept(capsys, model_home):
+    code, out, err = run(capsys, "projects")
+    assert code == 0, err
+    assert "Spring leads  1,500 leads, 1 model version(s)" in out
 
+
+def test_projects_without_any_says_how_to_start(capsys):
+    code, out, _ = run(capsys, "projects")
+    assert code == 0 and out.startswith("No projects yet.")
+
+
+def test_score_keeps_every_row_and_column_and_splits_tiers(capsys, model_home, tmp_path):
     out, tiers = tmp_path / "scored.csv", tmp_path / "tiers"
-    new_leads = REPO / "sample_data" / "new_leads.csv"
-    done = run_cli(
-        "score", str(trained_model["model"]), str(new_leads), "--out", str(out),
+    code, stdout, err = run(
+        capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--out", str(out),
         "--split-tiers", str(tiers), "--hot", "50%", "--warm", "25", "--cool", "0.1",
-        env_extra={"LEADSCORE_HOME": str(trained_model["home"])},
     )
-    assert done.returncode == 0, done.stderr
-    original = pd.read_csv(new_leads, dtype=str, keep_default_na=False)
+    assert code == 0, err
+    assert stdout == ""
+    original = pd.read_csv(NEW_LEADS, dtype=str, keep_default_na=False)
     scored = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert len(scored) == len(original) == 500
     added = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3"]
     assert list(scored.columns) == list(original.columns) + added
     assert scored["lead_id"].tolist() == original["lead_id"].tolist()
     probability = scored["conversion_probability"].astype(float)
-    expected_tier = pd.cut(probability, [-1, 0.1, 0.25, 0.5, 2], right=False, labels=["Cold", "Cool", "Warm", "Hot"])
-    assert (scored["tier"] == expected_tier.astype(str)).all()
+    by_hand = ["Hot" if p >= 0.5 else "Warm" if p >= 0.25 else "Cool" if p >= 0.1 else "Cold" for p in probability]
+    assert scored["tier"].tolist() == by_hand
     split_rows = sum(len(pd.read_csv(tiers / f"{t}.csv")) for t in ("hot", "warm", "cool", "cold"))
     assert split_rows == 500
+    assert "Scored 500 leads into" in err and "Hot from 50%, Warm from 25%, Cool from 10%" in err
+    # Reasons read in the label given when training.
+    assert scored.filter(like="reason_").apply(lambda c: c.str.startswith("Buying timeline is")).any().any()
 
 
-def test_score_streams_json_lines_one_result_per_lead_before_input_ends(trained_model):
-    new_leads = (REPO / "sample_data" / "new_leads.csv").read_text().splitlines()
-    import csv
-
-    rows = list(csv.DictReader(new_leads[:3]))
-    env = {**os.environ, "LEADSCORE_HOME": str(trained_model["home"])}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leadscore.cli", "score", str(trained_model["model"]), "-"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
+def test_score_by_share_sorted_and_for_a_crm(capsys, model_home, tmp_path):
+    code, _, err = run(
+        capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--out", str(tmp_path / "call_list.csv"),
+        "--sort", "--hot-share", "5", "--warm-share", "15", "--cool-share", "30", "--no-reasons",
     )
-    try:
-        process.stdin.write(json.dumps(rows[0]) + "\n")
-        process.stdin.flush()
-        first = json.loads(process.stdout.readline())  # arrives while stdin is still open
-        assert first["lead_id"] == rows[0]["lead_id"]
-        assert first["tier"] in ("Hot", "Warm", "Cool", "Cold")
-        assert 0 <= first["lead_score"] <= 100
-        process.stdin.write("this is not json\n")
-        process.stdin.write(json.dumps(rows[1]) + "\n")
-        process.stdin.close()
-        rest = [json.loads(line) for line in process.stdout.read().splitlines()]
-    finally:
-        process.wait(timeout=120)
-    assert process.returncode == 0, process.stderr.read()
-    assert len(rest) == 2
-    assert "error" in rest[0]
-    assert rest[1]["lead_id"] == rows[1]["lead_id"]
+    assert code == 0, err
+    call_list = pd.read_csv(tmp_path / "call_list.csv")
+    assert call_list["conversion_probability"].is_monotonic_decreasing
+    # 500 leads: the top 25 Hot, the next 75 Warm, the next 150 Cool (ties could add a lead).
+    assert call_list["tier"].value_counts().to_dict() == {"Cold": 250, "Cool": 150, "Warm": 75, "Hot": 25}
+
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--format", "crm",
+                       "--out", str(tmp_path / "crm.csv"), "--no-reasons")
+    assert code == 0, err
+    content = (tmp_path / "crm.csv").read_bytes()
+    assert not content.startswith(b"\xef\xbb\xbf")
+    crm = pd.read_csv(io.BytesIO(content))
+    assert list(crm.columns)[:1] == ["lead_id"]
+    assert {"lead_score", "tier", "next_action"} <= set(crm.columns)
+    assert crm["conversion_probability"].is_monotonic_decreasing and len(crm) == 500
 
 
-def test_score_refuses_a_model_from_another_machine_unless_trusted(trained_model, tmp_path):
-    new_leads = REPO / "sample_data" / "new_leads.csv"
-    other_home = {"LEADSCORE_HOME": str(tmp_path / "other")}
-    done = run_cli("score", str(trained_model["model"]), str(new_leads), env_extra=other_home)
-    assert done.returncode == 2
-    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
-    done = run_cli("score", str(trained_model["model"]), str(new_leads), "--trust-model", "--no-reasons", env_extra=other_home)
-    assert done.returncode == 0, done.stderr
-    assert len(done.stdout.strip().splitlines()) == 501
+def test_score_refuses_to_write_over_its_input(capsys, model_home, tmp_path):
+    copy = tmp_path / "new_leads.csv"
+    copy.write_bytes(NEW_LEADS.read_bytes())
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(copy), "--out", str(copy))
+    assert code == 2 and err.startswith("error: ") and "is also the file being read" in err
+    assert copy.read_bytes() == NEW_LEADS.read_bytes()
 
 
-def test_score_names_the_missing_columns(trained_model, tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text("lead_id,country\nL-1,France\n")
-    done = run_cli(
-        "score", str(trained_model["model"]), str(bad),
-        env_extra={"LEADSCORE_HOME": str(trained_model["home"])},
-    )
-    assert done.returncode == 2, done.stdout
-    assert "Traceback" not in done.stderr
-    assert "source" in done.stderr and done.stderr.startswith("error: ")
+def test_score_streams_json_lines_and_an_error_line_does_not_stop_it(capsys, model_home, monkeypatch):
+    rows = pd.read_csv(NEW_LEADS, dtype=str, keep_default_na=False).head(2).to_dict("records")
+    lines = [json.dumps(rows[0]), "this is not json", json.dumps(rows[1])]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(("\n".join(lines) + "\n").encode("utf-8"))))
+    code, out, err = run(capsys, "score", str(model_home["model"]), "-")
+    assert code == 0, err
+    results = [json.loads(line) for line in out.splitlines()]
+    assert len(results) == 3
+    assert results[0]["lead_id"] == rows[0]["lead_id"]
+    assert results[0]["tier"] in ("Hot", "Warm", "Cool", "Cold") and 0 <= results[0]["lead_score"] <= 100
+    assert results[1]["line"] == 2 and "not valid JSON" in results[1]["error"]
+    assert results[2]["lead_id"] == rows[1]["lead_id"]
 
 
-def test_card_prints_the_model_card(trained_model):
-    done = run_cli("card", str(trained_model["model"]), env_extra={"LEADSCORE_HOME": str(trained_model["home"])})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("#")
-    assert "final_deal_size" in done.stdout  # what it leaves out, and why
-
-
-def test_the_apps_json_lines_example_scores_with_that_model(trained_model, monkeypatch):
+def test_the_apps_json_lines_example_scores_with_that_model(capsys, model_home, monkeypatch):
     from leadscore.bundle import load_bundle
-    from leadscore.journey import cli_examples
 
-    env = {"LEADSCORE_HOME": str(trained_model["home"])}
-    monkeypatch.setenv("LEADSCORE_HOME", env["LEADSCORE_HOME"])
-    bundle = load_bundle(trained_model["model"])
-    example = cli_examples(str(trained_model["model"]), bundle.schema)["jsonl"]
+    bundle = load_bundle(model_home["model"])
+    example = examples(str(model_home["model"]), bundle.schema)["jsonl"]
     lead = example.split("echo '", 1)[1].split("'", 1)[0]
-    done = run_cli("score", str(trained_model["model"]), "-", stdin=lead + "\n", env_extra=env)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO((lead + "\n").encode("utf-8"))))
+    code, out, err = run(capsys, "score", str(model_home["model"]), "-")
+    assert code == 0, err
+    result = json.loads(out)
     assert "error" not in result, result
     assert result["tier"] in ("Hot", "Warm", "Cool", "Cold")
+
+
+def test_score_refuses_a_model_from_another_machine_unless_trusted(capsys, trained_model):
+    code, _, err = run(capsys, "score", str(trained_model["model"]), str(NEW_LEADS))
+    assert code == 2
+    assert err.startswith("error: ") and "another computer" in err
+    code, out, err = run(capsys, "score", str(trained_model["model"]), str(NEW_LEADS), "--trust-model", "--no-reasons")
+    assert code == 0, err
+    assert len(out.strip().splitlines()) == 501
+
+
+def test_score_names_the_missing_columns(capsys, model_home, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("lead_id,country\nL-1,France\n")
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(bad))
+    assert code == 2
+    assert "source" in err and err.startswith("error: ")
+
+
+def test_tier_options_are_checked_in_plain_words(capsys, model_home):
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--hot-share", "5", "--warm-share", "15")
+    assert code == 2 and "need all three" in err
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--hot", "60", "--hot-share", "5",
+                       "--warm-share", "15", "--cool-share", "30")
+    assert code == 2 and "not both" in err
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--hot-share", "50", "--warm-share", "30",
+                       "--cool-share", "20")
+    assert code == 2 and "they must leave some for Cold" in err
+
+
+def test_card_prints_the_model_card(capsys, model_home):
+    code, out, err = run(capsys, "card", str(model_home["model"]))
+    assert code == 0, err
+    assert out.startswith("# Model card: v1")
+    assert "Final deal size" in out  # what it leaves out, and why
+    assert "Buying timeline (timeline)" in out
+
+
+def test_train_needs_somewhere_to_keep_the_model(capsys, sample_leads_path, tmp_path):
+    code, _, err = run(capsys, "train", str(sample_leads_path))
+    assert code == 2 and "--out MODEL_FILE, or --project NAME" in err
+    code, _, err = run(capsys, "train", str(sample_leads_path), "--out", str(tmp_path / "missing" / "m.joblib"))
+    assert code == 2 and "does not exist" in err

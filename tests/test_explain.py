@@ -1,4 +1,4 @@
-"""Insights: importance grouped to the user's columns, per-lead reasons, waterfall, segments."""
+"""Why the model scores leads as it does (leadscore/explain.py): importance, reasons, waterfall."""
 
 from __future__ import annotations
 
@@ -10,24 +10,25 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
-from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain import (
     beeswarm_data,
     dependence_data,
     explain_lead,
     explain_reference,
+    global_contributions,
     global_importance,
     lead_contributions,
     lead_reasons,
-    segment_rates,
-    segment_sentences,
-    shown_values,
 )
 from leadscore.leakage import find_leakage_suspects
 from leadscore.outcome import suggest_outcome
+from leadscore.pipeline import build_pipeline
+from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
+from leadscore.rows import select_training_rows
 
 USER_COLUMNS = {"source", "pages_viewed", "visited_pricing_page"}
 
@@ -68,7 +69,8 @@ def fit_pipeline(kind: str, calibrate: bool = False, leads: pd.DataFrame | None 
     profiles = profile_columns(leads)
     plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))
     rows = select_training_rows(leads, plan)
-    pipeline = build_pipeline(plan, kind, ESTIMATORS[kind]()).fit(rows.X, rows.y)
+    with threadpool_limits(limits=1):  # small data: OpenMP threads on a busy machine only wait
+        pipeline = build_pipeline(plan, kind, ESTIMATORS[kind]()).fit(rows.X, rows.y)
     if calibrate:
         encoded = pipeline[:-1].transform(rows.X)
         calibrator = CalibratedClassifierCV(FrozenEstimator(pipeline[-1]), method="sigmoid").fit(encoded, rows.y)
@@ -86,9 +88,14 @@ def logistic_plain():
     return fit_pipeline("logistic")
 
 
+@pytest.fixture(scope="module")
+def boosting_plain():
+    return fit_pipeline("boosting")
+
+
 def test_importance_is_grouped_back_to_the_users_columns(fitted):
     kind, pipeline, rows = fitted
-    table = global_importance(pipeline, rows.X, sample=300)
+    table = global_importance(global_contributions(pipeline, rows.X, sample=300))
     assert set(table["column"]) == USER_COLUMNS  # "source = LinkedIn" etc. all count as "source"
     assert table["share"].sum() == pytest.approx(1.0)
     assert table["importance"].is_monotonic_decreasing
@@ -108,8 +115,8 @@ def test_logistic_contributions_are_exact_linear_terms(logistic_plain):
     assert contributions.method == "linear"
 
 
-def test_exact_tree_shap_adds_up_to_the_boosting_log_odds():
-    pipeline, rows = fit_pipeline("boosting")
+def test_exact_tree_shap_adds_up_to_the_boosting_log_odds(boosting_plain):
+    pipeline, rows = boosting_plain
     contributions = lead_contributions(pipeline, rows.X.head(30), exact=True)
     log_odds = pipeline[-1].decision_function(pipeline[:-1].transform(rows.X.head(30)))
     base = np.log(contributions.base_probability / (1 - contributions.base_probability))
@@ -153,9 +160,9 @@ def test_reasons_are_plain_words_largest_first(fitted):
     assert reasons.index.tolist() == leads.index.tolist()
     first = reasons.loc[leads.index[0]].tolist()
     # Lead 0 visited the pricing page (i % 3 == 0), came from LinkedIn and viewed 0 pages.
-    assert any(r.startswith("visited_pricing_page is yes: +") for r in first)
-    assert any(r.startswith("source is LinkedIn: ") for r in first)
-    assert any(r.startswith("pages_viewed is 0: -") for r in first)
+    assert any(r.startswith("Visited pricing page is yes: +") for r in first)
+    assert any(r.startswith("Source is LinkedIn: ") for r in first)
+    assert any(r.startswith("Pages viewed is 0: -") for r in first)
     sizes = [abs(float(r.split(": ")[-1].split(" ")[0])) for r in first]
     assert sizes == sorted(sizes, reverse=True)
     assert all(r.endswith(("points", "point")) for r in first)
@@ -166,7 +173,7 @@ def test_blank_numbers_show_as_missing_not_as_the_fill_value(logistic_plain):
     lead = rows.X.iloc[[1]].copy()
     lead["pages_viewed"] = np.nan
     waterfall = explain_lead(pipeline, lead, reference=explain_reference(pipeline, rows.X))
-    assert "pages_viewed is missing" in waterfall["factor"].tolist()
+    assert "Pages viewed is missing" in waterfall["factor"].tolist()
 
 
 def test_reasons_for_many_leads_keep_rows_and_order(fitted):
@@ -177,13 +184,13 @@ def test_reasons_for_many_leads_keep_rows_and_order(fitted):
     assert (reasons["reason_1"] != "").all()
 
 
-def test_beeswarm_data_shape_and_colour_scale():
-    pipeline, rows = fit_pipeline("boosting")
-    swarm = beeswarm_data(pipeline, rows.X, columns=2, sample=100)
+def test_beeswarm_data_shape_and_colour_scale(boosting_plain):
+    pipeline, rows = boosting_plain
+    swarm = beeswarm_data(global_contributions(pipeline, rows.X, sample=100), columns=2)
     assert list(swarm.columns) == ["column", "shap", "points", "value_rank", "value"]
     assert len(swarm) == 200  # 100 sampled leads x the 2 most important columns
     assert swarm["value_rank"].between(0, 1).all()
-    pages = beeswarm_data(pipeline, rows.X, columns=["pages_viewed"], sample=300)
+    pages = beeswarm_data(global_contributions(pipeline, rows.X, sample=300), columns=["pages_viewed"])
     assert set(pages["column"]) == {"pages_viewed"}
     # More pages viewed push the score up: high ranks have higher SHAP on average.
     high = pages.loc[pages["value_rank"] > 0.5, "shap"].mean()
@@ -193,79 +200,22 @@ def test_beeswarm_data_shape_and_colour_scale():
 
 def test_dependence_of_score_on_pages_viewed(logistic_plain):
     pipeline, rows = logistic_plain
-    curve = dependence_data(pipeline, rows.X, "pages_viewed", sample=200)
+    contributions = global_contributions(pipeline, rows.X, sample=200)
+    curve = dependence_data(contributions, "pages_viewed")
     assert len(curve) == 200
     assert pd.api.types.is_numeric_dtype(curve["value"])
     # Logistic: the contribution is a straight rising line in the number of pages.
     assert np.corrcoef(curve["value"], curve["shap"])[0, 1] == pytest.approx(1.0)
     with pytest.raises(LeadScoreInputError, match="does not use a column called 'budget'"):
-        dependence_data(pipeline, rows.X, "budget")
+        dependence_data(contributions, "budget")
 
 
-def test_segment_rates_by_hand():
-    leads = pd.DataFrame(
-        {
-            "source": ["LinkedIn"] * 4 + ["Google"] * 6 + ["Fax"],
-            "pages": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-        }
-    )
-    converted = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 1]
-    table = segment_rates(leads, converted, ["source", "pages"], bins=2, min_leads=2)
-    source = table[table["column"] == "source"].set_index("segment")
-    assert source.loc["LinkedIn", ["leads", "converted"]].tolist() == [4, 3]
-    assert source.loc["LinkedIn", "conversion_rate"] == pytest.approx(0.75)
-    assert source.loc["Google", "conversion_rate"] == pytest.approx(1 / 6)
-    assert source.loc["other values", "leads"] == 1  # "Fax" has fewer than 2 leads
-    assert source.index[0] == "LinkedIn"  # highest rate first
-    assert table["overall_rate"].iloc[0] == pytest.approx(5 / 11)
-    pages = table[table["column"] == "pages"]
-    assert pages["segment"].tolist() == ["under 6", "6 and above"]  # median split, in order
-    assert pages["leads"].tolist() == [5, 6]
-    assert pages["converted"].tolist() == [3, 2]
-
-
-def test_segment_sentences_quote_rate_overall_and_size():
-    leads = pd.DataFrame({"source": ["LinkedIn"] * 420 + ["Google"] * 580})
-    converted = [1] * 130 + [0] * 290 + [1] * 20 + [0] * 560
-    sentences = segment_sentences(segment_rates(leads, converted), top=1)
-    assert sentences == ["Leads with source LinkedIn converted at 31%, against 15% overall (420 leads)."]
-
-
-def test_open_leads_are_not_counted_in_segments():
-    leads = pd.DataFrame({"source": ["A", "A", "B", "B"]})
-    table = segment_rates(leads, [1, np.nan, 0, 0], min_leads=1).set_index("segment")
-    assert table.loc["A", "leads"] == 1 and table.loc["A", "conversion_rate"] == 1.0
-
-
-def test_segments_of_the_models_own_columns_come_from_its_cleaner():
-    leads = make_leads(400)
-    # Leads arriving in the morning (9:00) convert; in the evening (21:00) they do not.
-    hours = np.where(leads["converted"] == "yes", 9, 21)
-    leads["first_engaged_at"] = pd.to_datetime("2026-01-05") + pd.to_timedelta(hours, unit="h") + pd.to_timedelta(
-        np.arange(len(leads)) % 30, unit="D"
-    )
-    pipeline, rows = fit_pipeline("logistic", leads=leads)
-    derived = [c for c in global_importance(pipeline, rows.X, sample=200)["column"] if c not in rows.X.columns]
-    assert "first_engaged_at: hour" in derived
-    table = segment_rates(rows.X, rows.y, ["first_engaged_at: hour"], bins=2, min_leads=1, pipeline=pipeline)
-    assert table["leads"].sum() == len(rows.X)
-    assert table.set_index("segment")["conversion_rate"].to_dict() == {"9": 1.0, "21": 0.0}
-    with pytest.raises(LeadScoreInputError, match="no column called 'first_engaged_at: hour'"):
-        segment_rates(rows.X, rows.y, ["first_engaged_at: hour"])
-
-
-def test_segments_on_shown_values_merge_spellings_and_say_yes_no(logistic_plain):
+def test_reasons_read_in_the_users_labels(logistic_plain):
     pipeline, rows = logistic_plain
-    X = rows.X.copy()
-    # A marketer's export spells one source several ways; segments must count them as one.
-    X["source"] = X["source"].replace({"LinkedIn": "linkedin "}).where(X.index % 2 == 0, X["source"])
-    table = segment_rates(shown_values(pipeline, X), rows.y, ["source", "visited_pricing_page"])
-    sources = table[table["column"] == "source"]
-    assert "linkedin " not in set(sources["segment"])
-    linkedin = sources[sources["segment"] == "LinkedIn"]
-    assert int(linkedin["leads"].iloc[0]) == int((rows.X["source"] == "LinkedIn").sum())
-    pricing = table[table["column"] == "visited_pricing_page"]
-    assert set(pricing["segment"]) == {"yes", "no"}
-    yes = pricing[pricing["segment"] == "yes"].iloc[0]
-    expected = rows.y[(rows.X["visited_pricing_page"] == "yes").to_numpy()].mean()
-    assert yes["conversion_rate"] == pytest.approx(expected)
+    lead = rows.X.iloc[[0]]  # LinkedIn, pricing page visited, 0 pages
+    reasons = lead_reasons(pipeline, lead, labels={"source": "Lead source", "visited_pricing_page": "Saw pricing"})
+    texts = reasons.iloc[0].tolist()
+    assert any(r.startswith("Lead source is LinkedIn: ") for r in texts)
+    assert any(r.startswith("Saw pricing is yes: +") for r in texts)
+    waterfall = explain_lead(pipeline, lead, labels={"source": "Lead source"})
+    assert "Lead source is LinkedIn" in waterfall["factor"].tolist()

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping, require_two_outcomes, suggest_outcome
+from leadscore.outcome import OutcomeMapping, mapping_from_table, require_two_outcomes, suggest_outcome, value_table
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,37 @@ def test_bank_marketing_outcome(bank_csv):
     suggestion = suggest_outcome(leads)
     assert suggestion.mapping == OutcomeMapping("y", ("yes",), ("no",))
     assert suggestion.mapping.counts(leads) == {"converted": 4640, "not_converted": 36548, "open": 0}
+
+
+# -- the value table the Data page shows and edits ----------------------------------------------
+
+
+def test_a_one_zero_float_column_with_blanks_reads_1_and_0_with_their_meanings():
+    # As pandas reads a 1/0 column with blank cells: floats 1.0, 0.0 and NaN.
+    leads = pd.DataFrame({"converted": [1.0, 0.0, 0.0, np.nan, 1.0, 0.0, np.nan]})
+    mapping = suggest_outcome(leads, "converted").mapping
+    table = value_table(leads, "converted", mapping)
+    assert table.to_dict("records") == [
+        {"value": "0", "leads": 3, "meaning": "not converted"},
+        {"value": "1", "leads": 2, "meaning": "converted"},
+        {"value": "(blank)", "leads": 2, "meaning": "still open"},
+    ]
+    # What the user confirms in the table maps the same leads as the suggestion.
+    confirmed = mapping_from_table("converted", table)
+    assert confirmed.counts(leads) == {"converted": 2, "not_converted": 3, "open": 2}
+
+
+def test_spellings_of_one_value_are_one_row_and_unknown_values_wait_for_the_user():
+    leads = pd.DataFrame({"stage": ["Won", "won ", "Lost", "Maybe", None, "Lost", "LOST"]})
+    mapping = OutcomeMapping("stage", ("won",), ("lost",))
+    table = value_table(leads, "stage", mapping).set_index("value")
+    assert table["leads"].to_dict() == {"Lost": 3, "Won": 2, "Maybe": 1, "(blank)": 1}
+    assert table["meaning"].to_dict() == {
+        "Lost": "not converted", "Won": "converted", "Maybe": "still open", "(blank)": "still open"
+    }
+
+
+def test_a_table_without_a_converted_value_is_refused_in_plain_words():
+    table = pd.DataFrame({"value": ["yes", "no"], "leads": [3, 4], "meaning": ["still open", "not converted"]})
+    with pytest.raises(LeadScoreInputError, match="No value of 'converted' is marked as 'converted'"):
+        mapping_from_table("converted", table)

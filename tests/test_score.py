@@ -1,4 +1,4 @@
-"""Scoring new leads: rows kept, schema drift reported, Excel-safe output, files and JSON lines."""
+"""Scoring new leads (leadscore/score.py): rows kept, schema drift reported, files written whole, JSON lines."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import joblib
@@ -16,23 +15,18 @@ import pandas as pd
 import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 from leadscore.bundle import ModelBundle
-from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
 from leadscore.errors import LeadScoreInputError
 from leadscore.leakage import find_leakage_suspects
 from leadscore.outcome import suggest_outcome
+from leadscore.pipeline import build_pipeline
+from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
-from leadscore.score import (
-    SCORE_COLUMNS,
-    excel_safe,
-    score_file,
-    score_leads,
-    split_by_tier,
-    stream_jsonl,
-    tier_zip,
-)
-from leadscore.tiers import TierPolicy, assign_tiers
+from leadscore.rows import select_training_rows
+from leadscore.score import SCORE_COLUMNS, score_file, score_leads, stream_jsonl
+from leadscore.tiers import TierPolicy
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -71,7 +65,8 @@ def make_bundle(kind: str = "logistic") -> ModelBundle:
         if kind == "logistic"
         else HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=8, random_state=0)
     )
-    pipeline = build_pipeline(plan, kind, estimator).fit(rows.X, rows.y)
+    with threadpool_limits(limits=1):  # small data: threads on a busy machine only wait
+        pipeline = build_pipeline(plan, kind, estimator).fit(rows.X, rows.y)
     return ModelBundle(
         pipeline=pipeline,
         plan=plan,
@@ -125,11 +120,15 @@ def test_scored_table_keeps_rows_order_ids_and_adds_the_score_columns(bundle):
     assert scored["conversion_probability"].tolist() == pytest.approx(probability, abs=5e-5)
     assert scored["lead_score"].tolist() == np.rint(probability * 100).astype(int).tolist()
     assert scored["lead_score"].between(0, 100).all()
-    assert scored["tier"].tolist() == assign_tiers(probability, TierPolicy()).tolist()
-    assert scored["next_action"].tolist() == [TierPolicy().actions[t] for t in scored["tier"]]
+    # The default tiers: Hot from 70%, Warm from 40%, Cool from 15%.
+    by_hand = ["Hot" if p >= 0.7 else "Warm" if p >= 0.4 else "Cool" if p >= 0.15 else "Cold" for p in probability]
+    assert scored["tier"].tolist() == by_hand
+    assert scored.loc[10, "tier"] == "Hot" and scored.loc[13, "tier"] == "Cold"
+    assert scored.loc[10, "next_action"] == "Sales outreach within the hour, best rep first"
+    assert scored.loc[13, "next_action"] == "Automated emails only"
     # The referral who read 12 pages and saw pricing is the best lead, and says why.
     assert scored["lead_score"].idxmax() == 10
-    assert "pages_viewed is 12: +" in " ".join(scored.loc[10, ["reason_1", "reason_2", "reason_3"]])
+    assert "Pages viewed is 12: +" in " ".join(scored.loc[10, ["reason_1", "reason_2", "reason_3"]])
     assert result.warnings == []
     assert result.report["rows"] == 4
     assert sum(result.report["tiers"].values()) == 4
@@ -222,66 +221,28 @@ def test_no_leads_gives_an_empty_table_with_all_columns(bundle):
 
 
 # --------------------------------------------------------------------------------------------
-# excel_safe
-
-
-def test_excel_safe_neutralises_formulas_but_not_numbers():
-    frame = pd.DataFrame(
-        {
-            "note": ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "plain"],
-            "text_numbers": ["-12.5", "+3", "-1,200", "1e5", "-.5", None, "12"],
-            "amount": [-1.5, -2.0, 3.0, 0.0, -7.25, 1.0, 2.0],
-            "=bad header": [1, 2, 3, 4, 5, 6, 7],
-        }
-    )
-    safe = excel_safe(frame)
-    assert safe["note"].tolist() == [
-        "'=HYPERLINK(\"http://x\")",
-        "'+cmd|' /C calc'!A0",
-        "'-2+3",
-        "'@SUM(A1)",
-        "'\tx",
-        "'\rx",
-        "plain",
-    ]
-    pd.testing.assert_series_equal(safe["text_numbers"], frame["text_numbers"])
-    assert safe["amount"].tolist() == [-1.5, -2.0, 3.0, 0.0, -7.25, 1.0, 2.0]
-    assert safe["amount"].dtype == frame["amount"].dtype
-    assert "'=bad header" in safe.columns
-    assert frame["note"].iloc[0] == "=HYPERLINK(\"http://x\")"  # the input is not changed
-
-
-def test_excel_safe_works_on_pandas_string_columns():
-    frame = pd.DataFrame({"phone": pd.array(["+44 20 7946 0958", "555-0101", pd.NA], dtype="string")})
-    assert excel_safe(frame)["phone"].tolist()[:2] == ["'+44 20 7946 0958", "555-0101"]
-
-
-# --------------------------------------------------------------------------------------------
 # Tier files
 
 
-def test_split_by_tier_writes_one_safe_file_per_tier(bundle, tmp_path):
+def test_split_tiers_writes_one_safe_file_per_tier_best_first(bundle, tmp_path):
     leads = new_leads()
     leads["owner"] = ["=cmd", "Ben", "Cy", "Di"]
-    scored = score_leads(bundle, leads, policy=TierPolicy(hot=0.6, warm=0.3, cool=0.1)).scored
-    paths = split_by_tier(scored, tmp_path / "tiers")
-    assert sorted(p.name for p in paths.values()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
-    counts = scored["tier"].value_counts()
-    for tier, path in paths.items():
-        written = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-        assert len(written) == counts.get(tier, 0)
+    source = tmp_path / "new.csv"
+    leads.to_csv(source, index=False)
+    summary = score_file(bundle, source, tmp_path / "scored.csv", policy=TierPolicy(hot=0.6, warm=0.3, cool=0.1),
+                         split_dir=tmp_path / "tiers")
+    assert sorted(p.name for p in (tmp_path / "tiers").iterdir()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
+    scored = pd.read_csv(tmp_path / "scored.csv", dtype=str, keep_default_na=False)
+    for tier in ("Hot", "Warm", "Cool", "Cold"):
+        raw = (tmp_path / "tiers" / f"{tier.lower()}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so Excel reads accents
+        written = pd.read_csv(tmp_path / "tiers" / f"{tier.lower()}.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+        assert len(written) == summary["tiers"][tier] == (scored["tier"] == tier).sum()
         assert list(written.columns) == list(scored.columns)
-    everyone = pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in paths.values()])
+        assert (written["tier"] == tier).all()
+    everyone = pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in (tmp_path / "tiers").iterdir()])
     assert sorted(everyone["lead_id"]) == ["00123", "00124", "00125", "00126"]
     assert "'=cmd" in everyone["owner"].tolist()
-
-
-def test_tier_zip_holds_the_four_files(bundle):
-    scored = score_leads(bundle, new_leads()).scored
-    with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
-        assert sorted(archive.namelist()) == ["cold.csv", "cool.csv", "hot.csv", "warm.csv"]
-        total = sum(len(pd.read_csv(archive.open(name), encoding="utf-8-sig")) for name in archive.namelist())
-    assert total == 4
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,19 +267,22 @@ def test_score_file_keeps_every_lead_with_messy_rows(bundle, tmp_path):
     out = tmp_path / "scored.csv"
     summary = score_file(bundle, source, out, chunksize=2, split_dir=tmp_path / "tiers")
     scored = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert scored["lead_id"].tolist() == ["00123", "00124", "00125", "00126"]  # IDs as written
+    # Row in = row out: the row of delimiters only (";;;;") is kept as a blank lead; truly empty
+    # lines are not rows of the table.
+    assert scored["lead_id"].tolist() == ["00123", "00124", "", "00125", "00126"]  # IDs as written
     assert list(scored.columns) == ["lead_id", "source", "pages_viewed", "visited_pricing_page", "owner", *SCORE_COLUMNS]
-    assert scored["pages_viewed"].tolist() == ["12", "lots", "", "3"]
-    assert scored["owner"].tolist() == ["'=HYPERLINK(\"x\")", "Ben", "-12.5", "Di"]
-    assert summary["rows"] == 4 and summary["blank_rows"] == 1
-    assert sum(summary["tiers"].values()) == 4
+    assert scored["pages_viewed"].tolist() == ["12", "lots", "", "", "3"]
+    assert scored["owner"].tolist() == ["'=HYPERLINK(\"x\")", "Ben", "", "-12.5", "Di"]
+    assert scored["tier"].iloc[2] in ("Hot", "Warm", "Cool", "Cold")
+    assert summary["rows"] == 5 and summary["blank_rows"] == 1
+    assert sum(summary["tiers"].values()) == 5
     warnings = " ".join(summary["warnings"])
     assert "no column 'emails_opened'" in warnings
     assert "1 value in 'pages_viewed' was not a number and was treated as missing" in warnings
     assert "'TikTok'" in warnings and "'linkedin'" not in warnings
-    assert "1 completely empty row(s) were skipped" in warnings
+    assert "1 row(s) were completely empty; they were scored as leads with nothing known" in warnings
     tier_rows = sum(len(pd.read_csv(p, encoding="utf-8-sig")) for p in (tmp_path / "tiers").glob("*.csv"))
-    assert tier_rows == 4
+    assert tier_rows == 5
 
 
 @pytest.mark.parametrize("form", ["utf-16 tab", "xlsx"])
@@ -485,3 +449,127 @@ def test_score_file_gives_the_same_bad_file_messages_as_intake(bundle, tmp_path,
     with pytest.raises(LeadScoreInputError, match=re.escape(expected)):
         score_file(bundle, path, tmp_path / "out.csv")
     assert not (tmp_path / "out.csv").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# Files written whole, never over their input
+
+
+def test_writing_over_the_input_is_refused_and_the_input_is_intact(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    new_leads().to_csv(source, index=False)
+    before = source.read_bytes()
+    with pytest.raises(LeadScoreInputError, match="is also the file being read.*choose another file name"):
+        score_file(bundle, source, source)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.csv").symlink_to(source)
+    for other_spelling in (tmp_path / "sub" / ".." / "leads.csv", tmp_path / "link.csv"):
+        with pytest.raises(LeadScoreInputError, match="is also the file being read"):
+            score_file(bundle, source, other_spelling)
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv", "link.csv", "sub"]  # nothing else written
+
+
+def test_a_failed_run_leaves_an_existing_output_unchanged(bundle, tmp_path, monkeypatch):
+    from leadscore import score as score_module
+
+    out = tmp_path / "scored.csv"
+    out.write_bytes(b"lead_id,tier\nOLD-1,Hot\n")
+    missing = tmp_path / "missing_source.csv"
+    missing.write_text("lead_id,pages_viewed\n1,3\n", encoding="utf-8")
+    with pytest.raises(LeadScoreInputError, match="which the model needs"):
+        score_file(bundle, missing, out)
+    assert out.read_bytes() == b"lead_id,tier\nOLD-1,Hot\n"
+
+    # A crash after the first chunk was written: the old file stays, no half file is left.
+    source = tmp_path / "leads.csv"
+    pd.concat([new_leads()] * 3, ignore_index=True).to_csv(source, index=False)
+    real, calls = score_module._score_frame, []
+
+    def crash_on_second_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk unplugged")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(score_module, "_score_frame", crash_on_second_chunk)
+    with pytest.raises(RuntimeError, match="disk unplugged"):
+        score_file(bundle, source, out, chunksize=4, split_dir=tmp_path / "tiers")
+    assert len(calls) == 2
+    assert out.read_bytes() == b"lead_id,tier\nOLD-1,Hot\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leads.csv", "missing_source.csv", "scored.csv", "tiers"]
+    assert list((tmp_path / "tiers").iterdir()) == []  # no tier file, whole or half
+
+
+def test_split_tiers_naming_a_file_is_refused_before_anything_is_written(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    new_leads().to_csv(source, index=False)
+    not_a_folder = tmp_path / "tiers.csv"
+    not_a_folder.write_text("keep me")
+    out = tmp_path / "scored.csv"
+    with pytest.raises(LeadScoreInputError, match="is a file, not a folder. Give --split-tiers a folder name"):
+        score_file(bundle, source, out, split_dir=not_a_folder)
+    assert not out.exists()
+    assert not_a_folder.read_text() == "keep me"
+
+
+def test_an_output_in_a_missing_folder_is_refused_before_scoring(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    new_leads().to_csv(source, index=False)
+    with pytest.raises(LeadScoreInputError, match="does not exist. Create it first"):
+        score_file(bundle, source, tmp_path / "nowhere" / "scored.csv")
+
+
+def _ladder(n: int = 20) -> pd.DataFrame:
+    """n leads alike but for pages viewed: more pages, a higher chance (in a shuffled order)."""
+    order = np.random.default_rng(4).permutation(n)
+    return pd.DataFrame(
+        {
+            "lead_id": [f"P{pages:02d}" for pages in order],
+            "source": "LinkedIn",
+            "pages_viewed": order.astype(float),
+            "visited_pricing_page": "no",
+            "emails_opened": 2.0,
+        }
+    )
+
+
+def test_sort_writes_the_best_leads_first_and_the_default_keeps_the_files_order(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    _ladder().to_csv(source, index=False)
+    score_file(bundle, source, tmp_path / "sorted.csv", sort=True, reasons=False)
+    score_file(bundle, source, tmp_path / "as_is.csv", reasons=False)
+    best_first = pd.read_csv(tmp_path / "sorted.csv", dtype=str)
+    as_is = pd.read_csv(tmp_path / "as_is.csv", dtype=str)
+    assert best_first["lead_id"].tolist() == [f"P{pages:02d}" for pages in range(19, -1, -1)]
+    assert as_is["lead_id"].tolist() == _ladder()["lead_id"].tolist()
+
+
+def test_tiers_by_share_of_one_file_take_exact_shares(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    _ladder().to_csv(source, index=False)
+    policy = TierPolicy.by_share(0.10, 0.20, 0.30)  # of 20 leads: 2 Hot, 4 Warm, 6 Cool, 8 Cold
+    summary = score_file(bundle, source, tmp_path / "scored.csv", policy=policy, reasons=False)
+    assert summary["tiers"] == {"Hot": 2, "Warm": 4, "Cool": 6, "Cold": 8}
+    scored = pd.read_csv(tmp_path / "scored.csv", dtype=str).set_index("lead_id")
+    assert sorted(scored.index[scored["tier"] == "Hot"]) == ["P18", "P19"]
+    assert sorted(scored.index[scored["tier"] == "Warm"]) == ["P14", "P15", "P16", "P17"]
+    assert summary["policy"].startswith("Tiers by share of scored leads: Hot is the top 10%")
+
+
+def test_a_line_that_is_not_utf8_is_scored_with_a_warning_and_the_stream_goes_on(bundle):
+    lead = {"lead_id": "A1", "source": "Referral", "pages_viewed": 9, "visited_pricing_page": "yes", "emails_opened": 2}
+    windows_line = json.dumps({**lead, "owner": "JOSE"}).replace("JOSE", "Jos\u00e9").encode("cp1252") + b"\n"
+    assert b"Jos\xe9" in windows_line  # \xe9 alone is not valid UTF-8
+    lines = [json.dumps(lead).encode("utf-8") + b"\n", windows_line, json.dumps({**lead, "lead_id": "A3"}).encode("utf-8") + b"\n"]
+    out = io.StringIO()
+    counts = stream_jsonl(bundle, iter(lines), out)
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert counts == {"scored": 3, "errors": 0}
+    assert [r["lead_id"] for r in results] == ["A1", "A1", "A3"]
+    assert results[1]["owner"] == "José"
+    assert results[1]["warnings"] == [
+        "Line 2 was not valid UTF-8; it was read as Windows-1252 text. Check accented letters in this lead."
+    ]
+    assert results[1]["conversion_probability"] == results[0]["conversion_probability"]
+    assert "warnings" not in results[0] and "warnings" not in results[2]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -136,8 +138,9 @@ def test_advice_when_no_lead_is_hot():
     low = np.linspace(0.01, 0.3, 200)
     advice = tier_advice(low, TierPolicy())
     assert "No lead reaches the Hot threshold of 70%" in advice
-    assert "30%" in advice  # the most likely lead
-    assert "top 10" in advice  # 5% of 200 leads
+    assert "the most likely lead is at 30%" in advice
+    assert "Set the tiers by share instead (for example the top 5% Hot" in advice
+    assert "Or lower the Hot threshold below 30%." in advice
     assert tier_advice(PROB, TierPolicy()) is None
 
 
@@ -192,3 +195,80 @@ def test_tier_table_is_a_plain_dataframe_in_tier_order():
     table = tier_table(pd.Series(PROB), TierPolicy(), converted=pd.Series(CONVERTED))
     assert table["tier"].tolist() == ["Hot", "Warm", "Cool", "Cold"]
     assert table["leads"].sum() == len(PROB)
+
+
+# -- tiers by share of scored leads ---------------------------------------------------------
+
+
+def _thousand() -> np.ndarray:
+    """1,000 leads with distinct probabilities 0.0005, 0.0015, ... 0.9995, shuffled."""
+    return np.random.default_rng(0).permutation((np.arange(1000) + 0.5) / 1000)
+
+
+def test_share_policy_makes_the_top_shares_hot_warm_and_cool():
+    prob = _thousand()
+    tiers = assign_tiers(prob, TierPolicy.by_share(0.05, 0.15, 0.30))
+    # Counted: the 50 highest (0.9505 and up) Hot, the next 150 Warm, the next 300 Cool, 500 Cold.
+    assert pd.Series(tiers).value_counts().to_dict() == {"Cold": 500, "Cool": 300, "Warm": 150, "Hot": 50}
+    assert (prob[tiers == "Hot"] > 0.95).all() and (prob[tiers != "Hot"] < 0.95).all()
+    assert (prob[tiers == "Cold"] < 0.5).all() and (prob[tiers == "Cool"] > 0.5).all()
+
+
+def test_share_policy_resolves_to_thresholds_on_these_scores():
+    policy = TierPolicy.by_share(0.05, 0.15, 0.30)
+    resolved = policy.resolved(_thousand())
+    assert resolved.by == "probability"
+    # The 50th, 200th and 500th most likely leads.
+    assert (resolved.hot, resolved.warm, resolved.cool) == pytest.approx((0.9505, 0.8005, 0.5005))
+    assert TierPolicy(hot=0.6, warm=0.3, cool=0.1).resolved(_thousand()) == TierPolicy(hot=0.6, warm=0.3, cool=0.1)
+
+
+def test_share_tier_table_counts_and_rates_by_hand():
+    # Ten leads, top 20% Hot, next 30% Warm, next 20% Cool, last 30% Cold.
+    table = tier_table(PROB, TierPolicy.by_share(0.2, 0.3, 0.2), converted=CONVERTED).set_index("tier")
+    assert table["leads"].tolist() == [2, 3, 2, 3]
+    assert table["converted"].tolist() == [2, 1, 1, 0]
+
+
+def test_share_policy_describes_itself():
+    assert TierPolicy.by_share(0.05, 0.15, 0.30).describe() == (
+        "Tiers by share of scored leads: Hot is the top 5%, Warm the next 15%, Cool the next 30%, Cold the rest."
+    )
+    assert TierPolicy(hot=0.6, warm=0.3, cool=0.125).describe() == (
+        "Tiers by chance of converting: Hot from 60%, Warm from 30%, Cool from 12.5%, Cold below."
+    )
+
+
+@pytest.mark.parametrize(
+    "shares, words",
+    [
+        ((0.5, 0.3, 0.2), "together take 100% of the leads; they must leave some for Cold"),
+        ((0.6, 0.3, 0.2), "together take 110% of the leads"),
+        ((0.0, 0.1, 0.1), "between 0% and 100% of the scored leads"),
+        ((5, 15, 30), "between 0% and 100% of the scored leads"),
+        (("lots", 0.1, 0.1), "are not numbers"),
+    ],
+)
+def test_impossible_shares_say_what_to_fix(shares, words):
+    with pytest.raises(LeadScoreInputError, match=words):
+        TierPolicy.by_share(*shares)
+
+
+def test_share_policy_round_trips_and_keeps_its_actions():
+    policy = TierPolicy.by_share(0.05, 0.15, 0.30, actions={"Hot": "Call today"})
+    again = TierPolicy.from_dict(json.loads(json.dumps(policy.to_dict())))
+    assert again == policy and again.by == "share" and again.shares == (0.05, 0.15, 0.30)
+    assert again.actions["Hot"] == "Call today" and again.actions["Cold"] == DEFAULT_ACTIONS["Cold"]
+    assert TierPolicy.from_dict(TierPolicy(hot=0.5, warm=0.2, cool=0.1).to_dict()).by == "probability"
+
+
+def test_rare_conversions_get_advice_to_use_shares():
+    # 1,000 leads from 0% to 2%, 1% on average: thresholds by probability leave everyone Cold.
+    prob = np.linspace(0.0, 0.02, 1000)
+    advice = tier_advice(prob, TierPolicy())
+    assert advice.startswith("Your leads convert rarely (about 1% on average)")
+    assert "the most likely lead is at 2%" in advice
+    assert "100% of them are Cold" in advice
+    assert "Set the tiers by share instead (for example the top 5% Hot, the next 15% Warm, the next 30% Cool)" in advice
+    # Tiers by share need no advice.
+    assert tier_advice(prob, TierPolicy.by_share(0.05, 0.15, 0.30)) is None

@@ -1,0 +1,74 @@
+"""Files written whole or not at all, never over their own input (leadscore/atomic.py)."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from leadscore.atomic import atomic_output, check_output_path, same_file
+from leadscore.errors import LeadScoreInputError
+
+
+def test_a_complete_write_replaces_the_file(tmp_path):
+    target = tmp_path / "scored.csv"
+    target.write_bytes(b"old\n")
+    with atomic_output(target) as handle:
+        handle.write(b"lead_id,score\n")
+        assert target.read_bytes() == b"old\n"  # readers see the old file until the new one is whole
+    assert target.read_bytes() == b"lead_id,score\n"
+    assert os.listdir(tmp_path) == ["scored.csv"]
+
+
+def test_an_error_inside_leaves_the_old_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "scored.csv"
+    target.write_bytes(b"old\n")
+    with pytest.raises(RuntimeError, match="scoring failed"):
+        with atomic_output(target, "w", encoding="utf-8") as handle:
+            handle.write("half of the new")
+            raise RuntimeError("scoring failed")
+    assert target.read_bytes() == b"old\n"
+    assert os.listdir(tmp_path) == ["scored.csv"]
+
+
+def test_an_error_before_the_first_write_leaves_no_file_at_all(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_output(tmp_path / "new.csv"):
+            raise KeyboardInterrupt
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_new_file_reads_like_any_other_file(tmp_path):
+    target = tmp_path / "report.json"
+    with atomic_output(target, "w", encoding="utf-8") as handle:
+        handle.write("{}")
+    mode = stat.S_IMODE(os.stat(target).st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask  # not the temporary file's private 0600
+
+
+def test_outputs_that_cannot_be_written_whole_are_refused_in_plain_words(tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("lead_id\n1\n")
+    with pytest.raises(LeadScoreInputError, match="is also the file being read"):
+        check_output_path(leads, inputs=[leads], what="the scored leads")
+    with pytest.raises(LeadScoreInputError, match="is a folder. Give a file name for the model"):
+        check_output_path(tmp_path, what="the model")
+    with pytest.raises(LeadScoreInputError, match="does not exist. Create it first"):
+        check_output_path(tmp_path / "nowhere" / "out.csv")
+    with pytest.raises(LeadScoreInputError, match="is a file, not a folder"):
+        check_output_path(leads / "out.csv")
+    assert check_output_path(tmp_path / "out.csv", inputs=[leads]) == tmp_path / "out.csv"
+    assert leads.read_text() == "lead_id\n1\n"
+
+
+def test_same_file_sees_through_links_and_other_spellings(tmp_path):
+    leads = tmp_path / "leads.csv"
+    leads.write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.csv").symlink_to(leads)
+    assert same_file(leads, tmp_path / "sub" / ".." / "leads.csv")
+    assert same_file(leads, tmp_path / "link.csv")
+    assert not same_file(leads, tmp_path / "other.csv")

@@ -1,0 +1,208 @@
+"""The cleaning plan (leadscore/plan.py): what is used, left out or warned about, and the user's choices."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from leadscore.errors import LeadScoreInputError
+from leadscore.leakage import find_leakage_suspects
+from leadscore.outcome import OutcomeMapping, suggest_outcome
+from leadscore.plan import (
+    NO_DATE,
+    CleaningChoices,
+    CleaningPlan,
+    cleaned_columns,
+    cleaning_summary,
+    plan_for,
+    suggest_cleaning_plan,
+)
+from leadscore.profile import profile_columns
+from leadscore.read import read_leads
+from leadscore.rows import select_training_rows
+
+LINKEDIN_SPELLINGS = ["LINKEDIN", "Linked In", "LinkedIn", "Linkedin", "linkedin", "linkedin "]
+
+
+def _plan(df, outcome_column, date_column=None):
+    mapping = suggest_outcome(df, outcome_column).mapping
+    profiles = profile_columns(df)
+    suspects = find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column)
+    return suggest_cleaning_plan(df, mapping, profiles, suspects, date_column=date_column)
+
+
+@pytest.fixture(scope="module")
+def sample(sample_leads_path):
+    leads = read_leads(sample_leads_path)
+    plan = _plan(leads, "converted")
+    return leads, plan
+
+
+def test_sample_plan_leaves_out_post_outcome_columns_ids_and_personal_data(sample):
+    _, plan = sample
+    assert {"final_deal_size", "deal_stage", "lead_id", "email", "contact_name", "phone"} <= set(plan.excluded)
+    used = set(plan.used_columns)
+    assert not used & set(plan.excluded)
+    assert {"source", "pages_viewed", "visited_pricing_page", "first_engaged_at"} <= used
+    assert "converted" not in used
+    assert plan.date_column == "first_engaged_at" and plan.window_months == 12
+    assert plan.followup == (("first_engaged_at", "first_followup_at"),)
+    assert {plan.category_mappings["source"][s] for s in LINKEDIN_SPELLINGS} == {"LinkedIn"}
+
+
+def _gappy_leads() -> pd.DataFrame:
+    rng = np.random.default_rng(1)
+    n = 600
+    converted = rng.random(n) < 0.3
+    # Blank time on site goes with not converting (cookie declined); blank visits are random.
+    time_on_site = np.where(converted | (rng.random(n) < 0.5), rng.normal(10, 2, n).round(1), np.nan)
+    visits = np.where(rng.random(n) < 0.2, np.nan, rng.integers(1, 9, n).astype(float))
+    return pd.DataFrame(
+        {
+            "time_on_site": time_on_site,
+            "visits": visits,
+            "plan": rng.choice(["basic", "pro", None], n, p=[0.5, 0.3, 0.2]),
+            "newsletter": rng.choice(["yes", "no", None], n, p=[0.6, 0.3, 0.1]),
+            "won": np.where(converted, "yes", "no"),
+        }
+    )
+
+
+def test_missing_value_defaults_and_an_indicator_only_where_missingness_predicts():
+    plan = _plan(_gappy_leads(), "won")
+    assert plan.missing["visits"] == "median"
+    assert plan.missing["plan"] == "unknown"
+    assert plan.missing["newsletter"] == "most_frequent"
+    # Blank time on site goes with not converting; blank visits are random.
+    assert plan.missing_indicators == ("time_on_site",)
+
+
+def test_plan_refuses_unknown_strategies_in_plain_words():
+    mapping = OutcomeMapping("won", ("yes",), ("no",))
+    with pytest.raises(LeadScoreInputError, match="holds numbers"):
+        CleaningPlan(outcome=mapping, numeric=("visits",), missing={"visits": "unknown"})
+    with pytest.raises(LeadScoreInputError, match="Choose one of"):
+        CleaningPlan(outcome=mapping, missing={"visits": "average"})
+
+
+def test_overrides_return_a_new_plan_and_warn_about_personal_data(sample):
+    _, plan = sample
+    changed = plan.with_overrides(exclude=["source"], keep=["email", "final_deal_size"])
+    assert "source" not in changed.used_columns and changed.excluded["source"] == "You chose to leave it out."
+    assert "email" in changed.categorical and "final_deal_size" in changed.numeric
+    assert "email" not in changed.excluded
+    assert any("'email' holds personal data" in w for w in changed.warnings)
+    assert any("'final_deal_size' is used by your choice" in w for w in changed.warnings)
+    # A post-outcome column kept by choice is remembered as warned (training measures without it).
+    assert "final_deal_size" in changed.warned and "email" not in changed.warned
+    # The original plan is untouched.
+    assert "source" in plan.used_columns and "email" in plan.excluded and plan.warnings == ()
+    assert plan.warned == {}
+    with pytest.raises(LeadScoreInputError, match="There is no column 'sourse'"):
+        plan.with_overrides(exclude=["sourse"])
+    with pytest.raises(LeadScoreInputError, match="is the outcome"):
+        plan.with_overrides(keep=["converted"])
+    # Leaving a warned column out again forgets the warning.
+    assert "final_deal_size" not in changed.with_overrides(exclude=["final_deal_size"]).warned
+
+
+def test_cleaned_columns_names_the_timing_features(sample):
+    _, plan = sample
+    columns = cleaned_columns(plan)
+    assert "first_engaged_at: hour" in columns["number"]
+    assert "minutes from first_engaged_at to first_followup_at" in columns["number"]
+    assert "first_engaged_at: day of week" in columns["category"]
+
+
+def test_cleaning_summary_shows_rows_columns_and_merges(sample, sample_leads_path):
+    leads, plan = sample
+    rows = select_training_rows(leads, plan)
+    summary = cleaning_summary(plan, rows.report)
+    facts = json.loads((sample_leads_path.parent / "facts.json").read_text())
+    steps = dict(zip(summary["rows"]["step"], summary["rows"]["leads"]))
+    assert steps["Leads in the file"] == facts["rows"] == 5000
+    assert steps["Set aside: still in the pipeline (no outcome yet)"] == facts["still_open"]
+    # The sample spans exactly 12 months, so the default window keeps every finished lead.
+    assert "Set aside: older than the 12-month window" not in steps
+    assert steps["Leads used for training"] == facts["rows"] - facts["still_open"]
+    left_out = dict(zip(summary["columns_left_out"]["column"], summary["columns_left_out"]["reason"]))
+    assert "recorded after the sale" in left_out["deal_stage"]
+    merges = summary["spellings_grouped"]
+    linkedin = merges[(merges["column"] == "source") & (merges["grouped as"] == "LinkedIn")]
+    assert set(linkedin["spelling"]) == set(LINKEDIN_SPELLINGS) - {"LinkedIn"}
+    assert "source" in summary["columns_used"]["column"].tolist()
+
+
+def test_switching_text_off_lists_the_text_column_as_left_out(sample):
+    _, plan = sample
+    assert plan.use_text and plan.text == ("needs",)
+    off = plan_for(plan, CleaningChoices(use_text=False))
+    assert "needs" not in off.used_columns
+    assert "needs" in cleaning_summary(off)["columns_left_out"]["column"].tolist()
+
+
+def test_plan_round_trips_through_json(sample):
+    _, plan = sample
+    changed = plan.with_overrides(keep=["email", "final_deal_size"])
+    changed = plan_for(changed, CleaningChoices(labels=(("first_engaged_at", "First contact"),)))
+    assert changed.warned and changed.labels
+    assert CleaningPlan.from_dict(json.loads(json.dumps(changed.to_dict()))) == changed
+
+
+# -- the user's choices ------------------------------------------------------------------------
+
+
+def _dated_table() -> pd.DataFrame:
+    arrived = pd.date_range("2025-01-01", periods=60, freq="7D")
+    return pd.DataFrame(
+        {
+            "arrived": arrived,
+            "source": ["LinkedIn", "linked in", "Referral", "Event"] * 15,
+            "pages": np.arange(60) % 7,
+            "won": ["yes", "no", "no"] * 20,
+        }
+    )
+
+
+def test_choices_are_applied_to_the_suggestion_and_only_differences_are_kept():
+    leads = _dated_table()
+    suggested = _plan(leads, "won", date_column="arrived")
+    assert suggested.date_column == "arrived" and suggested.window_months == 12
+    # No choices: the suggestion as it is.
+    assert plan_for(suggested, CleaningChoices()) == suggested
+    choices = CleaningChoices(
+        date_column=NO_DATE,
+        rare_share=0.2,
+        exclude=("pages",),
+        spellings=(("source", "linked in", "Referral"),),
+        labels=(("source", "Lead source"), ("pages", "  ")),  # a blank label is no label
+    )
+    plan = plan_for(suggested, choices)
+    assert plan.date_column is None and plan.window_months is None
+    assert plan.rare_share == 0.2
+    assert "pages" not in plan.used_columns and plan.excluded["pages"] == "You chose to leave it out."
+    assert plan.category_mappings["source"]["linked in"] == "Referral"
+    assert plan.labels == {"source": "Lead source"}
+    assert CleaningChoices.from_dict(json.loads(json.dumps(choices.to_dict()))) == choices
+    # The window: 0 months means all history.
+    assert plan_for(suggested, CleaningChoices(window_months=0)).window_months is None
+    assert plan_for(suggested, CleaningChoices(window_months=6)).window_months == 6
+
+
+def test_choices_refuse_impossible_values_in_plain_words():
+    with pytest.raises(LeadScoreInputError, match="0 \\(all history\\) to 600 months"):
+        CleaningChoices(window_months=-1)
+    with pytest.raises(LeadScoreInputError, match="between 0% and 50%"):
+        CleaningChoices(rare_share=0.7)
+    suggested = _plan(_dated_table(), "won", date_column="arrived")
+    with pytest.raises(LeadScoreInputError, match="There is no column 'budget'"):
+        plan_for(suggested, CleaningChoices(exclude=("budget",)))
+
+
+def test_a_label_can_be_set_and_removed():
+    choices = CleaningChoices().with_label("source", "Lead source")
+    assert choices.label_map == {"source": "Lead source"}
+    assert choices.with_label("source", "").label_map == {}
