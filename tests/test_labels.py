@@ -32,9 +32,10 @@ def test_column_names_read_as_words(column, expected):
 
 
 def test_derived_timing_columns_read_through_their_sources():
-    assert label("minutes from first_engaged_at to first_followup_at") == "Minutes from first engaged at to first followup at"
-    assert label("first_engaged_at: hour") == "First engaged at: hour"
-    assert label("first_engaged_at: day of week") == "First engaged at: day of week"
+    # Timestamps read as the events they record: "first_engaged_at" -> "first engaged".
+    assert label("minutes from first_engaged_at to first_followup_at") == "Minutes from first engaged to first followup"
+    assert label("first_engaged_at: hour") == "First engaged: hour"
+    assert label("first_engaged_at: day of week") == "First engaged: day of week"
     assert label("time_on_site: missing") == "Time on site: blank"
 
 
@@ -43,7 +44,7 @@ def test_user_labels_win_everywhere_they_apply():
     assert label("source", labels) == "Lead source"
     assert label("notes", labels) == "Notes"  # a blank label is no label
     assert label("first_engaged_at: hour", labels) == "First contact: hour"
-    assert label("minutes from first_engaged_at to first_followup_at", labels) == "Minutes from first contact to first followup at"
+    assert label("minutes from first_engaged_at to first_followup_at", labels) == "Minutes from first contact to first followup"
 
 
 def test_phrases_of_reasons():

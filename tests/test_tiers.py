@@ -266,9 +266,7 @@ def test_rare_conversions_get_advice_to_use_shares():
     # 1,000 leads from 0% to 2%, 1% on average: thresholds by probability leave everyone Cold.
     prob = np.linspace(0.0, 0.02, 1000)
     advice = tier_advice(prob, TierPolicy())
-    assert advice.startswith("Your leads convert rarely (about 1% on average)")
-    assert "the most likely lead is at 2%" in advice
-    assert "100% of them are Cold" in advice
+    assert advice.startswith("100% of these leads are Cold: your leads convert rarely (about 1% on average, the most likely at 2%)")
     assert "Set the tiers by share instead (for example the top 5% Hot, the next 15% Warm, the next 30% Cool)" in advice
     # Tiers by share need no advice.
     assert tier_advice(prob, TierPolicy.by_share(0.05, 0.15, 0.30)) is None
