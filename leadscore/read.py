@@ -912,9 +912,9 @@ def _read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: _Rea
         values = df[column]
         # Excel text cells that mean "nothing", as pandas reads them from a CSV.
         missing = values.isin(_MISSING_TEXT)
-        if missing.any():
-            df[column] = values.mask(missing)
-    return df.infer_objects()
+        # Column by column: a frame of text only is left as objects by DataFrame.infer_objects.
+        df[column] = (values.mask(missing) if missing.any() else values).infer_objects()
+    return df
 
 
 def _open_workbook(data: bytes, shown: str, *, data_only: bool):
