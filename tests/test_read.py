@@ -301,6 +301,16 @@ def test_a_trailing_comma_on_every_line_is_not_a_column_nor_semicolons():
     assert (read["delimiter"], read["empty_columns_dropped"]) == (",", 1)
 
 
+def test_a_trailing_separator_does_not_hand_the_file_to_another_separator():
+    # Tab-separated with a tab at the end of every row, and a comma in every name: the commas
+    # split every line evenly too, but into fewer columns.
+    rows = ["Smith, John\tjohn@example.com\tyes\t", "Doe, Jane\tjane@example.com\tno\t"]
+    df, read = _read(("Name, first\tEmail\tConverted\n" + "\n".join(rows) + "\n").encode())
+    assert read["delimiter"] == "\t"
+    assert list(df.columns) == ["Name, first", "Email", "Converted"]
+    assert df["Name, first"].tolist() == ["Smith, John", "Doe, Jane"]
+
+
 def test_columns_without_a_name_are_named_by_their_place():
     df, read = _read(b"a,,c, \n1,2,3,4\n5,6,7,8\n")
     assert list(df.columns) == ["a", "(column 2)", "c", "(column 4)"]
