@@ -299,6 +299,10 @@ def test_a_trailing_comma_on_every_line_is_not_a_column_nor_semicolons():
     assert "rows_with_extra_cells" not in read and "warnings" not in read
     _, read = _read(b"id,notes,converted,\n1,call; later,yes,\n2,x; y,no,\n")
     assert (read["delimiter"], read["empty_columns_dropped"]) == (",", 1)
+    # One note with a semicolon among many without: once read as one semicolon-separated column.
+    df, read = _read(b"id,notes,converted\n1,call; later,yes,\n2,x,no,\n3,z,no,\n4,w,yes,\n5,v,no,\n")
+    assert read["delimiter"] == ","
+    assert df["id"].tolist() == [1, 2, 3, 4, 5]
 
 
 def test_a_trailing_separator_does_not_hand_the_file_to_another_separator():
