@@ -256,7 +256,10 @@ def read_leads(
                 "upload the Excel workbook instead."
             )
         on_disk = Path(source) if isinstance(source, (str, os.PathLike)) else None
-        df = _read_text(data, on_disk, shown, notes)
+        # Handed over in a list, so that the bytes can be let go while pandas reads the file on disk.
+        handed_over = [data]
+        del data
+        df = _read_text(handed_over, on_disk, shown, notes)
         where = _cap(shown)
 
     _drop_unnamed_empty_columns(df, notes)
@@ -596,7 +599,8 @@ def _looks_like_json(head_text: str) -> bool:
 # Text files (CSV, TSV, "Unicode text")
 
 
-def _read_text(data: bytes, on_disk: Path | None, shown: str, notes: _ReadNotes) -> pd.DataFrame:
+def _read_text(handed_over: list[bytes], on_disk: Path | None, shown: str, notes: _ReadNotes) -> pd.DataFrame:
+    data = handed_over.pop()
     _refuse_binary(data, shown)
     encoding = detect_encoding(data)
     if not encoding.startswith("utf-16") and b"\x00" in data:
@@ -630,14 +634,17 @@ def _read_text(data: bytes, on_disk: Path | None, shown: str, notes: _ReadNotes)
     notes.delimiter = delimiter
     header, first_row = _header_and_first_row(head, delimiter)
     names = _column_names(header, shown, notes)
+    lines = _Lines.of(content)
     reading = _TableReading(content, on_disk, encoding, delimiter, names, shown)
+    if on_disk is not None:
+        del content  # pandas reads the file on disk; these bytes need not stay in memory meanwhile
+        reading.content = None
     # pandas cuts a first row longer than the header to fit (with index_col=False) and stops at a
     # later one: either way the file is read again, knowing its longest row.
     df = None if first_row is not None and len(first_row) > len(header) else reading.fast()
     if df is None:
         df = reading.with_extra_cells(notes)
-    header_breaks = sum(_line_breaks(name) for name in header)
-    notes.empty_lines = _count_empty_lines(content, df, header_breaks)
+    notes.empty_lines = lines.skipped(df, header_breaks=sum(_line_breaks(name) for name in header))
     return df
 
 
@@ -645,7 +652,7 @@ def _read_text(data: bytes, on_disk: Path | None, shown: str, notes: _ReadNotes)
 class _TableReading:
     """One text table and how to hand it to pandas."""
 
-    content: bytes | str
+    content: bytes | str | None  # None: read it from the file on disk
     on_disk: Path | None
     encoding: str
     delimiter: str
@@ -697,7 +704,8 @@ class _TableReading:
     def text(self) -> str:
         if isinstance(self.content, str):
             return self.content
-        return self.content.decode(self.encoding, errors="replace").lstrip("\ufeff")
+        content = self.content if self.content is not None else self.on_disk.read_bytes()
+        return content.decode(self.encoding, errors="replace").lstrip("\ufeff")
 
     def unreadable(self, error: str) -> LeadScoreInputError:
         """The message for a file pandas' parser stopped on, naming the line."""
@@ -845,26 +853,41 @@ def _open_quote_line(text: str, delimiter: str) -> int:
     return start
 
 
-def _count_empty_lines(content: bytes | str, df: pd.DataFrame, header_breaks: int) -> int:
-    """Lines pandas skipped because nothing but spaces was on them.
+@dataclass(frozen=True)
+class _Lines:
+    """The lines of a text file, counted before pandas reads it, to find the empty ones after."""
 
-    Every other line is a row, or part of a row whose quoted cell runs over several lines. So the
-    count is the lines of the file, less the rows read and the line breaks inside their cells;
-    counting line ends runs at memory speed, and cells are looked at only when the numbers differ.
-    """
-    ends = ("\r", "\n", '"') if isinstance(content, str) else (b"\r", b"\n", b'"')
-    last_line = content[max(content.rfind(ends[0]), content.rfind(ends[1])) + 1 :]
-    lines = _line_breaks(content) + (len(last_line) > 0)  # a last line may have no line end
-    skipped = lines - (len(df) + 1) - header_breaks
-    if skipped <= 0 or ends[2] not in content:  # without quotes, no cell holds a line break
+    count: int
+    has_quotes: bool
+
+    @classmethod
+    def of(cls, content: bytes | str) -> "_Lines":
+        # Counting line ends runs at memory speed.
+        cr, lf, quote = ("\r", "\n", '"') if isinstance(content, str) else (b"\r", b"\n", b'"')
+        last_line = content[max(content.rfind(cr), content.rfind(lf)) + 1 :]
+        return cls(_line_breaks(content) + (len(last_line) > 0), quote in content)  # the last line may have no end
+
+    def skipped(self, df: pd.DataFrame, *, header_breaks: int) -> int:
+        """Lines pandas skipped because nothing but spaces was on them.
+
+        Every other line is a row, or part of a row whose quoted cell runs over several lines, so
+        the count is the lines less the rows and the line breaks inside cells. Cells are looked at
+        only when the numbers differ, and only if the file has quotes at all.
+        """
+        skipped = self.count - (len(df) + 1) - header_breaks
+        if skipped <= 0 or not self.has_quotes:
+            return max(skipped, 0)
+        for column in df.columns:
+            values = df[column].dropna()
+            if pd.api.types.is_object_dtype(values.dtype):
+                values = values[[isinstance(v, str) for v in values]].astype(str)
+            if pd.api.types.is_string_dtype(values.dtype) and len(values):
+                skipped -= int(_line_breaks_in(values))
         return max(skipped, 0)
-    for column in df.columns:
-        values = df[column].dropna()
-        if pd.api.types.is_object_dtype(values.dtype):
-            values = values[[isinstance(v, str) for v in values]].astype(str)
-        if pd.api.types.is_string_dtype(values.dtype) and len(values):
-            skipped -= int(values.str.count("\n").sum() + values.str.count("\r").sum() - values.str.count("\r\n").sum())
-    return max(skipped, 0)
+
+
+def _line_breaks_in(values: pd.Series) -> int:
+    return values.str.count("\n").sum() + values.str.count("\r").sum() - values.str.count("\r\n").sum()
 
 
 def _line_breaks(text: bytes | str) -> int:
