@@ -393,10 +393,12 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     sample = data[:1_000_000]
     # A few accented letters in mostly plain text are Windows-1252 (Excel's default in Western
-    # Europe and the Americas); only text full of non-Latin letters is worth a guess. UTF-8
-    # letters among them mean a UTF-8 file with a few Windows-1252 lines, not another alphabet.
+    # Europe and the Americas); only text full of non-Latin letters is worth a guess. When much of
+    # it is UTF-8 letters, it is a UTF-8 file with some Windows-1252 lines, not another alphabet
+    # (a Windows-1251 "Сёмин" holds one UTF-8 letter by chance, not a fifth of its letters).
     high = sum(byte >= 0x80 for byte in sample)
-    if high >= 20 and high > 0.05 * len(sample) and not _UTF8_CHARACTER.search(sample):
+    in_utf8 = sum(len(letter) for letter in _UTF8_CHARACTER.findall(sample))
+    if high >= 20 and high > 0.05 * len(sample) and in_utf8 < 0.2 * high:
         guess = from_bytes(sample).best()
         # UTF-16/32 were ruled out above (no zero bytes), whatever a guess on little text says.
         if guess is not None and guess.encoding not in _WESTERN_SINGLE_BYTE and not guess.encoding.startswith("utf"):
@@ -538,15 +540,19 @@ def _refuse_ole2(data: bytes, shown: str) -> None:
             "then delete the password), save it as .xlsx without a password, and upload it again. "
             "Or save it as CSV."
         )
+    if holds("WordDocument"):  # before "Book": a Word file keeps its own text in UTF-16 too
+        raise LeadScoreInputError(
+            f"{_cap(shown)} is a Word document, not a table of leads. Export your leads from your "
+            "spreadsheet or CRM as CSV (comma-separated values) or Excel (.xlsx) and upload that file."
+        )
     if holds("Workbook") or holds("Book"):
         raise LeadScoreInputError(
             f"{_cap(shown)} is in the old Excel format (.xls, Excel 97-2003), which LeadScore does not "
             "read. Open it in Excel, use Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8', "
             "and upload that file."
         )
-    what = "a Word document" if holds("WordDocument") else "an old Microsoft Office document"
     raise LeadScoreInputError(
-        f"{_cap(shown)} is {what}, not a table of leads. Export your leads from your spreadsheet "
+        f"{_cap(shown)} is an old Microsoft Office document, not a table of leads. Export your leads from your spreadsheet "
         "or CRM as CSV (comma-separated values) or Excel (.xlsx) and upload that file."
     )
 

@@ -222,10 +222,10 @@ def only_nul_bytes():
 
 
 @case("cyrillic_windows_1251", "reads", rows=6, columns=("имя", "город", "converted"),
-      values={"имя": ["Иван Петров", "Ольга Смирнова"]})
+      values={"имя": ["Пётр Сёмин", "Ольга Смирнова"]}, attrs={"encoding": "cp1251"})
 def cyrillic_windows_1251():
-    """A Russian export in Windows-1251, full of non-Latin letters."""
-    rows = [["Иван Петров", "Москва", "да"], ["Ольга Смирнова", "Казань", "нет"]] * 3
+    """A Russian export in Windows-1251 ("Сё" happens to be the bytes of one UTF-8 letter)."""
+    rows = [["Пётр Сёмин", "Москва", "да"], ["Ольга Смирнова", "Казань", "нет"]] * 3
     return "leads.csv", _table(("имя", "город", "converted"), rows).encode("cp1251")
 
 

@@ -346,6 +346,19 @@ def test_a_windows_1252_file_is_not_called_mixed():
     assert read["encoding"] == "cp1252" and "cp1252_lines" not in read
 
 
+def test_a_cyrillic_file_with_a_chance_utf8_letter_is_still_cyrillic():
+    # In Windows-1251, "Сё" is the two bytes of a UTF-8 letter: one such pair is chance.
+    text = "имя,город,converted\n" + "Пётр Сёмин,Москва,да\nОльга Смирнова,Казань,нет\n" * 5
+    df, read = _read(text.encode("cp1251"))
+    assert df["имя"].tolist()[:2] == ["Пётр Сёмин", "Ольга Смирнова"]
+    assert read["encoding"] == "cp1251" and "cp1252_lines" not in read
+
+
+def test_a_word_document_mentioning_a_book_is_a_word_document():
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600) + "WordDocument".encode("utf-16-le") + "Book".encode("utf-16-le")
+    assert "a Word document" in _error(ole2, filename="notes.doc")
+
+
 def test_infinite_and_nan_numbers_are_missing_and_counted_as_unreadable():
     df, read = _read(b"id,deal,visits\n1,1e309,3\n2,inf,-inf\n3,-inf,5\n4,NaN,6\n5,100,7\n6,200,inf\n")
     assert df["deal"].isna().tolist() == [True, True, True, True, False, False]
