@@ -14,8 +14,8 @@ plain values (the app and ``leadscore inspect --json`` show it). ``encoding``, `
 them with ``.get``):
 
 ``encoding``, ``delimiter``
-    How a text file was read (``None`` for Excel). ``encoding`` is "utf-8" for a UTF-8 file in
-    which a few lines were Windows-1252 (see ``cp1252_lines``).
+    How a text file was read (``None`` for Excel). A file mixing UTF-8 and Windows-1252 lines is
+    read line by line; ``encoding`` names the one most of its lines use (see ``cp1252_lines``).
 ``sheet``, ``sheets``
     The worksheet read and all worksheets of the workbook, in order (``None`` and ``[]`` for text).
 ``warnings``
@@ -40,7 +40,8 @@ them with ``.get``):
     Columns with neither a name nor any value (a separator at the end of every line, empty
     columns around a sheet's table), left out.
 ``cp1252_lines``
-    Lines that were not UTF-8 in an otherwise UTF-8 file, read as Windows-1252.
+    In a file mixing UTF-8 and Windows-1252 lines, the lines that were not UTF-8 (read as
+    Windows-1252).
 ``nul_bytes``
     NUL characters removed from a text file (padding some systems write).
 ``formula_cells_without_values``
@@ -172,6 +173,7 @@ class _ReadNotes:
     empty_columns_dropped: int = 0
     cp1252_lines: int = 0
     cp1252_line_numbers: list[int] = field(default_factory=list)
+    utf8_lines: int = 0
     nul_bytes: int = 0
     formula_cells_without_values: dict[str, int] = field(default_factory=dict)
     # For the words only: whether the caller chose the sheet, the names of the "(extra N)" columns.
@@ -391,14 +393,12 @@ def detect_encoding(data: bytes) -> str:
         return "utf-16-be"
     if _is_utf8(data):
         return "utf-8"
-    sample = data[:1_000_000]
+    # Lines that are UTF-8 say nothing about the other ones (a file may mix both): judge those.
+    sample = b"".join(line for line in data[:1_000_000].splitlines(keepends=True) if not _utf8_line(line))
     # A few accented letters in mostly plain text are Windows-1252 (Excel's default in Western
-    # Europe and the Americas); only text full of non-Latin letters is worth a guess. When much of
-    # it is UTF-8 letters, it is a UTF-8 file with some Windows-1252 lines, not another alphabet
-    # (a Windows-1251 "Сёмин" holds one UTF-8 letter by chance, not a fifth of its letters).
+    # Europe and the Americas); only text full of non-Latin letters is worth a guess.
     high = sum(byte >= 0x80 for byte in sample)
-    in_utf8 = sum(len(letter) for letter in _UTF8_CHARACTER.findall(sample))
-    if high >= 20 and high > 0.05 * len(sample) and in_utf8 < 0.2 * high:
+    if high >= 20 and high > 0.05 * len(sample):
         guess = from_bytes(sample).best()
         # UTF-16/32 were ruled out above (no zero bytes), whatever a guess on little text says.
         if guess is not None and guess.encoding not in _WESTERN_SINGLE_BYTE and not guess.encoding.startswith("utf"):
@@ -620,9 +620,9 @@ def _read_text(handed_over: list[bytes], on_disk: Path | None, shown: str, notes
         content = data.decode(encoding, errors="replace").lstrip("\ufeff").replace("\x00", "")
     elif encoding in _WESTERN_SINGLE_BYTE and _UTF8_CHARACTER.search(data):
         content, fallback_lines, utf8_lines = _decode_lines(data)
-        if utf8_lines:
-            encoding = "utf-8"
-            notes.cp1252_lines = len(fallback_lines)
+        if utf8_lines:  # else a plain Windows-1252 file
+            encoding = "utf-8" if utf8_lines >= len(fallback_lines) else "cp1252"
+            notes.cp1252_lines, notes.utf8_lines = len(fallback_lines), utf8_lines
             notes.cp1252_line_numbers = fallback_lines[:10]
     del data
     if isinstance(content, str):
@@ -1336,9 +1336,11 @@ def _warnings(notes: _ReadNotes) -> list[str]:
         )
     if notes.cp1252_lines:
         found.append(
-            f"{_count(notes.cp1252_lines, 'line')} of the file {_were(notes.cp1252_lines)} not UTF-8 like "
-            f"the rest and {_were(notes.cp1252_lines)} read as Windows-1252 ({_lines(notes.cp1252_line_numbers, notes.cp1252_lines)}). "
-            "Check the accented letters there; to avoid this, export the file again as 'CSV UTF-8'."
+            f"This file mixes two encodings: {_count(notes.utf8_lines, 'line')} with accents "
+            f"{'are' if notes.utf8_lines > 1 else 'is'} UTF-8, {_count(notes.cp1252_lines, 'line')} "
+            f"{'are' if notes.cp1252_lines > 1 else 'is'} Windows-1252 ({_lines(notes.cp1252_line_numbers, notes.cp1252_lines)}). "
+            "Each line was read in its own encoding; check the accented letters there. To avoid this, export "
+            "the file again as 'CSV UTF-8'."
         )
     if notes.rows_with_extra_cells:
         extra = [f"'{name}'" for name in notes.extra_columns]
@@ -1424,6 +1426,14 @@ def _is_utf8(data: bytes) -> bool:
         return False
     # An unfinished character at the end of a small, whole file (a Windows-1252 "Café") is not UTF-8.
     return not decoder.getstate()[0] or len(data) >= 65536
+
+
+def _utf8_line(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode_head(data: bytes, encoding: str, size: int = 65536) -> str:

@@ -339,6 +339,15 @@ def test_a_file_mixing_utf8_and_windows_1252_lines_keeps_every_name():
     assert "lines 22, 23" in read["warnings"][0] and "CSV UTF-8" in read["warnings"][0]
 
 
+def test_a_windows_1252_file_with_a_few_utf8_lines_keeps_every_name():
+    names = ["José Müller", "Zoë Peña", "François Ødegaard", "Inês Gonçalves", "Jürgen Weiß"]
+    lines = [f"{names[i % 5]} {i},yes\n".encode("utf-8" if i % 20 == 0 else "cp1252") for i in range(100)]
+    df, read = _read(b"name,converted\n" + b"".join(lines))
+    assert df["name"].tolist() == [f"{names[i % 5]} {i}" for i in range(100)]
+    assert (read["encoding"], read["cp1252_lines"]) == ("cp1252", 95)
+    assert "5 lines with accents are UTF-8, 95 lines are Windows-1252" in read["warnings"][0]
+
+
 def test_a_windows_1252_file_is_not_called_mixed():
     data = "name,converted\nZoë Çelik,no\nFrançois Pérez,yes\n".encode("cp1252")
     df, read = _read(data)
