@@ -697,7 +697,10 @@ class _TableReading:
     def with_extra_cells(self, notes: _ReadNotes) -> pd.DataFrame:
         """The table with a column "(extra N)" for every cell past the header's names."""
         text = self.text()
-        width, extra_rows, extra_lines = _scan_row_widths(text, self.delimiter, len(self.names))
+        try:
+            width, extra_rows, extra_lines = _scan_row_widths(text, self.delimiter, len(self.names))
+        except csv.Error as error:
+            raise self.unreadable(str(error)) from error
         notes.rows_with_extra_cells, notes.extra_cell_lines = extra_rows, extra_lines
         notes.extra_columns = _unique_names([f"(extra {k})" for k in range(1, width - len(self.names) + 1)], self.names)
         try:
@@ -722,10 +725,16 @@ class _TableReading:
                 "never closed, so everything after it would become one cell. Open the file in a text "
                 "editor, close or remove that quote, save, and upload it again."
             )
+        if _where(error):
+            return LeadScoreInputError(
+                f"{_cap(self.shown)} could not be read as a table: the rows do not all have the same "
+                f"number of {_DELIMITER_NAMES[self.delimiter]}-separated columns{_where(error)}. Open it "
+                "in a spreadsheet, check that row, save it as CSV again and upload it."
+            )
         return LeadScoreInputError(
-            f"{_cap(self.shown)} could not be read as a table: the rows do not all have the same number "
-            f"of {_DELIMITER_NAMES[self.delimiter]}-separated columns{_where(error)}. Open it in a "
-            "spreadsheet, check that row, save it as CSV again and upload it."
+            f"{_cap(self.shown)} could not be read as a table of {_DELIMITER_NAMES[self.delimiter]}-separated "
+            "values. Open it in a spreadsheet, check that its rows look right, save it as 'CSV UTF-8' "
+            "and upload it again."
         )
 
 
@@ -932,10 +941,7 @@ def _read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: _Rea
     header = rows[top] + [None] * (width - len(rows[top]))
     body = [row + [None] * (width - len(row)) for row in rows[top + 1 :]]
     names = _column_names(["" if h is None else h for h in header], shown, notes)
-    if sheet_path is not None and _has_formulas_without_values(data, sheet_path):
-        notes.formula_cells_without_values = _formula_cells_without_values(
-            data, shown, worksheet.title, rows, top, names
-        )
+    notes.formula_cells_without_values = _formula_cells_without_values(data, sheet_path, worksheet.title, rows, top, names)
     df = pd.DataFrame(body, columns=names, dtype=object)
     for column in df.columns:
         values = df[column]
@@ -1025,6 +1031,42 @@ def _choose_sheet(workbook, sheets: list[str], sheet: str | int | None, shown: s
     )
 
 
+def _formula_cells_without_values(
+    data: bytes, sheet_path: str | None, title: str, values: list[list], top: int, names: list[str]
+) -> dict[str, int]:
+    """Column -> formula cells below the header whose result was never saved (they read as blank).
+
+    openpyxl gives either the saved results or the formulas, so the sheet is read a second time
+    for its formulas, only when its XML shows a formula without a result.
+    """
+    import openpyxl
+
+    counts: dict[str, int] = {}
+    try:
+        if sheet_path is None or not _has_formulas_without_values(data, sheet_path):
+            return counts
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            worksheet = workbook[title]
+            worksheet.reset_dimensions()
+            for index, row in enumerate(worksheet.iter_rows(values_only=True)):
+                if index <= top or index >= len(values):
+                    continue
+                for position, cell in enumerate(row[: len(names)]):
+                    formula = (isinstance(cell, str) and cell.startswith("=")) or type(cell).__name__ in (
+                        "ArrayFormula",
+                        "DataTableFormula",
+                    )
+                    saved = values[index][position] if position < len(values[index]) else None
+                    if formula and saved is None:
+                        counts[names[position]] = counts.get(names[position], 0) + 1
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - the values were read; a sheet whose formulas cannot be is not worth refusing
+        return {}
+    return counts
+
+
 def _has_formulas_without_values(data: bytes, sheet_path: str) -> bool:
     """Whether the sheet's XML holds a formula whose result was not saved (read in pieces)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(sheet_path.lstrip("/")) as xml:
@@ -1035,31 +1077,6 @@ def _has_formulas_without_values(data: bytes, sheet_path: str) -> bool:
                 return True
             tail = piece[-65536:]  # a cell cut between two pieces is whole in the next one
     return False
-
-
-def _formula_cells_without_values(
-    data: bytes, shown: str, title: str, values: list[list], top: int, names: list[str]
-) -> dict[str, int]:
-    """Column -> formula cells below the header whose saved value is missing."""
-    workbook = _open_workbook(data, shown, data_only=False)
-    counts: dict[str, int] = {}
-    try:
-        worksheet = workbook[title]
-        worksheet.reset_dimensions()
-        for index, row in enumerate(worksheet.iter_rows(values_only=True)):
-            if index <= top or index >= len(values):
-                continue
-            for position, cell in enumerate(row):
-                is_formula = (isinstance(cell, str) and cell.startswith("=")) or type(cell).__name__ in (
-                    "ArrayFormula",
-                    "DataTableFormula",
-                )
-                saved = values[index][position] if position < len(values[index]) else None
-                if is_formula and saved is None and position < len(names):
-                    counts[names[position]] = counts.get(names[position], 0) + 1
-    finally:
-        workbook.close()
-    return counts
 
 
 def _blank_cells(row: list) -> bool:
@@ -1437,7 +1454,8 @@ def _utf8_line(line: bytes) -> bool:
 
 
 def _decode_head(data: bytes, encoding: str, size: int = 65536) -> str:
-    return data[:size].decode(encoding, errors="ignore").lstrip("\ufeff")
+    # "replace", as pandas decodes the whole file, so that header names match its reading.
+    return data[:size].decode(encoding, errors="replace").lstrip("\ufeff")
 
 
 def _mb(size: int) -> str:
