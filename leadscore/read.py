@@ -1385,10 +1385,11 @@ def _warnings(notes: _ReadNotes) -> list[str]:
             f"Delete {'them' if many else 'it'} in your spreadsheet if {'they are not leads' if many else 'it is not a lead'}."
         )
     for column, count in notes.formula_cells_without_values.items():
+        many = count > 1
         found.append(
-            f"{_count(count, 'cell')} in '{column}' {'are formulas' if count > 1 else 'is a formula'} whose "
-            "result was never saved in the file, so they read as blank. Open the file in Excel, let "
-            "it calculate, save it, and upload it again."
+            f"{_count(count, 'cell')} in '{column}' {'are formulas' if many else 'is a formula'} whose "
+            f"result was never saved in the file, so {'they read' if many else 'it reads'} as blank. Open "
+            "the file in Excel, let it calculate, save it, and upload it again."
         )
     for column, count in notes.excel_serial_dates.items():
         some = "were numbers such as" if count > 1 else "was a number such as"
@@ -1400,13 +1401,14 @@ def _warnings(notes: _ReadNotes) -> list[str]:
         )
     for column, count in notes.unreadable_dates.items():
         found.append(
-            f"{_count(count, 'value')} in the date column '{column}' could not be read as dates and "
-            f"count as missing. Check the column in your spreadsheet."
+            f"{_count(count, 'value')} in the date column '{column}' could not be read as "
+            f"{'dates and count' if count > 1 else 'a date and counts'} as missing. Check the column in "
+            "your spreadsheet."
         )
     if notes.nul_bytes:
         found.append(
             f"The file contained {_count(notes.nul_bytes, 'NUL character')} (invisible padding some "
-            "systems write); they were removed."
+            f"systems write); {'they were' if notes.nul_bytes > 1 else 'it was'} removed."
         )
     return found
 
