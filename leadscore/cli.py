@@ -361,7 +361,7 @@ def _run_score(args) -> int:
         from leadscore.atomic import check_output_path
 
         check_output_path(args.summary_json, inputs=[args.data], what="the summary")
-    batches = []
+    batches: dict = {}
     summary = score_file(
         bundle,
         _check_file(args.data),
@@ -371,7 +371,8 @@ def _run_score(args) -> int:
         split_dir=args.split_tiers,
         reasons=not args.no_reasons,
         sort=args.sort,
-        on_batch=batches.append if args.project or args.summary_json else None,
+        on_batch=batches.__setitem__ if args.project or args.summary_json else None,
+        sheet=args.sheet,
     )
     if args.project or args.summary_json:
         _record(bundle, policy, args, batches, summary)
@@ -385,14 +386,14 @@ def _run_score(args) -> int:
     return 0
 
 
-def _record(bundle, policy, args, batches: list, summary: dict) -> None:
+def _record(bundle, policy, args, batches: dict, summary: dict) -> None:
     """Record the run in the project (``--project``) and write its summary (``--summary-json``)."""
     import pandas as pd
 
     from leadscore.atomic import atomic_output
     from leadscore.runs import key_scheme, run_leads, run_summary
 
-    scored = pd.concat(batches) if batches else pd.DataFrame()
+    scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
     scheme = key_scheme(bundle, scored, args.key)
     recorded = run_summary(bundle, scored, summary.get("drift"), policy, scheme, summary.get("warnings", []))
     if args.project:

@@ -378,7 +378,11 @@ def single_column_auc(values: pd.Series, y: np.ndarray, kind: str = "category") 
         codes = _number_codes(_as_numbers(values))
     else:
         codes = _category_codes(values)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    y = np.asarray(y)
+    smaller = int(min(y.sum(), len(y) - y.sum()))
+    if smaller < 2:
+        return 0.5  # one lead of an outcome: nothing to cross-validate, no evidence either way
+    folds = StratifiedKFold(n_splits=min(5, smaller), shuffle=True, random_state=0)
     # Integer codes: the encoder's sorting and matching of values is much faster than on text.
     encoded = TargetEncoder(target_type="binary", cv=folds).fit_transform(codes.reshape(-1, 1), y)
     return float(roc_auc_score(y, encoded[:, 0]))

@@ -18,9 +18,12 @@ no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import csv
 import itertools
 import json
+import warnings
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -467,20 +470,40 @@ def tier_summary(scored: pd.DataFrame) -> pd.DataFrame:
 # Files, in chunks
 
 
-def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
+class _RaggedRows(Exception):
+    """Some rows have more cells than the header: read again with room for the extra cells."""
+
+
+def _cp1252_fallback(error: UnicodeDecodeError):
+    # A file mostly in UTF-8 with a few lines saved in Windows-1252 ("Müller"): those bytes are
+    # read as Windows-1252 rather than replaced, as read_leads reads such lines.
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("leadscore-cp1252", _cp1252_fallback)
+
+
+def iter_lead_chunks(path, chunksize: int = 100_000, sheet=None, width: int | None = None) -> Iterator[pd.DataFrame]:
     """Read a large CSV lead file in chunks, every value kept as text exactly as written.
 
-    Encoding and delimiter are detected like :func:`leadscore.read.read_leads` (first megabyte).
-    Values stay text (blank cells are empty text) so IDs like "00123" and all other columns are
-    written back unchanged; scoring converts the columns the model reads. Rows made only of
-    delimiters are kept (row in = row out). Excel files are read whole (they cannot be
-    streamed) and then cut into chunks.
+    Encoding and delimiter are detected like :func:`leadscore.read.read_leads` (first megabyte);
+    bytes that are not UTF-8 in a UTF-8 file are read as Windows-1252. Values stay text (blank
+    cells are empty text) so IDs like "00123" and all other columns are written back unchanged;
+    scoring converts the columns the model reads. No column is ever taken as the index, rows
+    made only of delimiters are kept (row in = row out), and rows with more cells than the
+    header keep them in "(extra 1)", ... columns (pass ``width``, the widest row; without it, a
+    longer row stops the reading with ``_RaggedRows`` so the caller can read again with it).
+    Excel files are read whole (they cannot be streamed) and then cut into chunks.
 
     Parameters
     ----------
     path : path of a .csv/.txt/.tsv or .xlsx file
     chunksize : int
         Leads per chunk.
+    sheet : str or int, optional
+        The Excel sheet with the leads.
+    width : int, optional
+        Cells in the widest row, when wider than the header.
 
     Yields
     ------
@@ -491,26 +514,36 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
         raise LeadScoreInputError(f"There is no file at '{path}'. Check the name and the folder.")
     with open(path, "rb") as handle:
         head = handle.read(1_000_000)
-    if head.startswith(b"PK\x03\x04"):
-        whole = read_leads(path)
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        whole = read_leads(path, **({"sheet": sheet} if sheet is not None else {}))
         for start in range(0, len(whole), chunksize):
             yield whole.iloc[start : start + chunksize]
         return
     encoding, delimiter = check_text_table(head, path.name)
+    options = dict(
+        sep=delimiter,
+        encoding=encoding,
+        encoding_errors="leadscore-cp1252",
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=True,
+        index_col=False,
+        chunksize=chunksize,
+    )
+    if width is not None:
+        header = next(csv.reader([_first_line(path, encoding)], delimiter=delimiter))
+        options["names"] = [*header, *(f"(extra {n})" for n in range(1, width - len(header) + 1))]
+        options["header"] = 0
     try:
-        reader = pd.read_csv(
-            path,
-            sep=delimiter,
-            encoding=encoding,
-            encoding_errors="replace",
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-            index_col=False,
-            chunksize=chunksize,
-        )
-        with reader:
-            for chunk in reader:
+        with pd.read_csv(path, **options) as reader:
+            while True:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", pd.errors.ParserWarning)
+                    chunk = next(reader, None)
+                if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+                    raise _RaggedRows
+                if chunk is None:
+                    return
                 chunk.columns = [str(c).strip() for c in chunk.columns]
                 yield chunk
     except pd.errors.ParserError as error:
@@ -521,6 +554,22 @@ def iter_lead_chunks(path, chunksize: int = 100_000) -> Iterator[pd.DataFrame]:
         ) from error
     except pd.errors.EmptyDataError as error:
         raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row.") from error
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with open(path, encoding=encoding, errors="leadscore-cp1252", newline="") as handle:
+        for line in handle:
+            if line.strip():
+                return line.lstrip("\ufeff").rstrip("\r\n")
+    return ""
+
+
+def _widest_row(path: Path) -> int:
+    """The number of cells in the file's widest row (read only when a row is wider than the header)."""
+    with open(path, "rb") as handle:
+        encoding, delimiter = check_text_table(handle.read(1_000_000), path.name)
+    with open(path, encoding=encoding, errors="leadscore-cp1252", newline="") as handle:
+        return max((len(row) for row in csv.reader(handle, delimiter=delimiter)), default=0)
 
 
 def _check_outputs(in_path: Path, out_path, split_dir) -> None:
@@ -575,6 +624,7 @@ def score_file(
     sort: bool = False,
     labels=None,
     on_batch=None,
+    sheet=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
 
@@ -604,8 +654,12 @@ def score_file(
         back); the whole file is then held in memory.
     labels : mapping, optional
         Column labels for the reasons (default: the model's).
-    on_batch : callable(DataFrame), optional
-        Called with each scored chunk (e.g. to record the run in a project).
+    on_batch : callable(int, DataFrame), optional
+        Called with each scored chunk's number and the chunk (e.g. to record the run in a
+        project). If the file has to be read again (a row longer than the header), the chunks
+        come again with the same numbers.
+    sheet : str or int, optional
+        The Excel sheet with the leads.
 
     Returns
     -------
@@ -625,7 +679,17 @@ def score_file(
     _check_outputs(in_path, out_path, split_dir)
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = _reference(bundle) if reasons else None
-    chunks = iter_lead_chunks(in_path, chunksize)
+    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet)
+    try:
+        return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
+    except _RaggedRows:
+        # A row has more cells than the header: read the file again with room for them, so
+        # nothing shifts and nothing is lost (the outputs of the first try were never kept).
+        return _score_file(bundle, in_path, out_path, policy, reference, width=_widest_row(in_path), **settings)
+
+
+def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet) -> dict:
+    chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width)
     first = next(chunks, None)
     if first is None or first.empty:
         raise LeadScoreInputError(
@@ -642,14 +706,18 @@ def score_file(
     resolved, note = (policy, None) if whole else _resolve_policy(policy, bundle, None)
     total: dict = {}
     probabilities = []
+    extra_rows = 0
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
-        for number, chunk in enumerate(batches):
+        for number, chunk in enumerate(_guarded(batches, out_path)):
+            if width is not None:
+                extras = [c for c in chunk.columns if str(c).startswith("(extra ")]
+                extra_rows += int((chunk[extras] != "").any(axis=1).sum())
             scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if on_batch is not None:
-                on_batch(scored)
+                on_batch(number, scored)
             if sort:
                 scored = ranked(scored)
             if fmt == "csv":
@@ -663,10 +731,35 @@ def score_file(
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
-    summary["warnings"] = _warnings(total) + ([note] if note else []) + ([advice] if advice else [])
+    extra = (
+        [
+            f"{extra_rows:,} row(s) have more cells than the header has names; the extra cells are kept in "
+            "the '(extra 1)' column(s) after your columns. A value with an unquoted separator usually causes this: "
+            "check those rows in the file."
+        ]
+        if extra_rows
+        else []
+    )
+    summary["warnings"] = extra + _warnings(total) + ([note] if note else []) + ([advice] if advice else [])
     summary["out_path"] = None if out_path is None else str(out_path)
     summary["policy"] = policy.describe()
     return summary
+
+
+def _guarded(batches: Iterator[pd.DataFrame], out_path) -> Iterator[pd.DataFrame]:
+    """The batches. A row longer than the header found after leads went to standard output
+    cannot be read again (a file output can: the caller reads the file again), so it is said
+    plainly instead."""
+    try:
+        yield from batches
+    except _RaggedRows:
+        if out_path is not None:
+            raise
+        raise LeadScoreInputError(
+            "A row further down the file has more cells than the header has names, and the first leads "
+            "were already written to the screen. Score the file into a file with --out, which keeps the "
+            "extra cells in their own column."
+        ) from None
 
 
 def _open_output(stack: contextlib.ExitStack, out_path, fmt: str):

@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 TIERS: tuple[str, ...] = ("Hot", "Warm", "Cool", "Cold")
+# Advice on the thresholds needs at least this many scored leads.
+ADVICE_MIN_LEADS = 20
 # Shares suggested for tiers by capacity (top 5% Hot, next 15% Warm, next 30% Cool).
 DEFAULT_SHARES = (0.05, 0.15, 0.30)
 
@@ -511,8 +513,8 @@ def tier_advice(prob, policy: TierPolicy | None = None) -> str | None:
         return None
     stats = TierStats.from_scores(prob)
     n = stats.leads
-    if n == 0:
-        return None
+    if n < ADVICE_MIN_LEADS:
+        return None  # a handful of leads says nothing about whether the thresholds fit
     hot_leads = int(round(stats.at_or_above(policy.hot)["leads"]))
     cold_leads = n - int(round(stats.at_or_above(policy.cool)["leads"]))
     top = float(stats.ascending[-1])

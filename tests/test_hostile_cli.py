@@ -1,0 +1,94 @@
+"""Every broken or hostile file of the corpus (tests/hostile.py) through the command line.
+
+Each file gets a correct result or one clear message: exit 0 or 2, never 1 ("something
+unexpected"), never a traceback, never a hang; and the accounting adds up: leads read = leads
+converted + not converted + still open (inspect), rows in = rows out (score).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leadscore.cli import main
+from tests.hostile import CASES
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    """A model trained on the sample's first 1,500 leads, in a private LEADSCORE_HOME."""
+    root = tmp_path_factory.mktemp("hostile")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LEADSCORE_HOME", str(root / "home"))
+        history = root / "history.csv"
+        history.write_bytes(b"".join((REPO / "sample_data" / "leads.csv").read_bytes().splitlines(keepends=True)[:1501]))
+        assert main(["train", str(history), "--out", str(root / "model.leadscore"), "--model", "logistic"]) == 0
+        yield root / "model.leadscore"
+
+
+class _Hang(Exception):
+    pass
+
+
+def _run(capsys, *args) -> tuple[int, str, str]:
+    def stop(signum, frame):
+        raise _Hang
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(60)
+    try:
+        code = main([str(a) for a in args])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _sheet(case) -> list[str]:
+    sheet = case.read_kwargs.get("sheet")
+    return [] if sheet is None else ["--sheet", str(sheet)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_inspect_gives_a_result_or_one_clear_message(case, tmp_path, capsys):
+    path = case.write(tmp_path)
+    code, out, err = _run(capsys, "inspect", path, "--json", *_sheet(case))
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "something unexpected" not in err
+    if code == 2:
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ") and len(lines[0]) > 40, err
+        if case.expect == "refused":
+            assert all(word.lower() in err.lower() for word in case.message_words), err
+        return
+    assert case.expect == "reads", f"{case.name} should have been refused"
+    report = json.loads(out)
+    if case.rows is not None:
+        assert report["rows"] == case.rows
+    if report["outcomes"] is not None:
+        assert sum(report["outcomes"].values()) == report["rows"]  # every lead accounted for
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_scoring_gives_every_row_a_result_or_one_clear_message(case, model, tmp_path, capsys):
+    path = case.write(tmp_path)
+    out_path = tmp_path / "scored.csv"
+    code, _, err = _run(capsys, "score", model, path, "--out", out_path, *_sheet(case))
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "something unexpected" not in err
+    if code == 2:
+        assert not out_path.exists()  # nothing half-written
+        errors = [line for line in err.splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1 and len(errors[0]) > 40, err
+        return
+    scored = pd.read_csv(out_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if case.rows is not None:
+        assert len(scored) == case.rows  # row in = row out
+    assert scored["tier"].isin(["Hot", "Warm", "Cool", "Cold"]).all()
