@@ -24,13 +24,16 @@ Example
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
+import logging
 import os
 import platform
 import re
 import secrets
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +82,7 @@ def score_with_dask(
     workers: int | None = None,
     output_format: str = "csv",
     trust_model: bool = False,
+    progress: Callable[[str, float], None] | None = None,
 ) -> dict:
     """Score every lead in a set of CSV or Parquet files on a Dask cluster, one output per partition.
 
@@ -116,6 +120,8 @@ def score_with_dask(
         values as they are and share one schema.
     trust_model : bool
         Load a model file saved on another computer (CLI ``--trust-model``).
+    progress : callable(message: str, fraction: float), optional
+        Called as each part is written ("12 of 40 parts scored", 0.3), like training's progress.
 
     Returns
     -------
@@ -180,34 +186,38 @@ def score_with_dask(
                 meta=summary_meta,
                 align_dataframes=False,
             )
-            done = _compute(client, parts, scheduler)
-            done = done.sort_values("partition", kind="stable")
-            outputs = [str(out / Path(path).name) for path in done["path"]]
+            written = _compute(client, parts, scheduler, progress).sort_values("partition", kind="stable")
             _replace_folder(staging, out)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        address = client.scheduler.address
-        worker_count = len(client.scheduler_info(n_workers=-1).get("workers", {}))
+        cluster = {
+            "scheduler": client.scheduler.address,
+            "workers": len(client.scheduler_info(n_workers=-1).get("workers", {})),
+        }
+    summary = _summary(list(written["report"]))
+    summary.update(
+        cluster,
+        partitions=len(written),
+        inputs=[str(f) for f in files],
+        outputs=[str(out / Path(path).name) for path in written["path"]],
+        out=str(out),
+        format=output_format,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return summary
 
+
+def _summary(reports: list[dict]) -> dict:
+    """The parts' scoring reports added up, with the warnings ``leadscore score`` would give."""
     total: dict = {}
-    for report in done["report"]:
+    for report in reports:
         merge_reports(total, report)
     summary = dict(total)
     summary["rows"] = total.get("rows", 0)
     summary["blank_rows"] = total.get("blank_rows", 0)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     summary["warnings"] = report_warnings(total)
-    summary.update(
-        partitions=len(outputs),
-        inputs=[str(f) for f in files],
-        outputs=outputs,
-        out=str(out),
-        format=output_format,
-        scheduler=address,
-        workers=worker_count,
-        seconds=round(time.perf_counter() - started, 3),
-    )
     return summary
 
 
@@ -260,7 +270,8 @@ def find_lead_files(pattern) -> tuple[list[Path], str]:
     text = str(pattern)
     given = Path(text).expanduser()
     if given.is_dir():
-        candidates = [p for p in given.iterdir() if p.is_file() and not p.name.startswith(".")]
+        # Hidden files and "_SUCCESS"/"_metadata" beside a Parquet dataset are not leads.
+        candidates = [p for p in given.iterdir() if p.is_file() and not p.name.startswith((".", "_"))]
     else:
         candidates = [Path(p) for p in glob.glob(os.path.expanduser(text), recursive=True)]
         candidates = [p for p in candidates if p.is_file()]
@@ -356,6 +367,9 @@ def _parquet_meta(files: list[Path]) -> pd.DataFrame:
 def _read_csv_partition(path: str) -> pd.DataFrame:
     """One CSV file as one partition, every value text exactly as written (IDs like "00123"
     unchanged), read by the same reader as ``leadscore score`` (its encoding and delimiter)."""
+    if not os.path.exists(path):
+        # A worker of another machine that does not see the file: said plainly by _compute.
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
     chunks = list(iter_lead_chunks(path, chunksize=_READ_CHUNK))
     if not chunks:
         return _csv_columns_frame(Path(path))
@@ -514,6 +528,8 @@ def _connect(stack: contextlib.ExitStack, distributed, scheduler: str | None, wo
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
+            # Dask's own notices (e.g. a worker slow to stop) mean nothing to a marketer.
+            silence_logs=logging.ERROR,
         )
     )
     return stack.enter_context(distributed.Client(cluster, set_as_default=False))
@@ -571,10 +587,18 @@ def _check_worker_libraries(client, scheduler: str | None) -> None:
             )
 
 
-def _compute(client, parts, scheduler: str | None) -> pd.DataFrame:
-    """Run the scoring on the cluster; a worker that cannot see a file gets a message that says why."""
+def _compute(client, parts, scheduler: str | None, progress) -> pd.DataFrame:
+    """Run the scoring on the cluster, one future per part so that progress can be told; a
+    worker that cannot see a file gets a message that says why."""
+    from distributed import as_completed
+
+    futures = client.compute(parts.to_delayed())
     try:
-        return client.compute(parts, sync=True)
+        for done, future in enumerate(as_completed(futures, loop=client.loop), start=1):
+            future.result()  # the first failing part stops the run, with its own error
+            if progress is not None:
+                progress(f"{done} of {len(futures)} parts scored", done / len(futures))
+        return pd.concat(client.gather(futures), ignore_index=True)
     except FileNotFoundError as error:
         shared = (
             " With --scheduler, the lead files and the output folder must be in a folder every "

@@ -88,9 +88,14 @@ def test_csv_files_score_exactly_as_one_machine_on_a_local_cluster(model, new_le
     whole, files = _write_csv_files(new_leads, tmp_path / "exports")
     expected_summary = score_file(model["bundle"], whole, tmp_path / "expected.csv")
 
-    summary = score_with_dask(model["path"], str(tmp_path / "exports" / "leads-*.csv"), tmp_path / "scored", workers=2)
+    told = []
+    summary = score_with_dask(
+        model["path"], str(tmp_path / "exports" / "leads-*.csv"), tmp_path / "scored", workers=2,
+        progress=lambda message, fraction: told.append((message, fraction)),
+    )
 
     assert summary["workers"] == 2
+    assert told[-1] == ("3 of 3 parts scored", 1.0)
     assert summary["inputs"] == [str(f) for f in files]
     assert [Path(p).name for p in summary["outputs"]] == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
     assert sorted(p.name for p in (tmp_path / "scored").iterdir()) == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
