@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import sys
@@ -81,7 +82,12 @@ def measure_dask(bundle, files: list[Path], work: Path, workers: int, repeats: i
 
     start = time.perf_counter()
     with LocalCluster(
-        n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
     ) as cluster:
         started = time.perf_counter() - start
         # Warm-up: every worker imports the scoring libraries and scores once, off the clock.

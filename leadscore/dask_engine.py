@@ -311,7 +311,9 @@ def _csv_columns(path: Path) -> list[str]:
     try:
         header = pd.read_csv(path, sep=delimiter, encoding=encoding, encoding_errors="replace", dtype=str, nrows=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise LeadScoreInputError(f"'{path.name}' could not be read as a table ({error}). Export it again as CSV.") from error
+        raise LeadScoreInputError(
+            f"'{path.name}' could not be read as a table ({error}). Export it again as CSV."
+        ) from error
     return [str(c).strip() for c in header.columns]
 
 
@@ -557,8 +559,10 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
-def _minor(text: str) -> str:
-    return ".".join(str(text).split(".")[:2])
+def _differs(name: str, theirs: str | None, ours: str) -> bool:
+    if name in _EXACT_LIBRARIES:
+        return theirs != ours
+    return ".".join(str(theirs).split(".")[:2]) != ".".join(ours.split(".")[:2])
 
 
 def _check_worker_libraries(client, scheduler: str | None) -> None:
@@ -578,7 +582,7 @@ def _check_worker_libraries(client, scheduler: str | None) -> None:
         problems = [
             f"{name} {versions.get(name)} (this computer has {here[name]})"
             for name in _EXACT_LIBRARIES + _MINOR_LIBRARIES
-            if (versions.get(name) != here[name] if name in _EXACT_LIBRARIES else _minor(versions.get(name, "")) != _minor(here[name]))
+            if _differs(name, versions.get(name), here[name])
         ]
         if problems:
             raise LeadScoreInputError(

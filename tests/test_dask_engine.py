@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("distributed", reason="the Dask extra is in requirements-test.txt")
 
 from leadscore.bundle import load_bundle, save_bundle  # noqa: E402
-from leadscore.dask_engine import DASK_MISSING, score_with_dask  # noqa: E402
+from leadscore.dask_engine import DASK_MISSING, _check_worker_libraries, score_with_dask  # noqa: E402
 from leadscore.errors import LeadScoreInputError  # noqa: E402
 from leadscore.read import read_leads  # noqa: E402
 from leadscore.score import score_file, score_leads  # noqa: E402
@@ -43,7 +43,9 @@ def scheduler():
     """A running cluster of 2 worker processes, as a user's own cluster (``--scheduler``)."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -187,3 +189,17 @@ def test_without_the_dask_extra_the_message_says_how_to_install_it(model, tmp_pa
     with pytest.raises(LeadScoreInputError) as error:
         score_with_dask(model["bundle"], str(SAMPLE / "new_leads.csv"), tmp_path / "scored")
     assert error.value.message == DASK_MISSING
+
+
+def test_workers_with_another_scikit_learn_are_refused_before_scoring():
+    class ClusterWithAnOldWorker:
+        """Answers like distributed.Client.run for one worker that has an older scikit-learn."""
+
+        def run(self, function):
+            return {"tcp://10.0.0.7:40000": {**function(), "scikit-learn": "1.5.2"}}
+
+    with pytest.raises(LeadScoreInputError) as error:
+        _check_worker_libraries(ClusterWithAnOldWorker(), "tcp://10.0.0.5:8786")
+    assert error.value.message.startswith(
+        "The Dask worker tcp://10.0.0.7:40000 has other library versions: scikit-learn 1.5.2 (this computer has "
+    )
