@@ -49,6 +49,18 @@ def _load() -> list[float]:
         return []
 
 
+def _worker_cpu_seconds(client) -> float:
+    """CPU seconds (user + system) the cluster's worker processes have used so far, summed."""
+
+    def used() -> float:
+        import psutil
+
+        times = psutil.Process().cpu_times()
+        return times.user + times.system
+
+    return sum(client.run(used).values())
+
+
 def make_files(folder: Path, partitions: int, leads: int) -> list[Path]:
     """Write ``partitions`` CSV files of ``leads`` resampled sample leads each."""
     import pandas as pd
@@ -92,24 +104,26 @@ def measure_dask(bundle, files: list[Path], work: Path, workers: int, repeats: i
         started = time.perf_counter() - start
         # Warm-up: every worker imports the scoring libraries and scores once, off the clock.
         warm = score_with_dask(bundle, str(files[0]), work / "warm", scheduler=cluster.scheduler_address)
-        runs = []
-        for repeat in range(repeats):
-            out = work / f"scored-{workers}-{repeat}"
-            load_before = _load()
-            summary = score_with_dask(bundle, str(files[0].parent / "leads-*.csv"), out, scheduler=cluster.scheduler_address)
-            runs.append(
-                {
-                    "seconds": round(summary["seconds"], 2),
-                    "partitions_per_second": round(summary["partitions"] / summary["seconds"], 3),
-                    "leads_per_second": round(summary["rows"] / summary["seconds"]),
-                    "load_before": load_before,
-                    "load_after": _load(),
-                }
-            )
-            print(f"{workers} worker(s), run {repeat + 1}: {runs[-1]}", flush=True)
-            assert summary["partitions"] == len(files) and summary["workers"] == workers
-            shutil.rmtree(out)
+        pattern, runs = str(files[0].parent / "leads-*.csv"), []
         with Client(cluster.scheduler_address, set_as_default=False) as client:
+            for repeat in range(repeats):
+                out = work / f"scored-{workers}-{repeat}"
+                load_before, cpu_before = _load(), _worker_cpu_seconds(client)
+                summary = score_with_dask(bundle, pattern, out, scheduler=cluster.scheduler_address)
+                runs.append(
+                    {
+                        "seconds": round(summary["seconds"], 2),
+                        "partitions_per_second": round(summary["partitions"] / summary["seconds"], 3),
+                        "leads_per_second": round(summary["rows"] / summary["seconds"]),
+                        # Work done, whatever else ran: equal for 1 and 2 workers means no overhead.
+                        "worker_cpu_seconds": round(_worker_cpu_seconds(client) - cpu_before, 2),
+                        "load_before": load_before,
+                        "load_after": _load(),
+                    }
+                )
+                print(f"{workers} worker(s), run {repeat + 1}: {runs[-1]}", flush=True)
+                assert summary["partitions"] == len(files) and summary["workers"] == workers
+                shutil.rmtree(out)
             worker_mb = client.run(lambda: __import__("psutil").Process().memory_info().rss / 1e6)
     best = max(runs, key=lambda run: run["partitions_per_second"])
     return {
