@@ -125,10 +125,17 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--out", metavar="OUT", help="output file (default: standard output)")
     score.add_argument(
         "--format",
-        choices=["csv", "jsonl", "crm"],
+        choices=["csv", "jsonl", "crm", "parquet"],
         help="csv: every column, safe to open in Excel (default); jsonl: JSON lines (default when DATA is -); "
-        "crm: for a CRM import (identifier, score, tier, next action, top reason; UTF-8, no formula escaping: not for Excel)",
+        "crm: for a CRM import (identifier, score, tier, next action, top reason; UTF-8, no formula escaping: not for Excel); "
+        "parquet: a Parquet dataset (with --engine dask)",
     )
+    score.add_argument(
+        "--engine", choices=["local", "dask"], default="local",
+        help="dask: score many files (a quoted pattern such as 'leads-*.csv', or Parquet) in parallel; needs pip install 'leadscore[dask]'",
+    )
+    score.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
+    score.add_argument("--workers", type=int, metavar="N", help="with --engine dask and no --scheduler: worker processes (default: one per core)")
     score.add_argument("--sort", action="store_true", help="best leads first (the call list); default: the file's order, for joining back")
     score.add_argument("--split-tiers", metavar="DIR", help="also write hot.csv, warm.csv, cool.csv, cold.csv into DIR")
     score.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads")
@@ -351,6 +358,10 @@ def _run_score(args) -> int:
 
     bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
     policy = _policy(args, bundle.policy)
+    if args.engine == "dask":
+        return _score_dask(bundle, policy, args)
+    if args.scheduler or args.workers or args.format == "parquet":
+        raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
     if args.data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
@@ -479,6 +490,26 @@ def _run_feedback(args) -> int:
     for sentence in report.sentences:
         print(f"  {sentence}")
     print(report.message)
+    return 0
+
+
+def _score_dask(bundle, policy, args) -> int:
+    from leadscore.dask_engine import score_with_dask
+
+    if not args.out:
+        raise LeadScoreInputError("With --engine dask, name the folder for the scored parts with --out (e.g. --out scored/).")
+    if args.data == "-" or args.split_tiers or args.format in ("jsonl", "crm") or args.project or args.sort:
+        raise LeadScoreInputError(
+            "--engine dask scores files into CSV or Parquet parts; leave out '-', --split-tiers, --format jsonl/crm, --sort and --project."
+        )
+    summary = score_with_dask(
+        bundle, args.data, args.out, policy=policy, reasons=not args.no_reasons, scheduler=args.scheduler,
+        workers=args.workers, output_format=args.format or "csv", progress=_progress_line,
+    )
+    for warning in summary.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
+    tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
+    print(f"Scored {summary['rows']:,} leads in {summary['partitions']} parts into {args.out} ({tiers}).", file=sys.stderr)
     return 0
 
 

@@ -19,7 +19,9 @@ from leadscore.dask_engine import DASK_MISSING, _check_worker_libraries, score_w
 from leadscore.errors import LeadScoreInputError  # noqa: E402
 from leadscore.read import read_leads  # noqa: E402
 from leadscore.score import score_file, score_leads  # noqa: E402
-from leadscore.train import train_from_frame  # noqa: E402
+from leadscore.plan import CleaningChoices  # noqa: E402
+from leadscore.project import LeadProject  # noqa: E402
+from leadscore.train import TrainingSettings  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 # Natural order: a person expects leads-2 before leads-10 (plain sorting puts it after).
@@ -33,8 +35,11 @@ def model(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEADSCORE_HOME", str(home))
-        _, bundle, _ = train_from_frame(read_leads(SAMPLE / "leads.csv").head(1500), model="logistic")
-        path = save_bundle(bundle, tmp_path_factory.mktemp("model") / "leads.joblib")
+        project = LeadProject.new(read_leads(SAMPLE / "leads.csv").head(1500), "dask")
+        project.set_outcome(project.outcome_suggestion().mapping)
+        project.set_choices(CleaningChoices())
+        project.train(TrainingSettings(model="logistic"))
+        path = save_bundle(project.bundle(), tmp_path_factory.mktemp("model") / "leads.joblib")
         yield {"path": path, "bundle": load_bundle(path)}
 
 
@@ -101,8 +106,8 @@ def test_csv_files_score_exactly_as_one_machine_on_a_local_cluster(model, new_le
     assert summary["inputs"] == [str(f) for f in files]
     assert [Path(p).name for p in summary["outputs"]] == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
     assert sorted(p.name for p in (tmp_path / "scored").iterdir()) == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
-    # Rows in = rows out: 500 leads, the one empty row skipped and counted, as one machine does.
-    assert summary["rows"] == expected_summary["rows"] == 500
+    # Rows in = rows out: 500 leads and the one empty row, kept and counted, as one machine does.
+    assert summary["rows"] == expected_summary["rows"] == 501
     assert summary["blank_rows"] == expected_summary["blank_rows"] == 1
     assert summary["tiers"] == expected_summary["tiers"]
     assert summary["warnings"] == expected_summary["warnings"]
@@ -113,10 +118,11 @@ def test_csv_files_score_exactly_as_one_machine_on_a_local_cluster(model, new_le
     expected_bytes = (tmp_path / "expected.csv").read_bytes()
     assert _joined_parts(summary["outputs"]) == expected_bytes
     scored = pd.concat([pd.read_csv(p, dtype=str, keep_default_na=False) for p in summary["outputs"]], ignore_index=True)
-    assert scored["crm_id"].tolist() == new_leads["crm_id"].tolist()  # "000123" kept as written
-    assert scored["lead_id"].tolist() == new_leads["lead_id"].tolist()
+    leads_only = scored[scored["lead_id"] != ""]  # the blank row comes back blank, scored as a blank lead
+    assert leads_only["crm_id"].tolist() == new_leads["crm_id"].tolist()  # "000123" kept as written
+    assert leads_only["lead_id"].tolist() == new_leads["lead_id"].tolist()
     assert scored.loc[3, "notes"] == "'=HYPERLINK(\"http://example.com\")"
-    assert len(pd.read_csv(summary["outputs"][1])) == 150
+    assert len(pd.read_csv(summary["outputs"][1])) == 151
 
 
 def test_parquet_files_score_into_one_parquet_dataset_on_a_running_scheduler(model, new_leads, tmp_path, scheduler):
