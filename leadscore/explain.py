@@ -48,6 +48,7 @@ __all__ = [
     "explain_reference",
     "typical_reference",
     "lead_contributions",
+    "tree_explainer",
     "global_contributions",
     "global_importance",
     "beeswarm_data",
@@ -258,7 +259,15 @@ class LeadContributions:
     cleaned: pd.DataFrame
 
 
-def _tree_contributions(model, encoded, exact: bool):
+def tree_explainer(pipeline):
+    """shap's ``TreeExplainer`` for a pipeline's tree model, or None for other models.
+
+    Building one reads every tree of the model (tens of milliseconds): a caller explaining many
+    small batches (a stream of leads) builds it once and passes it to :func:`lead_contributions`.
+    """
+    model = base_estimator(pipeline)
+    if _kind(model) != "tree":
+        return None
     import warnings
 
     with warnings.catch_warnings():
@@ -266,7 +275,10 @@ def _tree_contributions(model, encoded, exact: bool):
         warnings.simplefilter("ignore", PendingDeprecationWarning)
         import shap  # only tree models need shap: `leadscore score` stays fast for logistic models
 
-    explainer = shap.TreeExplainer(model)
+    return shap.TreeExplainer(model)
+
+
+def _tree_contributions(explainer, encoded, exact: bool):
     values = explainer.shap_values(_dense(encoded), approximate=not exact, check_additivity=False)
     values = np.asarray(values)
     expected = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
@@ -303,6 +315,7 @@ def lead_contributions(
     reference: ExplainReference | None = None,
     exact: bool = False,
     forward: tuple | None = None,
+    explainer=None,
 ) -> LeadContributions:
     """Contributions of every user column to every lead's probability.
 
@@ -317,6 +330,8 @@ def lead_contributions(
         Tree models only: exact Tree SHAP instead of the fast Saabas approximation.
     forward : (cleaned, encoded, probability), optional
         The pipeline's outputs for ``X_raw`` when the caller already has them (scoring).
+    explainer : shap.TreeExplainer, optional
+        From :func:`tree_explainer`, when the caller explains many batches with one model.
 
     Returns
     -------
@@ -341,8 +356,9 @@ def lead_contributions(
         method = "linear"
     else:
         parts, expected = [], None
+        explainer = explainer if explainer is not None else tree_explainer(pipeline)
         for start in range(0, encoded.shape[0], _CHUNK_ROWS):
-            values, expected = _tree_contributions(model, encoded[start : start + _CHUNK_ROWS], exact)
+            values, expected = _tree_contributions(explainer, encoded[start : start + _CHUNK_ROWS], exact)
             parts.append(np.asarray(values @ group))
         raw = np.vstack(parts) if parts else np.zeros((0, len(columns)))
         if reference is None:

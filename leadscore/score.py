@@ -37,7 +37,7 @@ from leadscore.atomic import atomic_output, check_output_path, same_file
 from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
 from leadscore.drift import DriftReference, compare
-from leadscore.explain import lead_contributions, lead_reasons, shown_values, typical_reference
+from leadscore.explain import lead_contributions, lead_reasons, shown_values, tree_explainer, typical_reference
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
 from leadscore.plan import OTHER
 from leadscore.read import check_text_table, read_leads, to_number
@@ -325,7 +325,7 @@ def _reference(bundle):
 
 
 def _score_frame(
-    bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None, drift: bool = False
+    bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None, drift: bool = False, explainer=None
 ) -> tuple[pd.DataFrame, dict]:
     """Score one batch: the leads with their score columns, and what was found on the way.
 
@@ -349,7 +349,9 @@ def _score_frame(
             report["drift"] = _drift(bundle, model_input, cleaned, probability, report)
         if reasons:
             try:
-                contributions = lead_contributions(pipeline, model_input, reference, forward=(cleaned, encoded, probability))
+                contributions = lead_contributions(
+                    pipeline, model_input, reference, forward=(cleaned, encoded, probability), explainer=explainer
+                )
                 reason_texts = lead_reasons(
                     pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions, labels=labels
                 )
@@ -801,21 +803,95 @@ def _decode(line: bytes | str, number: int) -> tuple[str, str | None]:
         )
 
 
+def _parse_line(raw_line, number: int) -> tuple[dict | None, str | None, str | None]:
+    """One input line as (lead, problem, note): the lead's fields, or why it cannot be scored."""
+    line, note = _decode(raw_line, number)
+    if not line.strip():
+        return None, None, None
+    try:
+        lead = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, (
+            f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
+            'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
+        ), note
+    if not isinstance(lead, dict):
+        return None, (
+            f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
+            '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
+        ), note
+    return lead, None, note
+
+
+class _Stream:
+    """Scores leads as they arrive, keeping what every lead reuses: the tiers, the reference lead
+    and the tree explainer (building one per lead cost more than scoring the lead)."""
+
+    def __init__(self, bundle, policy: TierPolicy, reasons: bool, labels):
+        self.bundle, self.reasons, self.labels = bundle, reasons, labels
+        self.policy, _ = _resolve_policy(policy, bundle, None)
+        self.reference = _reference(bundle) if reasons else None
+        self.explainer = tree_explainer(bundle.pipeline) if reasons else None
+
+    def score(self, leads: list[dict]) -> tuple[pd.DataFrame, dict]:
+        frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()} for lead in leads])
+        return _score_frame(self.bundle, frame, self.policy, self.reasons, self.reference, self.labels, explainer=self.explainer)
+
+    def one(self, number: int, lead: dict, note: str | None) -> tuple[str, bool]:
+        """The result line of one lead (its own warnings), or its error line; and whether it scored."""
+        try:
+            scored, report = self.score([lead])
+            result = next(records(scored))
+            notes = _warnings({key: value for key, value in report.items() if key != "replaced_columns"})
+            notes += [note] if note else []
+            if notes:
+                result["warnings"] = notes
+            return json.dumps(result, ensure_ascii=False, default=str), True
+        except LeadScoreInputError as error:
+            return json.dumps({"line": number, "error": error.message}, ensure_ascii=False), False
+        except Exception as error:  # noqa: BLE001 - one bad lead must never stop the stream
+            message = f"This lead could not be scored ({type(error).__name__}: {error})."
+            return json.dumps({"line": number, "error": message}, ensure_ascii=False), False
+
+    def batch(self, parsed: list[tuple[int, dict, str | None]]) -> list[tuple[str, bool]]:
+        """Result lines for leads that arrived together: scored as one batch when they share
+        their fields and nothing about them needs a warning, else one by one (so every lead
+        still gets its own warnings or error)."""
+        if len(parsed) > 1 and len({tuple(lead) for _, lead, _ in parsed}) == 1:
+            try:
+                scored, report = self.score([lead for _, lead, _ in parsed])
+            except LeadScoreInputError:
+                pass
+            else:
+                if not _warnings({key: value for key, value in report.items() if key != "replaced_columns"}):
+                    lines = []
+                    for (_, _, note), result in zip(parsed, records(scored)):
+                        if note:
+                            result["warnings"] = [note]
+                        lines.append((json.dumps(result, ensure_ascii=False, default=str), True))
+                    return lines
+        return [self.one(number, lead, note) for number, lead, note in parsed]
+
+
 def stream_jsonl(
-    bundle, lines_in: Iterable[str | bytes], out: TextIO, policy: TierPolicy | None = None, reasons: bool = True, labels=None
+    bundle, lines_in: Iterable, out: TextIO, policy: TierPolicy | None = None, reasons: bool = True, labels=None
 ) -> dict:
     """Score one JSON lead per input line and write one JSON result per line as each arrives.
 
     Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
     ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
-    about the lead was unusual), written and flushed before the next line is read. A line that
-    cannot be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines
-    are skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
+    about the lead was unusual), written and flushed as soon as it is scored. A line that cannot
+    be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines are
+    skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
+
+    ``lines_in`` yields lines, or lists of lines that arrived together (a micro-batch, see
+    ``leadscore.cli``): those are scored together, each lead still answered on its own line, in
+    order. Models run on one thread: for a few leads at a time, threads cost more than they save.
 
     Parameters
     ----------
     bundle : ModelBundle
-    lines_in : iterable of str or bytes (e.g. ``sys.stdin.buffer``)
+    lines_in : iterable of str, bytes, or lists of them (e.g. ``sys.stdin.buffer``)
     out : text stream (e.g. ``sys.stdout``)
     policy : TierPolicy, optional
         Tiers by share are taken of the model's held-out leads (one lead has no share of itself).
@@ -826,48 +902,27 @@ def stream_jsonl(
     -------
     dict with ``scored`` and ``errors`` counts.
     """
-    policy = policy or getattr(bundle, "policy", None) or TierPolicy()
-    policy, _ = _resolve_policy(policy, bundle, None)
-    reference = _reference(bundle) if reasons else None
+    from threadpoolctl import threadpool_limits
+
+    stream = _Stream(bundle, policy or getattr(bundle, "policy", None) or TierPolicy(), reasons, labels)
     counts = {"scored": 0, "errors": 0}
-    for number, raw_line in enumerate(lines_in, start=1):
-        line, decode_note = _decode(raw_line, number)
-        if not line.strip():
-            continue
-        try:
-            try:
-                lead = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise LeadScoreInputError(
-                    f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
-                    'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
-                ) from None
-            if not isinstance(lead, dict):
-                raise LeadScoreInputError(
-                    f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
-                    '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
-                )
-            frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()}], columns=list(lead))
-            scored, report = _score_frame(bundle, frame, policy, reasons, reference, labels)
-            result = next(records(scored))
-            notes = _warnings({key: value for key, value in report.items() if key != "replaced_columns"})
-            if decode_note:
-                notes.append(decode_note)
-            if notes:
-                result["warnings"] = notes
-            text = json.dumps(result, ensure_ascii=False, default=str)
-            counts["scored"] += 1
-        except LeadScoreInputError as error:
-            text = json.dumps({"line": number, "error": error.message}, ensure_ascii=False)
-            counts["errors"] += 1
-        except Exception as error:  # noqa: BLE001 - one bad lead must never stop the stream
-            text = json.dumps(
-                {"line": number, "error": f"This lead could not be scored ({type(error).__name__}: {error})."},
-                ensure_ascii=False,
-            )
-            counts["errors"] += 1
-        out.write(text + "\n")
-        out.flush()
+    number = 0
+    with threadpool_limits(limits=1):
+        for arrived in lines_in:
+            batch = arrived if isinstance(arrived, list) else [arrived]
+            parsed, written = [], []
+            for raw_line in batch:
+                number += 1
+                lead, problem, note = _parse_line(raw_line, number)
+                if problem is not None:
+                    written.append((number, json.dumps({"line": number, "error": problem}, ensure_ascii=False), False))
+                elif lead is not None:
+                    parsed.append((number, lead, note))
+            written += [(n, text, ok) for (n, _, _), (text, ok) in zip(parsed, stream.batch(parsed))]
+            for _, text, ok in sorted(written):
+                counts["scored" if ok else "errors"] += 1
+                out.write(text + "\n")
+            out.flush()
     return counts
 
 
