@@ -8,11 +8,12 @@ How each model kind is explained, and what it costs:
 
 - logistic regression: exact linear contributions ``coef * (x - reference)`` in log-odds (what
   shap's LinearExplainer computes), a sparse matrix product: 100k leads in well under a second.
-- forest and boosting: shap's ``TreeExplainer``. Global views use exact Tree SHAP on a sample
-  (2,000 leads by default). Per-lead reasons use the Saabas approximation
-  (``approximate=True``: one path per tree, linear in tree depth) so that 100k leads take
-  seconds; pass ``exact=True`` to use exact Tree SHAP instead. A forest's contributions are in
-  probability, a boosting model's in log-odds.
+- forest and boosting: global views use shap's exact Tree SHAP on a sample (2,000 leads by
+  default). Per-lead reasons use the Saabas approximation (one path per tree, linear in tree
+  depth, what shap's ``approximate=True`` computes) so that 100k leads take seconds; LeadScore
+  computes it itself (:mod:`leadscore._saabas`, equal to shap's to 1e-8) so that scoring never
+  imports shap. Pass ``exact=True`` to use exact Tree SHAP instead. A forest's contributions are
+  in probability, a boosting model's in log-odds.
 
 Turning contributions into probability points: the change from the average probability (the
 reference) to the lead's calibrated probability is split between the columns in proportion to
@@ -24,7 +25,7 @@ blow up every factor). Then each column gets what it alone would do to the avera
 probability), and what is left is shown as "Combined effects and calibration" in the waterfall. The waterfall therefore
 always ends exactly at the lead's probability.
 
-shap is imported only when a tree model is explained.
+shap is imported only for exact Tree SHAP (the global views, or ``exact=True``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from leadscore._saabas import SaabasExplainer
+from leadscore._saabas import supports as saabas_supports
 from leadscore.errors import LeadScoreInputError
 from leadscore.labels import display_values, format_value, phrase, points_text
 from leadscore.pipeline import base_estimator, feature_sources
@@ -259,15 +262,32 @@ class LeadContributions:
     cleaned: pd.DataFrame
 
 
-def tree_explainer(pipeline):
-    """shap's ``TreeExplainer`` for a pipeline's tree model, or None for other models.
+def tree_explainer(pipeline, exact: bool = False):
+    """The explainer of a pipeline's tree model, or None for other models.
 
     Building one reads every tree of the model (tens of milliseconds): a caller explaining many
     small batches (a stream of leads) builds it once and passes it to :func:`lead_contributions`.
+
+    Parameters
+    ----------
+    pipeline : fitted Pipeline ``[clean, encode, model]``
+    exact : bool
+        False (per-lead reasons): :class:`leadscore._saabas.SaabasExplainer`, summing straight
+        to the user's columns; shap's ``TreeExplainer`` for tree models it does not cover.
+        True: shap's ``TreeExplainer`` (exact Tree SHAP).
     """
     model = base_estimator(pipeline)
     if _kind(model) != "tree":
         return None
+    if not exact and saabas_supports(model):
+        # Not shap's: one lead's cold start without shap's import (numba), see
+        # benchmarks/results/score_boosting.json "one_lead"; same values (tests/test_saabas.py).
+        _, group = _group_matrix(_merge_indicators(feature_sources(pipeline)))
+        return SaabasExplainer(model, group)
+    return _shap_explainer(model)
+
+
+def _shap_explainer(model):
     import warnings
 
     with warnings.catch_warnings():
@@ -278,14 +298,17 @@ def tree_explainer(pipeline):
     return shap.TreeExplainer(model)
 
 
-def _tree_contributions(explainer, encoded, exact: bool):
+def _tree_contributions(explainer, encoded, exact: bool, group):
+    """(contributions per user column, expected value) for a batch of encoded leads."""
+    if isinstance(explainer, SaabasExplainer):
+        return explainer.values(_dense(encoded)), explainer.expected_value
     values = explainer.shap_values(_dense(encoded), approximate=not exact, check_additivity=False)
     values = np.asarray(values)
     expected = np.atleast_1d(np.asarray(explainer.expected_value, dtype=float))
     if values.ndim == 3:  # (leads, features, classes): keep "converted"
         values = values[:, :, -1]
         expected = expected[-1:]
-    return values, float(expected[-1])
+    return np.asarray(values @ group), float(expected[-1])
 
 
 def _to_points(raw: np.ndarray, probability: np.ndarray, base: float, unit: str):
@@ -330,8 +353,9 @@ def lead_contributions(
         Tree models only: exact Tree SHAP instead of the fast Saabas approximation.
     forward : (cleaned, encoded, probability), optional
         The pipeline's outputs for ``X_raw`` when the caller already has them (scoring).
-    explainer : shap.TreeExplainer, optional
-        From :func:`tree_explainer`, when the caller explains many batches with one model.
+    explainer : optional
+        From :func:`tree_explainer` (with the same ``exact``), when the caller explains many
+        batches with one model.
 
     Returns
     -------
@@ -356,10 +380,11 @@ def lead_contributions(
         method = "linear"
     else:
         parts, expected = [], None
-        explainer = explainer if explainer is not None else tree_explainer(pipeline)
+        if explainer is None or (exact and isinstance(explainer, SaabasExplainer)):
+            explainer = tree_explainer(pipeline, exact=exact)
         for start in range(0, encoded.shape[0], _CHUNK_ROWS):
-            values, expected = _tree_contributions(explainer, encoded[start : start + _CHUNK_ROWS], exact)
-            parts.append(np.asarray(values @ group))
+            values, expected = _tree_contributions(explainer, encoded[start : start + _CHUNK_ROWS], exact, group)
+            parts.append(values)
         raw = np.vstack(parts) if parts else np.zeros((0, len(columns)))
         if reference is None:
             base = expected if unit == _PROBABILITY else 1 / (1 + math.exp(-expected))
