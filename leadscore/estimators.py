@@ -9,6 +9,8 @@ from __future__ import annotations
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 
+from leadscore._parallel import usable_cores
+
 __all__ = ["MODEL_KINDS", "MODEL_NAMES", "make_estimator", "PARALLEL_MIN_ROWS"]
 
 # Simplest first: on a near-tie the earlier one wins.
@@ -20,7 +22,7 @@ FOREST_MAX_SAMPLES = 100_000
 PARALLEL_MIN_ROWS = 20000
 
 
-def make_estimator(kind: str, n_rows: int, random_state: int = 0):
+def make_estimator(kind: str, n_rows: int, random_state: int = 0, n_jobs: int | None = None):
     """A fresh, unfitted scikit-learn classifier for one model kind, sized for ``n_rows`` leads.
 
     Forest trees are bounded (depth 10, leaves of at least 20 leads) so that training stays quick
@@ -33,6 +35,10 @@ def make_estimator(kind: str, n_rows: int, random_state: int = 0):
     n_rows : int
         How many leads it will be fit on.
     random_state : int
+    n_jobs : int, optional
+        Threads a forest builds its trees on (it gives the same trees on any number); by default
+        the machine's usable cores from :data:`PARALLEL_MIN_ROWS` leads, else 1. A caller that
+        runs several fits at once passes 1.
 
     Returns
     -------
@@ -55,7 +61,7 @@ def make_estimator(kind: str, n_rows: int, random_state: int = 0):
             # A third of the features per split: "sqrt" starves trees of the few strong columns.
             max_features=0.33,
             max_samples=max_samples,
-            n_jobs=2 if n_rows >= PARALLEL_MIN_ROWS else 1,
+            n_jobs=n_jobs if n_jobs is not None else usable_cores() if n_rows >= PARALLEL_MIN_ROWS else 1,
             random_state=random_state,
         )
     if kind == "boosting":

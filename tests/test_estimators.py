@@ -63,3 +63,18 @@ def test_forests_on_very_many_leads_draw_a_sample_per_tree():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown model kind 'neural'"):
         make_estimator("neural", 100)
+
+
+def test_a_forest_builds_trees_on_the_threads_it_is_given():
+    """A caller running fits side by side gives each forest one thread; the trees are the same."""
+    X, y = _leads(800, -1.0)
+    assert make_estimator("forest", 800).n_jobs == 1  # small data: one thread
+    assert make_estimator("forest", 50_000, n_jobs=1).n_jobs == 1
+    assert make_estimator("forest", 50_000).n_jobs >= 1
+    one = make_estimator("forest", len(y), random_state=2, n_jobs=1).fit(X, y)
+    two = make_estimator("forest", len(y), random_state=2, n_jobs=2).fit(X, y)
+    for a, b in zip(one.estimators_, two.estimators_):
+        np.testing.assert_array_equal(a.tree_.threshold, b.tree_.threshold)
+        np.testing.assert_array_equal(a.tree_.value, b.tree_.value)
+    # (Averaging the trees on two threads may add them in another order: equal to 1e-15.)
+    np.testing.assert_allclose(one.predict_proba(X), two.predict_proba(X), rtol=0, atol=1e-12)

@@ -22,7 +22,9 @@ from leadscore.bundle import load_bundle, save_bundle
 from leadscore.card import model_card
 from leadscore.errors import LeadScoreInputError
 from leadscore.outcome import OutcomeMapping
-from leadscore.pipeline import base_estimator
+from leadscore.calibration import calibrate_fitted
+from leadscore.estimators import make_estimator
+from leadscore.pipeline import base_estimator, build_pipeline
 from leadscore.plan import CleaningChoices, CleaningPlan
 from leadscore.project import LeadProject
 from leadscore.read import read_leads
@@ -315,3 +317,97 @@ def test_the_same_leads_and_settings_give_the_same_model():
     a, b = first.pipeline.predict_proba(new)[:, 1], second.pipeline.predict_proba(new)[:, 1]
     np.testing.assert_array_equal(a, b)
     assert len(np.unique(a)) > 50  # real, varied predictions, not a constant
+
+
+# -- larger tables: one inner split, fits on rungs of the fitting leads, side by side ----------
+
+
+def _dated_leads(n: int, seed: int = 2) -> pd.DataFrame:
+    leads = _built_leads(n, seed)
+    leads["created"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.arange(n) // 10, unit="D")
+    return leads
+
+
+@pytest.fixture(scope="module")
+def rungs_auto():
+    """8,000 dated leads: 6,400 training leads, so one inner split (5,120 fit, 1,280 validate);
+    the kinds are compared on a quarter of the fitting leads (the threshold lowered to 1,000)."""
+    leads = _dated_leads(8000)
+    plan = _built_plan(date_column="created")
+    rows = select_training_rows(leads, plan)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train, "COMPARE_MIN_ROWS", 1000)
+        result = train_lead_model(rows, plan, TrainingSettings(model="auto"))
+    return leads, plan, rows, result
+
+
+def test_many_leads_compare_models_on_a_quarter_of_the_fitting_leads(rungs_auto):
+    *_, result = rungs_auto
+    assert result.validation["method"] == "time" and result.row_counts["training_rows"] == 6400
+    assert [row["training_rows"] for row in result.leaderboard] == [1280, 1280, 1280]
+    assert "each trained on a random 1,280 of the other 5,120" in result.notes["validation"]
+    # The learning curve: the chosen recipe on a quarter, half and all of the 5,120 fitting leads.
+    assert result.learning_curve["training_rows"].tolist() == [1280, 2560, 5120]
+    assert result.learning_curve["share"].tolist() == pytest.approx([0.2, 0.4, 0.8])
+    assert "random quarter, half or all of the older 5,120" in result.notes["learning_curve"]
+    assert "the older 5,120 of the 6,400 training leads" in result.notes["final_fit"]
+    assert result.row_counts["final_rows"] == 8000
+
+
+def test_many_leads_the_holdout_measures_the_recipe_on_the_older_fitting_leads(rungs_auto):
+    """The holdout scores are those of the chosen recipe trained on the oldest 64% of the leads
+    (calibrated on the next 16% when calibration was chosen), built here from the dates alone."""
+    leads, plan, rows, result = rungs_auto
+    order = np.argsort(rows.dates.to_numpy(), kind="stable")
+    fitting, validating = order[:5120], order[5120:6400]
+    assert sorted(result.holdout.index) == sorted(rows.X.index[order[6400:]])
+    with threadpool_limits(limits=1):
+        model = build_pipeline(plan, result.kind, make_estimator(result.kind, 5120)).fit(rows.X.iloc[fitting], rows.y[fitting])
+        if result.calibration != "none":
+            model = calibrate_fitted(model, rows.X.iloc[validating], rows.y[validating], result.calibration)
+        expected = model.predict_proba(rows.X.loc[result.holdout.index])[:, 1]
+    np.testing.assert_allclose(result.holdout["conversion_probability"].to_numpy(), expected, rtol=0, atol=1e-12)
+    # The honest range is measured the same way, without the warned rating.
+    assert result.validation["without_warned"]["columns"] == ["rep_rating"]
+    assert result.validation["without_warned"]["roc_auc"] < result.validation["roc_auc"] - 0.05
+
+
+def test_many_leads_the_final_model_is_the_recipe_on_all_known_leads(rungs_auto):
+    leads, plan, rows, result = rungs_auto
+    new = _dated_leads(300, seed=9)
+    if result.calibration == "none":
+        with threadpool_limits(limits=1):
+            expected = build_pipeline(plan, result.kind, make_estimator(result.kind, 8000)).fit(rows.X, rows.y)
+            np.testing.assert_array_equal(result.pipeline.predict_proba(new), expected.predict_proba(new))
+    else:
+        assert type(result.pipeline.steps[-1][1]).__name__ == "CalibratedClassifierCV"
+
+
+def test_fits_side_by_side_give_the_same_model_as_one_after_another(monkeypatch):
+    """Thread counts come from the machine; the model must not depend on them."""
+    leads = _dated_leads(6500, seed=4)
+    plan = _built_plan(date_column="created")
+    rows = select_training_rows(leads, plan)
+    settings = TrainingSettings(model="auto")
+    monkeypatch.setattr(train, "PARALLEL_MIN_ROWS", 0)
+    monkeypatch.setattr(train, "usable_cores", lambda: 2)
+    monkeypatch.setattr(train, "side_by_side", _spy(train.side_by_side))
+    beside = train_lead_model(rows, plan, settings)
+    assert max(_spy.workers) == 2
+    monkeypatch.setattr(train, "usable_cores", lambda: 1)
+    in_turn = train_lead_model(rows, plan, settings)
+    new = _dated_leads(400, seed=8)
+    np.testing.assert_array_equal(beside.pipeline.predict_proba(new), in_turn.pipeline.predict_proba(new))
+    np.testing.assert_array_equal(beside.holdout["conversion_probability"], in_turn.holdout["conversion_probability"])
+    assert [row["log_loss"] for row in beside.leaderboard] == [row["log_loss"] for row in in_turn.leaderboard]
+    pd.testing.assert_frame_equal(beside.learning_curve, in_turn.learning_curve)
+
+
+def _spy(function):
+    _spy.workers = []
+
+    def spied(tasks, workers, done=None):
+        _spy.workers.append(workers)
+        return function(tasks, workers, done)
+
+    return spied
