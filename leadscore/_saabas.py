@@ -28,6 +28,9 @@ from scipy import sparse
 
 __all__ = ["SaabasExplainer", "supports"]
 
+# Leads x trees walked at a time (bounds the memory of the leaves and the path matrix).
+_CHUNK_ENTRIES = 2_000_000
+
 
 def supports(model) -> bool:
     """Whether :class:`SaabasExplainer` explains this fitted model (else use shap's TreeExplainer).
@@ -132,8 +135,12 @@ class SaabasExplainer:
         offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         scaling = 1.0 / len(trees)
         left, right, feature, weight, value = [], [], [], [], []
+        outputs = []
         for tree, offset in zip(trees, offsets):
             values = tree.value.reshape(tree.value.shape[0], -1)
+            # A tree's predict_proba: the node's class shares over their sum (0 counts as 1).
+            normalizer = values.sum(axis=1)
+            outputs.append(values[:, -1] / np.where(normalizer == 0.0, 1.0, normalizer))
             values = (values.T / values.sum(1)).T * scaling  # shap's normalize and scaling, in its order
             leaf = tree.children_left < 0
             left.append(np.where(leaf, -1, tree.children_left + offset))
@@ -141,6 +148,7 @@ class SaabasExplainer:
             feature.append(tree.feature)
             weight.append(tree.weighted_n_node_samples)
             value.append(values[:, -1])
+        self._output = np.concatenate(outputs)
         self._setup(left, right, feature, weight, value, offsets, base=0.0)
         self.unit = "probability"
 
@@ -165,6 +173,8 @@ class SaabasExplainer:
             numbered["value"] = np.arange(len(nodes), dtype=np.float64)
             self._numbering.append(TreePredictor(numbered, tree.binned_left_cat_bitsets, tree.raw_left_cat_bitsets))
         base = np.asarray(model._baseline_prediction, dtype=np.float64).ravel()
+        self._output = np.concatenate(value)  # a leaf's value is what the tree adds to the log-odds
+        self._baseline = base[-1]
         self._setup(left, right, feature, weight, value, offsets, base=float(base[-1]))
         self.unit = "log-odds"
 
@@ -179,22 +189,38 @@ class SaabasExplainer:
             self._table = sparse.csr_matrix(self._table @ self._group)
         self.expected_value = float(base + values[roots].sum())
 
-    def leaves(self, X: np.ndarray) -> np.ndarray:
-        """(leads x trees) node number of the leaf each lead reaches in each tree."""
+    def _leaves(self, X: np.ndarray) -> np.ndarray:
+        """(trees x leads) global node number of the leaf each lead reaches in each tree, found by
+        the model's own compiled walk (missing values routed as the model routes them)."""
         if hasattr(self.model, "estimators_"):
-            return np.asarray(self.model.apply(X), dtype=np.int64)
+            return np.asarray(self.model.apply(X), dtype=np.int32).T + self._offsets[:, None].astype(np.int32)
         from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 
         X = np.ascontiguousarray(X, dtype=np.float64)
         known, f_idx_map = self.model._bin_mapper.make_known_categories_bitsets()
         threads = _openmp_effective_n_threads()
-        found = np.empty((X.shape[0], len(self._numbering)), dtype=np.int64)
-        for number, tree in enumerate(self._numbering):
-            found[:, number] = tree.predict(X, known, f_idx_map, threads)
+        found = np.empty((len(self._numbering), X.shape[0]), dtype=np.int32)
+        for number, (tree, offset) in enumerate(zip(self._numbering, self._offsets)):
+            found[number] = tree.predict(X, known, f_idx_map, threads)
+            found[number] += offset
         return found
 
-    def values(self, X) -> np.ndarray:
-        """Contributions of each feature (each group of features, when built with ``group``).
+    def _output_of(self, leaves: np.ndarray) -> np.ndarray:
+        """The model's own output from the leaves, added up in the order the model adds them, so
+        it equals the model's: a forest's mean of its trees' shares, a boosting model's baseline
+        plus each tree's value (``decision_function``)."""
+        if self.unit == "probability":
+            total = np.zeros(leaves.shape[1])
+            for tree in leaves:
+                total += self._output[tree]
+            return total / len(leaves)
+        total = np.zeros(leaves.shape[1]) + self._baseline
+        for tree in leaves:
+            total += self._output[tree]
+        return total
+
+    def explain(self, X) -> tuple[np.ndarray, np.ndarray]:
+        """Contributions and the model's output from one walk down the trees.
 
         Parameters
         ----------
@@ -203,17 +229,32 @@ class SaabasExplainer:
 
         Returns
         -------
-        ndarray (leads x features), or (leads x groups)
+        (ndarray (leads x features, or x groups when built with ``group``), ndarray (leads,))
+            The Saabas contributions, and the model's output for each lead: a forest's
+            probability of converting (``predict_proba``, its trees added one after another),
+            a boosting model's log-odds (``decision_function``).
         """
-        table = self._table
         X = np.asarray(X)
-        if X.shape[0] == 0:
-            return np.zeros((0, table.shape[1]))
-        leaves = self.leaves(X)
-        n, trees = leaves.shape
-        small = table.shape[0] < 2**31 and n * trees < 2**31
-        index = np.int32 if small else np.int64
-        indices = (leaves + self._offsets[None, :]).ravel().astype(index)
+        values, outputs = [], []
+        # Rows in chunks: the leaves and the path matrix take ~20 bytes per lead and tree.
+        step = max(1, _CHUNK_ENTRIES // max(1, len(self._offsets)))
+        for start in range(0, X.shape[0], step):
+            leaves = self._leaves(X[start : start + step])
+            outputs.append(self._output_of(leaves))
+            values.append(self._contributions(leaves))
+        if not values:
+            return np.zeros((0, self._table.shape[1])), np.zeros(0)
+        return np.vstack(values), np.concatenate(outputs)
+
+    def values(self, X) -> np.ndarray:
+        """Contributions of each feature (each group of features, when built with ``group``);
+        see :meth:`explain`."""
+        return self.explain(X)[0]
+
+    def _contributions(self, leaves: np.ndarray) -> np.ndarray:
+        trees, n = leaves.shape
+        index = np.int32 if self._table.shape[0] < 2**31 and n * trees < 2**31 else np.int64
+        indices = np.ascontiguousarray(leaves.T, dtype=index).ravel()
         pointers = np.arange(0, n * trees + 1, trees, dtype=index)
-        path = sparse.csr_matrix((np.ones(indices.size), indices, pointers), shape=(n, table.shape[0]))
-        return np.asarray((path @ table).toarray())
+        path = sparse.csr_matrix((np.ones(indices.size), indices, pointers), shape=(n, self._table.shape[0]))
+        return np.asarray((path @ self._table).toarray())

@@ -30,6 +30,7 @@ shap is imported only for exact Tree SHAP (the global views, or ``exact=True``).
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
 
 from leadscore._saabas import SaabasExplainer
 from leadscore._saabas import supports as saabas_supports
@@ -52,6 +54,7 @@ __all__ = [
     "typical_reference",
     "lead_contributions",
     "tree_explainer",
+    "predict_and_explain",
     "global_contributions",
     "global_importance",
     "beeswarm_data",
@@ -298,6 +301,87 @@ def _shap_explainer(model):
     return shap.TreeExplainer(model)
 
 
+def predict_and_explain(pipeline, encoded, explainer) -> tuple[np.ndarray, tuple | None]:
+    """Probabilities of encoded leads and, for a tree model explained by LeadScore's Saabas, its
+    contributions per user column, from one walk down the trees.
+
+    Walking every tree twice, once for the probability and once for the reasons, was the
+    largest cost of scoring a big file with reasons (``benchmarks/results/score_boosting.json``).
+    The probability is the pipeline's own: the model's output from the walk (checked to the last
+    bit in ``tests/test_saabas.py``), mapped by the model's own calibrator when it has one.
+
+    Parameters
+    ----------
+    pipeline : fitted Pipeline ``[clean, encode, model]`` (model possibly calibrated)
+    encoded : array (leads x features), ``pipeline[:-1].transform(leads)``
+    explainer : from :func:`tree_explainer`, or None
+
+    Returns
+    -------
+    (ndarray, tuple or None)
+        Each lead's probability of converting, and ``(contributions, expected value)`` for
+        :func:`lead_contributions`'s ``tree_values`` (None when the explainer is not LeadScore's
+        Saabas: the probability then comes from ``predict_proba``).
+    """
+    step = pipeline.steps[-1][1]
+    if not isinstance(explainer, SaabasExplainer):
+        return step.predict_proba(encoded)[:, 1], None
+    values, output = explainer.explain(_dense(encoded))
+    probability = _probability_from(step, explainer, output, encoded)
+    if probability is None:
+        probability = step.predict_proba(encoded)[:, 1]
+    return probability, (values, explainer.expected_value)
+
+
+def _probability_from(step, explainer: SaabasExplainer, output: np.ndarray, encoded):
+    """The last step's probability given its tree model's output for these leads (None when the
+    step is neither the model nor a calibrator around that one model)."""
+    from scipy.special import expit
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.frozen import FrozenEstimator
+
+    model = explainer.model
+    if step is model:
+        # HistGradientBoosting's predict_proba is expit of its log-odds (its loss's link).
+        return output if explainer.unit == _PROBABILITY else expit(output)
+    if not isinstance(step, CalibratedClassifierCV):
+        return None
+    inner = [c.estimator.estimator if isinstance(c.estimator, FrozenEstimator) else c.estimator for c in step.calibrated_classifiers_]
+    if any(estimator is not model for estimator in inner):
+        return None
+    # scikit-learn's own calibration, applied to an estimator that answers with the walk's output.
+    answered = copy.copy(step)
+    answered.calibrated_classifiers_ = []
+    for calibrated in step.calibrated_classifiers_:
+        calibrated = copy.copy(calibrated)
+        answer = _LogOddsAnswer if explainer.unit == _LOG_ODDS else _ShareAnswer
+        calibrated.estimator = answer(model.classes_, output)
+        answered.calibrated_classifiers_.append(calibrated)
+    return answered.predict_proba(encoded)[:, 1]
+
+
+class _LogOddsAnswer(ClassifierMixin, BaseEstimator):
+    """Stands in for a boosting model: answers these leads with the log-odds already computed."""
+
+    def __init__(self, classes, output):
+        self.classes, self.output = classes, output
+        self.classes_ = classes
+
+    def decision_function(self, X):
+        return self.output
+
+
+class _ShareAnswer(ClassifierMixin, BaseEstimator):
+    """Stands in for a forest: answers these leads with the shares already computed."""
+
+    def __init__(self, classes, output):
+        self.classes, self.output = classes, output
+        self.classes_ = classes
+
+    def predict_proba(self, X):
+        return np.column_stack([1.0 - self.output, self.output])
+
+
 def _tree_contributions(explainer, encoded, exact: bool, group):
     """(contributions per user column, expected value) for a batch of encoded leads."""
     if isinstance(explainer, SaabasExplainer):
@@ -339,6 +423,7 @@ def lead_contributions(
     exact: bool = False,
     forward: tuple | None = None,
     explainer=None,
+    tree_values: tuple | None = None,
 ) -> LeadContributions:
     """Contributions of every user column to every lead's probability.
 
@@ -356,6 +441,9 @@ def lead_contributions(
     explainer : optional
         From :func:`tree_explainer` (with the same ``exact``), when the caller explains many
         batches with one model.
+    tree_values : (ndarray, float), optional
+        Saabas contributions per user column and the expected value, from
+        :func:`predict_and_explain` (the same walk that gave the probabilities).
 
     Returns
     -------
@@ -378,6 +466,8 @@ def lead_contributions(
         matrix = encoded if sparse.issparse(encoded) else _dense(encoded)
         raw = np.asarray(matrix @ weighted) - np.asarray(reference.mean_encoded @ weighted).ravel()
         method = "linear"
+    elif tree_values is not None and not exact:
+        raw, expected = tree_values
     else:
         parts, expected = [], None
         if explainer is None or (exact and isinstance(explainer, SaabasExplainer)):
@@ -386,6 +476,7 @@ def lead_contributions(
             values, expected = _tree_contributions(explainer, encoded[start : start + _CHUNK_ROWS], exact, group)
             parts.append(values)
         raw = np.vstack(parts) if parts else np.zeros((0, len(columns)))
+    if kind == "tree":
         if reference is None:
             base = expected if unit == _PROBABILITY else 1 / (1 + math.exp(-expected))
             reference = ExplainReference(float(base), np.zeros(0), "Average lead", 0)

@@ -37,7 +37,7 @@ from leadscore.atomic import atomic_output, check_output_path, same_file
 from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
 from leadscore.drift import DriftReference, compare
-from leadscore.explain import lead_contributions, lead_reasons, shown_values, tree_explainer, typical_reference
+from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer, typical_reference
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
 from leadscore.plan import OTHER
 from leadscore.read import check_text_table, read_leads, to_number
@@ -339,10 +339,13 @@ def _score_frame(
     if len(df) == 0:
         probability = np.zeros(0)
     else:
-        # Clean, encode and predict once; the reasons reuse all three.
+        # Clean, encode and predict once; the reasons reuse all three (and, for trees, the walk
+        # down the trees that gave the probabilities).
         cleaned = pipeline[0].transform(model_input)
         encoded = pipeline[1:-1].transform(cleaned) if len(pipeline) > 2 else cleaned
-        probability = pipeline[-1].predict_proba(encoded)[:, 1]
+        if reasons and explainer is None:
+            explainer = _explainer(pipeline)
+        probability, tree_values = predict_and_explain(pipeline, encoded, explainer if reasons else None)
         plan = getattr(pipeline[0], "plan", None)
         _count_unseen(model_input, cleaned, schema, report, getattr(plan, "category_mappings", None))
         if drift and getattr(bundle, "drift_reference", None):
@@ -350,7 +353,7 @@ def _score_frame(
         if reasons:
             try:
                 contributions = lead_contributions(
-                    pipeline, model_input, reference, forward=(cleaned, encoded, probability), explainer=explainer
+                    pipeline, model_input, reference, forward=(cleaned, encoded, probability), explainer=explainer, tree_values=tree_values
                 )
                 reason_texts = lead_reasons(
                     pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions, labels=labels
@@ -377,6 +380,14 @@ def _score_frame(
     report["tiers"] = {tier: int(np.sum(tiers == tier)) for tier in TIERS}
     report["replaced_columns"] = replaced
     return scored, report
+
+
+def _explainer(pipeline):
+    """The tree explainer for reasons, built once per file or stream (None for other models)."""
+    try:
+        return tree_explainer(pipeline)
+    except TypeError:  # a model kind explain.py cannot explain: the reasons say so
+        return None
 
 
 def _drift(bundle, model_input: pd.DataFrame, cleaned: pd.DataFrame, probability, report: dict) -> dict:
@@ -709,6 +720,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     total: dict = {}
     probabilities = []
     extra_rows = 0
+    explainer = _explainer(bundle.pipeline) if reasons else None
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
@@ -716,7 +728,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
             if width is not None:
                 extras = [c for c in chunk.columns if str(c).startswith("(extra ")]
                 extra_rows += int((chunk[extras] != "").any(axis=1).sum())
-            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0)
+            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if on_batch is not None:
                 on_batch(number, scored)
@@ -831,7 +843,7 @@ class _Stream:
         self.bundle, self.reasons, self.labels = bundle, reasons, labels
         self.policy, _ = _resolve_policy(policy, bundle, None)
         self.reference = _reference(bundle) if reasons else None
-        self.explainer = tree_explainer(bundle.pipeline) if reasons else None
+        self.explainer = _explainer(bundle.pipeline) if reasons else None
 
     def score(self, leads: list[dict]) -> tuple[pd.DataFrame, dict]:
         frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()} for lead in leads])

@@ -22,10 +22,12 @@ from leadscore.explain import (
     global_importance,
     lead_contributions,
     lead_reasons,
+    predict_and_explain,
+    tree_explainer,
 )
 from leadscore.leakage import find_leakage_suspects
 from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
+from leadscore.pipeline import base_estimator, build_pipeline
 from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
 from leadscore.rows import select_training_rows
@@ -219,3 +221,38 @@ def test_reasons_read_in_the_users_labels(logistic_plain):
     assert any(r.startswith("Saw pricing is yes: +") for r in texts)
     waterfall = explain_lead(pipeline, lead, labels={"source": "Lead source"})
     assert "Lead source is LinkedIn" in waterfall["factor"].tolist()
+
+
+def _calibrated_by_folds(kind: str):
+    """Small-data calibration as training does it: a calibrator on out-of-fold predictions and one
+    model refit on all leads (``ensemble=False``)."""
+    leads = make_leads()
+    plain, rows = fit_pipeline(kind, leads=leads)
+    calibrated = CalibratedClassifierCV(ESTIMATORS[kind](), method="isotonic", cv=3, ensemble=False)
+    with threadpool_limits(limits=1):
+        encoded = plain[:-1].transform(rows.X)
+        calibrated.fit(encoded, rows.y)
+    return Pipeline([*plain.steps[:-1], ("model", calibrated)]), rows
+
+
+@pytest.mark.parametrize("kind", ["forest", "boosting"])
+@pytest.mark.parametrize("calibration", ["none", "frozen sigmoid", "isotonic on folds"])
+def test_one_walk_gives_the_pipelines_own_probabilities_and_shaps_saabas(kind, calibration):
+    """Scoring with reasons walks the trees once: the probabilities are exactly the pipeline's
+    predict_proba (calibrator included) and the reasons are shap's Saabas values."""
+    import shap
+
+    if calibration == "isotonic on folds":
+        pipeline, rows = _calibrated_by_folds(kind)
+    else:
+        pipeline, rows = fit_pipeline(kind, calibrate=calibration != "none")
+    encoded = pipeline[:-1].transform(rows.X)
+    probability, (values, expected) = predict_and_explain(pipeline, encoded, tree_explainer(pipeline))
+    np.testing.assert_array_equal(probability, pipeline.predict_proba(rows.X)[:, 1])
+    by_shap = lead_contributions(pipeline, rows.X, explainer=shap.TreeExplainer(base_estimator(pipeline)))
+    np.testing.assert_allclose(values, by_shap.raw, rtol=0, atol=1e-8)
+    assert expected == pytest.approx(float(np.atleast_1d(shap.TreeExplainer(base_estimator(pipeline)).expected_value)[-1]), abs=1e-8)
+    # The reasons written from them are the same as from shap's values.
+    ours = lead_reasons(pipeline, rows.X, contributions=lead_contributions(pipeline, rows.X, tree_values=(values, expected)))
+    theirs = lead_reasons(pipeline, rows.X, contributions=by_shap)
+    pd.testing.assert_frame_equal(ours, theirs)

@@ -15,6 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
+from leadscore import _saabas
 from leadscore._saabas import SaabasExplainer, supports
 from leadscore.estimators import make_estimator
 
@@ -71,6 +72,18 @@ def test_contributions_equal_shaps_saabas(name):
     assert np.abs(expected).sum() > 1  # real contributions, not zeros on both sides
 
 
+@pytest.mark.parametrize("name", ["forest", "boosting", "boosting, early stopping"])
+def test_the_walk_gives_the_models_own_output_to_the_last_bit(name):
+    """Scoring takes the probability from the same walk as the reasons, so it must be exactly
+    the model's: a forest's predict_proba (trees added in turn), a boosting model's
+    decision_function."""
+    X, y, scored = _leads(seed=6)
+    model = MODELS[name](len(y)).fit(X, y)
+    _, output = SaabasExplainer(model).explain(scored)
+    expected = model.predict_proba(scored)[:, 1] if "forest" in name else model.decision_function(scored)
+    np.testing.assert_array_equal(output, expected)
+
+
 @pytest.mark.parametrize("name", ["forest", "boosting"])
 def test_contributions_add_up_to_the_models_own_output(name):
     """Saabas is additive: the base plus a lead's contributions is the forest's probability, or
@@ -95,10 +108,15 @@ def test_grouped_contributions_sum_the_features_of_each_group():
     np.testing.assert_allclose(grouped[:, 5], expected[:, 5] + expected[:, 6], atol=1e-8)
 
 
-def test_one_lead_and_no_leads():
+def test_one_lead_no_leads_and_many_leads_walked_in_parts(monkeypatch):
     X, y, scored = _leads(seed=5)
     model = MODELS["forest"](len(y)).fit(X, y)
     explainer = SaabasExplainer(model)
+    whole = explainer.explain(scored)
+    monkeypatch.setattr(_saabas, "_CHUNK_ENTRIES", 1000)  # 150 trees: 6 leads at a time
+    in_parts = explainer.explain(scored)
+    np.testing.assert_array_equal(in_parts[0], whole[0])
+    np.testing.assert_array_equal(in_parts[1], whole[1])
     expected, _ = _shap_saabas(model, scored[:1])
     np.testing.assert_allclose(explainer.values(scored[:1]), expected, atol=1e-8)
     assert explainer.values(scored[:0]).shape == (0, 7)
