@@ -17,7 +17,9 @@ For every size and model kind it measures, in the same run:
   preparation) and ``overhead_vs_plain`` = pipeline / plain (the cost of LeadScore's cleaning
   and encoding beyond what a plain scikit-learn pipeline does);
 - ``train_s``: the whole ``train_lead_model`` for that kind (validation split, inner comparison,
-  calibration check, holdout, learning curve, final refit); and for ``auto`` (all three).
+  calibration check, holdout, learning curve, final refit); and for ``auto`` (all three), also
+  as a multiple of one plain boosting fit (``checks``, target at most 2.5x;
+  ``benchmarks/bench_busy.py`` measures the same with one core busy).
 
 The three fit timings run ``--repeats`` times each (default 3), taking turns; the fastest run
 counts, as with ``timeit``, because slower runs measure other work on the machine rather than
@@ -181,21 +183,26 @@ def measure(rows: int, full_at_1m: bool, repeats: int) -> dict:
     from threadpoolctl import threadpool_limits
 
     sys.path.insert(0, str(REPO))
-    from leadscore.clean import build_pipeline, select_training_rows, suggest_cleaning_plan
-    from leadscore.inspect import inspect_leads
-    from leadscore.train import PARALLEL_MIN_ROWS, TrainingSettings, make_estimator, train_lead_model
+    from leadscore.estimators import PARALLEL_MIN_ROWS, make_estimator
+    from leadscore.pipeline import build_pipeline
+    from leadscore.plan import CleaningChoices
+    from leadscore.project import LeadProject
+    from leadscore.train import TrainingSettings, train_lead_model
 
     leads = build_leads(rows)
     result = {"rows": rows, "columns": leads.shape[1] - 1}
     started = time.perf_counter()
-    inspection = inspect_leads(leads)
-    plan = suggest_cleaning_plan(leads, inspection.mapping, inspection.profiles, inspection.leakage_suspects)
-    training_rows = select_training_rows(leads, plan)
+    # Inspected and planned as the app and the command line do: LeadProject's suggestions.
+    project = LeadProject.new(leads, "bench", data_name="leads.csv")
+    project.set_outcome(project.outcome_suggestion().mapping)
+    project.set_choices(CleaningChoices())
+    plan = project.plan
+    training_rows = project.training_rows(plan)
     result["inspect_and_plan_s"] = round(time.perf_counter() - started, 2)
     result["known_rows"] = int(len(training_rows.y))
     result["features_used"] = len(plan.used_columns)
     X, y = training_rows.X, training_rows.y
-    del leads
+    del leads, project
 
     # Same thread policy as train_lead_model, so bare and pipeline fits are comparable.
     def threads():
@@ -338,6 +345,16 @@ def main(argv: list[str] | None = None) -> int:
     if 100_000 in by_rows and "auto" in by_rows[100_000]:
         seconds = by_rows[100_000]["auto"]["train_s"]
         checks["auto_100k_under_90s"] = {"seconds": seconds, "target": AUTO_100K_TARGET_S, "met": seconds < AUTO_100K_TARGET_S}
+    checks["auto_at_most_2.5x_one_plain_boosting_fit"] = {
+        str(r["rows"]): {
+            "auto_s": r["auto"]["train_s"],
+            "plain_boosting_fit_s": r["models"]["boosting"]["plain_fit_s"],
+            "ratio": round(r["auto"]["train_s"] / r["models"]["boosting"]["plain_fit_s"], 2),
+            "met": r["auto"]["train_s"] <= 2.5 * r["models"]["boosting"]["plain_fit_s"],
+        }
+        for r in results
+        if "auto" in r and "boosting" in r["models"]
+    }
     checks["pipeline_overhead_at_most_1.5x"] = {
         f"{r['rows']}:{kind}": {"overhead": e["overhead"], "met": e["overhead"] <= OVERHEAD_TARGET}
         for r in results
