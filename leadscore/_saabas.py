@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from leadscore._parallel import each
+
 __all__ = ["SaabasExplainer", "supports"]
 
 # Leads x trees walked at a time (bounds the memory of the leaves and the path matrix).
@@ -172,6 +174,7 @@ class SaabasExplainer:
             numbered = nodes.copy()
             numbered["value"] = np.arange(len(nodes), dtype=np.float64)
             self._numbering.append(TreePredictor(numbered, tree.binned_left_cat_bitsets, tree.raw_left_cat_bitsets))
+        self._categories = model._bin_mapper.make_known_categories_bitsets()
         base = np.asarray(model._baseline_prediction, dtype=np.float64).ravel()
         self._output = np.concatenate(value)  # a leaf's value is what the tree adds to the log-odds
         self._baseline = base[-1]
@@ -191,17 +194,19 @@ class SaabasExplainer:
 
     def _leaves(self, X: np.ndarray) -> np.ndarray:
         """(trees x leads) global node number of the leaf each lead reaches in each tree, found by
-        the model's own compiled walk (missing values routed as the model routes them)."""
+        the model's own compiled walk (missing values routed as the model routes them), on this
+        thread: :meth:`explain` spreads parts of the leads over threads itself."""
+        found = np.empty((len(self._offsets), X.shape[0]), dtype=np.int32)
         if hasattr(self.model, "estimators_"):
-            return np.asarray(self.model.apply(X), dtype=np.int32).T + self._offsets[:, None].astype(np.int32)
-        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
-
+            X = np.ascontiguousarray(X, dtype=np.float32)  # as the forest's own apply() reads it
+            for number, (estimator, offset) in enumerate(zip(self.model.estimators_, self._offsets)):
+                found[number] = estimator.tree_.apply(X)
+                found[number] += offset
+            return found
         X = np.ascontiguousarray(X, dtype=np.float64)
-        known, f_idx_map = self.model._bin_mapper.make_known_categories_bitsets()
-        threads = _openmp_effective_n_threads()
-        found = np.empty((len(self._numbering), X.shape[0]), dtype=np.int32)
+        known, f_idx_map = self._categories
         for number, (tree, offset) in enumerate(zip(self._numbering, self._offsets)):
-            found[number] = tree.predict(X, known, f_idx_map, threads)
+            found[number] = tree.predict(X, known, f_idx_map, 1)
             found[number] += offset
         return found
 
@@ -235,16 +240,19 @@ class SaabasExplainer:
             a boosting model's log-odds (``decision_function``).
         """
         X = np.asarray(X)
-        values, outputs = [], []
-        # Rows in chunks: the leaves and the path matrix take ~20 bytes per lead and tree.
-        step = max(1, _CHUNK_ENTRIES // max(1, len(self._offsets)))
-        for start in range(0, X.shape[0], step):
-            leaves = self._leaves(X[start : start + step])
-            outputs.append(self._output_of(leaves))
-            values.append(self._contributions(leaves))
-        if not values:
+        if X.shape[0] == 0:
             return np.zeros((0, self._table.shape[1])), np.zeros(0)
-        return np.vstack(values), np.concatenate(outputs)
+        # Parts of a few thousand leads: each part's leads stay in the processor's cache while
+        # every tree walks them (1 thread, 18,000 leads: 67 ns per lead and tree; 200,000 at
+        # once: 188 ns), the leaves and path matrix take ~20 bytes per lead and tree, and the
+        # parts run on a few threads without OpenMP's barriers (see leadscore._parallel).
+        step = max(1, _CHUNK_ENTRIES // max(1, len(self._offsets)))
+        parts = each(self._explain_part, [X[start : start + step] for start in range(0, X.shape[0], step)], X.shape[0])
+        return np.vstack([values for values, _ in parts]), np.concatenate([output for _, output in parts])
+
+    def _explain_part(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        leaves = self._leaves(X)
+        return self._contributions(leaves), self._output_of(leaves)
 
     def values(self, X) -> np.ndarray:
         """Contributions of each feature (each group of features, when built with ``group``);

@@ -13,7 +13,8 @@ columns pass through untouched; values the model has not seen and text in number
 counted and reported, never a crash. Row in = row out: a blank row is scored as a blank lead.
 
 Only what scoring needs is imported here (pandas, numpy, the saved pipeline's own modules):
-no Streamlit, no Altair, and shap only when reasons are asked for a tree model.
+no Streamlit, no Altair, no shap (tree reasons are LeadScore's own Saabas values,
+:mod:`leadscore._saabas`), and the drift comparison only when a whole batch is compared.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ import pandas as pd
 from leadscore.atomic import atomic_output, check_output_path, same_file
 from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
-from leadscore.drift import DriftReference, compare
 from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer, typical_reference
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
 from leadscore.plan import OTHER
@@ -392,6 +392,9 @@ def _explainer(pipeline):
 
 def _drift(bundle, model_input: pd.DataFrame, cleaned: pd.DataFrame, probability, report: dict) -> dict:
     """These leads against the training leads (see :mod:`leadscore.drift`)."""
+    # Imported here: a stream of single leads never compares drift and starts without it.
+    from leadscore.drift import DriftReference, compare
+
     reference = DriftReference.from_dict(bundle.drift_reference)
     shown = shown_values(bundle.pipeline, model_input, cleaned)
     columns = [column.name for column in reference.columns if column.name in shown.columns]

@@ -15,7 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore import _saabas
+from leadscore import _parallel, _saabas
 from leadscore._saabas import SaabasExplainer, supports
 from leadscore.estimators import make_estimator
 
@@ -117,6 +117,11 @@ def test_one_lead_no_leads_and_many_leads_walked_in_parts(monkeypatch):
     in_parts = explainer.explain(scored)
     np.testing.assert_array_equal(in_parts[0], whole[0])
     np.testing.assert_array_equal(in_parts[1], whole[1])
+    monkeypatch.setattr(_parallel, "PARALLEL_ROWS", 1)  # the parts on three threads
+    monkeypatch.setattr(_parallel, "THREADS", 3)
+    on_threads = explainer.explain(scored)
+    np.testing.assert_array_equal(on_threads[0], whole[0])
+    np.testing.assert_array_equal(on_threads[1], whole[1])
     expected, _ = _shap_saabas(model, scored[:1])
     np.testing.assert_allclose(explainer.values(scored[:1]), expected, atol=1e-8)
     assert explainer.values(scored[:0]).shape == (0, 7)

@@ -374,9 +374,11 @@ def test_stream_answers_each_line_before_reading_the_next(bundle):
     assert results[4]["line"] == 6 and "'source'" in results[4]["error"]
 
 
-def test_scoring_imports_no_app_or_plotting_libraries(bundle, tmp_path):
+@pytest.mark.parametrize("kind", ["bundle", "boosting_bundle"])
+def test_scoring_imports_no_app_or_plotting_libraries(kind, request, tmp_path):
+    """Nor shap and numba for a tree model: its reasons are LeadScore's own Saabas values."""
     model = tmp_path / "model.joblib"
-    joblib.dump(bundle, model)
+    joblib.dump(request.getfixturevalue(kind), model)
     code = (
         "import sys, io, json, joblib\n"
         "from leadscore.score import stream_jsonl\n"
@@ -384,7 +386,7 @@ def test_scoring_imports_no_app_or_plotting_libraries(bundle, tmp_path):
         "out = io.StringIO()\n"
         "stream_jsonl(bundle, [json.dumps({'source': 'Referral', 'pages_viewed': 3, 'visited_pricing_page': 'no'})], out)\n"
         "assert json.loads(out.getvalue())['reason_1'], out.getvalue()\n"
-        "print(sorted(m for m in ('streamlit', 'altair', 'shap', 'matplotlib') if m in sys.modules))\n"
+        "print(sorted(m for m in ('streamlit', 'altair', 'shap', 'numba', 'matplotlib') if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
