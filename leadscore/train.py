@@ -685,7 +685,8 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
         leaderboard=leaderboard,
         kind=kind,
         calibration=calibration,
-        calibration_note=_calibration_sentence(data, calibration, note),
+        calibration_note=_calibration_sentence(data, calibration, note)
+        + (f" It was tested with the {name} trained for the comparison ({len(compare):,} leads)." if len(compare) < len(fit) else ""),
         p_hold=p_hold,
         curve=curve,
         without_warned=without_warned,
@@ -696,10 +697,8 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
             + (f"a random {len(compare):,} of the other {len(fit):,}" if len(compare) < len(fit) else f"the other {len(fit):,}")
             + ", by log loss (lower is better); near-ties go to the simpler model."
         ),
-        measured_on=(
-            f"the {older}{len(fit):,} of the {len(y_train):,} training leads"
-            + (", calibrated on the other " if calibration != "none" else " (the other ")
-            + f"{len(val):,}" + ("" if calibration != "none" else " chose the model)")
+        measured_on=f"the {older}{len(fit):,} of the {len(y_train):,} training leads" + (
+            f", calibrated on the other {len(val):,}" if calibration != "none" else f" (the other {len(val):,} chose the model)"
         ),
         curve_note=(
             f"Each learning-curve point is the same recipe trained on a random quarter, half or all "
