@@ -38,8 +38,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin
 
+from leadscore._answers import answering, lead_numbers
 from leadscore._saabas import SaabasExplainer
 from leadscore._saabas import supports as saabas_supports
 from leadscore.errors import LeadScoreInputError
@@ -327,13 +327,13 @@ def predict_and_explain(pipeline, encoded, explainer) -> tuple[np.ndarray, tuple
     if not isinstance(explainer, SaabasExplainer):
         return step.predict_proba(encoded)[:, 1], None
     values, output = explainer.explain(_dense(encoded))
-    probability = _probability_from(step, explainer, output, encoded)
+    probability = _probability_from(step, explainer, output)
     if probability is None:
         probability = step.predict_proba(encoded)[:, 1]
     return probability, (values, explainer.expected_value)
 
 
-def _probability_from(step, explainer: SaabasExplainer, output: np.ndarray, encoded):
+def _probability_from(step, explainer: SaabasExplainer, output: np.ndarray):
     """The last step's probability given its tree model's output for these leads (None when the
     step is neither the model nor a calibrator around that one model)."""
     from scipy.special import expit
@@ -349,37 +349,14 @@ def _probability_from(step, explainer: SaabasExplainer, output: np.ndarray, enco
     inner = [c.estimator.estimator if isinstance(c.estimator, FrozenEstimator) else c.estimator for c in step.calibrated_classifiers_]
     if any(estimator is not model for estimator in inner):
         return None
-    # scikit-learn's own calibration, applied to an estimator that answers with the walk's output.
+    # scikit-learn's own calibration, applied to a stand-in answering with the walk's output.
     answered = copy.copy(step)
     answered.calibrated_classifiers_ = []
     for calibrated in step.calibrated_classifiers_:
         calibrated = copy.copy(calibrated)
-        answer = _LogOddsAnswer if explainer.unit == _LOG_ODDS else _ShareAnswer
-        calibrated.estimator = answer(model.classes_, output)
+        calibrated.estimator = answering(model, output)
         answered.calibrated_classifiers_.append(calibrated)
-    return answered.predict_proba(encoded)[:, 1]
-
-
-class _LogOddsAnswer(ClassifierMixin, BaseEstimator):
-    """Stands in for a boosting model: answers these leads with the log-odds already computed."""
-
-    def __init__(self, classes, output):
-        self.classes, self.output = classes, output
-        self.classes_ = classes
-
-    def decision_function(self, X):
-        return self.output
-
-
-class _ShareAnswer(ClassifierMixin, BaseEstimator):
-    """Stands in for a forest: answers these leads with the shares already computed."""
-
-    def __init__(self, classes, output):
-        self.classes, self.output = classes, output
-        self.classes_ = classes
-
-    def predict_proba(self, X):
-        return np.column_stack([1.0 - self.output, self.output])
+    return answered.predict_proba(lead_numbers(len(output)))[:, 1]
 
 
 def _tree_contributions(explainer, encoded, exact: bool, group):

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leadscore"
 # Lower layers first; a module may import only from layers before its own.
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "jsonable", "samples", "_parallel"),
-    ("atomic", "read", "estimators", "_saabas", "metrics", "labels", "sufficiency"),
+    ("atomic", "read", "estimators", "_saabas", "_answers", "metrics", "labels", "sufficiency"),
     ("outcome", "profile", "categories", "timing", "tiers"),
     ("leakage", "drift", "history"),
     ("inspect", "plan"),

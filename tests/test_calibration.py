@@ -8,11 +8,13 @@ import pytest
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from threadpoolctl import threadpool_limits
 
+from leadscore import calibration
 from leadscore.calibration import calibrate_fitted, calibration_method, choose_calibration
 
 
@@ -85,3 +87,35 @@ def test_calibrate_fitted_wraps_the_fitted_model_and_matches_the_real_rate():
     # The top-scored tenth: squashed probabilities understate how often they convert.
     top = np.argsort(-probability)[:200]
     assert abs(probability[top].mean() - y[cal][top].mean()) < abs(squashed[top].mean() - y[cal][top].mean())
+
+
+class _Counting(HistGradientBoostingClassifier):
+    asked = 0
+
+    def decision_function(self, X):
+        type(self).asked += 1
+        return super().decision_function(X)
+
+
+@pytest.mark.parametrize("method", ["sigmoid", "isotonic"])
+@pytest.mark.parametrize(
+    "make",
+    [lambda: LogisticRegression(C=1e-3), lambda: RandomForestClassifier(30, min_samples_leaf=20, random_state=0),
+     lambda: _Counting(max_iter=30, random_state=0)],
+    ids=["logistic", "forest", "boosting"],
+)
+def test_cross_fitted_calibration_equals_calibrating_the_model_itself(make, method):
+    """The calibrators read the model's answers, asked once, and give what scikit-learn gives
+    when it asks the model in every fold."""
+    X, y = _leads(2000)
+    model = make().fit(X.iloc[:1000].to_numpy(), y[:1000])
+    validation, y_val = X.iloc[1000:].to_numpy(), y[1000:]
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    expected = cross_val_predict(
+        CalibratedClassifierCV(FrozenEstimator(model), method=method), validation, y_val, cv=folds, method="predict_proba"
+    )[:, 1]
+    _Counting.asked = 0
+    got = calibration._cross_fitted(model, validation, y_val, method, 0)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    if isinstance(model, _Counting):
+        assert _Counting.asked == 1
