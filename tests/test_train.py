@@ -411,3 +411,38 @@ def _spy(function):
         return function(tasks, workers, done)
 
     return spied
+
+
+def test_a_forest_far_behind_is_compared_on_its_first_trees_only(rungs_auto):
+    *_, result = rungs_auto
+    board = {row["model"]: row for row in result.leaderboard}
+    best_other = min(board["logistic"]["log_loss"], board["boosting"]["log_loss"])
+    assert board["forest"]["log_loss"] > best_other * (1 + train.FOREST_BEHIND)
+    assert f"compared on its first {train.FOREST_FIRST_TREES} trees" in result.notes["validation"]
+
+
+def test_a_grown_forest_is_the_forest_fitted_at_once():
+    """The warm start adds the recipe's other trees: the same trees, the same scores."""
+    leads = _built_leads(1500)
+    plan = _built_plan()
+    rows = select_training_rows(leads, plan)
+    with threadpool_limits(limits=1):
+        first = build_pipeline(plan, "forest", make_estimator("forest", 1500, 0).set_params(n_estimators=train.FOREST_FIRST_TREES))
+        grown = train._grow_forest(first.fit(rows.X, rows.y), rows.X, rows.y, threads=1)
+        at_once = build_pipeline(plan, "forest", make_estimator("forest", 1500, 0)).fit(rows.X, rows.y)
+    assert len(base_estimator(grown).estimators_) == make_estimator("forest", 1500).n_estimators
+    assert base_estimator(grown).warm_start is False
+    np.testing.assert_array_equal(grown.predict_proba(leads), at_once.predict_proba(leads))
+
+
+def test_a_forest_that_could_win_is_grown_before_the_choice(monkeypatch):
+    leads = _dated_leads(8000)
+    plan = _built_plan(date_column="created")
+    rows = select_training_rows(leads, plan)
+    monkeypatch.setattr(train, "COMPARE_MIN_ROWS", 1000)
+    monkeypatch.setattr(train, "FOREST_BEHIND", 1.0)  # every forest could win
+    grown = []
+    monkeypatch.setattr(train, "_grow_forest", lambda *args, real=train._grow_forest: grown.append(1) or real(*args))
+    result = train_lead_model(rows, plan, TrainingSettings(model="auto"))
+    assert grown == [1]
+    assert f"first {train.FOREST_FIRST_TREES} trees" not in result.notes["validation"]
