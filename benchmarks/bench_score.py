@@ -201,6 +201,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--model", default="boosting", choices=["logistic", "forest", "boosting"])
     parser.add_argument("--model-path", help="an already saved model trained on the bank data (skips training)")
+    parser.add_argument("--reuse", type=Path, help="a folder prepared by an earlier run (its model and files; skips preparing)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--model-file", help=argparse.SUPPRESS)
@@ -217,12 +218,18 @@ def main() -> int:
 
     # The parent stays small: Linux keeps a process's peak memory across fork and exec, so
     # preparing data or training here would inflate every measured child's peak.
-    work = Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="leadscore-bench-"))
     env = {**os.environ, "LEADSCORE_HOME": os.environ.get("LEADSCORE_HOME", str(work / "home")), "PYTHONPATH": str(REPO)}
     data, model, encoded = work / "leads.csv", work / "bank.leadscore", work / "encoded.npy"
     load_at_start = os.getloadavg()
-    prepared = _run_helper(["--prepare", str(args.rows), "--model", args.model, "--data", str(data),
-                            "--model-file", args.model_path or "", "--out", str(model), "--encoded", str(encoded)], env)
+    if args.reuse:
+        first = json.loads((work / "few.jsonl").read_text(encoding="utf-8").splitlines()[0])
+        prepared = {"model": str(model), "kind": "(reused)", "training_seconds": None, "one_lead": first}
+        print(f"reusing {work}", flush=True)
+    else:
+        prepared = _run_helper(["--prepare", str(args.rows), "--model", args.model, "--data", str(data),
+                                "--model-file", args.model_path or "", "--out", str(model), "--encoded", str(encoded)], env)
+        print(f"prepared in {work}", flush=True)
     model = Path(prepared["model"])
     steps = {}
     for step in ("floor", "baseline", "leadscore", "leadscore_no_reasons"):
