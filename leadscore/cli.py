@@ -354,7 +354,7 @@ def _run_train(args) -> int:
 
 def _run_score(args) -> int:
     from leadscore.bundle import load_bundle
-    from leadscore.score import score_file
+    from leadscore.score_files import score_file
 
     bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
     policy = _policy(args, bundle.policy)
@@ -515,7 +515,7 @@ def _score_dask(bundle, policy, args) -> int:
 
 def _stream(bundle, policy, args) -> int:
     from leadscore.atomic import atomic_output, check_output_path
-    from leadscore.score import stream_jsonl
+    from leadscore.stream import stream_jsonl
 
     reasons = not args.no_reasons
     if args.out:

@@ -25,7 +25,9 @@ from leadscore.pipeline import build_pipeline
 from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
 from leadscore.rows import select_training_rows
-from leadscore.score import SCORE_COLUMNS, score_file, score_leads, stream_jsonl
+from leadscore.score import SCORE_COLUMNS, score_leads
+from leadscore.score_files import score_file
+from leadscore.stream import stream_jsonl
 from leadscore.tiers import TierPolicy
 
 REPO = Path(__file__).resolve().parents[1]
@@ -379,7 +381,7 @@ def test_scoring_imports_no_app_or_plotting_libraries(bundle, tmp_path):
     joblib.dump(bundle, model)
     code = (
         "import sys, io, json, joblib\n"
-        "from leadscore.score import stream_jsonl\n"
+        "from leadscore.stream import stream_jsonl\n"
         f"bundle = joblib.load({str(model)!r})\n"
         "out = io.StringIO()\n"
         "stream_jsonl(bundle, [json.dumps({'source': 'Referral', 'pages_viewed': 3, 'visited_pricing_page': 'no'})], out)\n"
@@ -471,7 +473,7 @@ def test_writing_over_the_input_is_refused_and_the_input_is_intact(bundle, tmp_p
 
 
 def test_a_failed_run_leaves_an_existing_output_unchanged(bundle, tmp_path, monkeypatch):
-    from leadscore import score as score_module
+    from leadscore import score_files as score_module
 
     out = tmp_path / "scored.csv"
     out.write_bytes(b"lead_id,tier\nOLD-1,Hot\n")
@@ -484,7 +486,7 @@ def test_a_failed_run_leaves_an_existing_output_unchanged(bundle, tmp_path, monk
     # A crash after the first chunk was written: the old file stays, no half file is left.
     source = tmp_path / "leads.csv"
     pd.concat([new_leads()] * 3, ignore_index=True).to_csv(source, index=False)
-    real, calls = score_module._score_frame, []
+    real, calls = score_module.score_batch, []
 
     def crash_on_second_chunk(*args, **kwargs):
         calls.append(1)
@@ -492,7 +494,7 @@ def test_a_failed_run_leaves_an_existing_output_unchanged(bundle, tmp_path, monk
             raise RuntimeError("disk unplugged")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(score_module, "_score_frame", crash_on_second_chunk)
+    monkeypatch.setattr(score_module, "score_batch", crash_on_second_chunk)
     with pytest.raises(RuntimeError, match="disk unplugged"):
         score_file(bundle, source, out, chunksize=4, split_dir=tmp_path / "tiers")
     assert len(calls) == 2
