@@ -524,7 +524,7 @@ def lead_trend(history: pd.DataFrame, *, title: str = "Score over time") -> alt.
     data = _require(history, ["run", "at", "probability", "tier"], "lead_trend")
     data["when"] = pd.to_datetime(data["at"], utc=True).dt.tz_localize(None)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("when:T", title="Scored on"),
+        x=alt.X("when:T", title="Scored on", axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
         y=alt.Y("probability:Q", title="Chance of converting", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
     )
     line = base.mark_line(color="#4c78a8")

@@ -463,7 +463,8 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
         missing[day_of_week_name(column)] = "unknown"
     for start, end in followup:
         missing[followup_name(start, end, "days" if start in date_only or end in date_only else "minutes")] = "median"
-    indicators = tuple(c for c in (*numeric, *boolean) if _missing_matters(df[c], y))
+    # A checkbox's blank already means "no": a "blank" flag beside it would say the same twice.
+    indicators = tuple(c for c in (*numeric, *boolean) if missing.get(c) != "no" and _missing_matters(df[c], y))
 
     return CleaningPlan(
         outcome=outcome,

@@ -80,7 +80,7 @@ for column, row in zip(columns, summary.itertuples()):
 prob, converted = project.holdout()
 promised = tier_table(prob, project.policy, converted).set_index("tier")["share_of_leads"]
 here = summary.set_index("tier")["leads"] / max(len(scored), 1)
-gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.03 and promised.get(t, 0) == promised.get(t, 0)]
+gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.05 and promised.get(t, 0) == promised.get(t, 0)]
 if gaps:
     tier = gaps[0]
     st.info(
