@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import sys
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,14 @@ def small_leads() -> pd.DataFrame:
             "converted": outcome,
         }
     )
+
+
+@pytest.fixture(autouse=True)
+def keep_the_main_module():
+    """Streamlit's AppTest runs app.py as ``__main__`` and leaves it there; a process started
+    afterwards with "spawn" (the store's two-writer tests, Dask's local cluster) would then run
+    the app instead of starting. Each test gets pytest's own ``__main__`` back."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
