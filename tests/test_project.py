@@ -288,3 +288,13 @@ def test_a_renamed_column_reads_the_new_way_in_reasons_and_every_download(traine
         assert LeadProject.open(store, project.id).labels["visited_pricing_page"] == "Saw the pricing page"
     finally:
         project.set_label("visited_pricing_page", "")
+
+
+def test_renaming_a_column_does_not_make_the_model_out_of_date(trained):
+    _, project = trained
+    assert project.model_matches_choices()
+    project.set_label("pages_viewed", "Pages seen")
+    try:
+        assert project.model_matches_choices()
+    finally:
+        project.set_label("pages_viewed", "")
