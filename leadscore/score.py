@@ -25,7 +25,7 @@ import pandas as pd
 from leadscore.categories import canonicalize
 from leadscore.drift import DriftReference, compare
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import lead_contributions, lead_reasons, shown_values, typical_reference
+from leadscore.explain import lead_contributions, lead_reasons, shown_values
 from leadscore.plan import OTHER
 from leadscore.read import to_number
 from leadscore.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
@@ -294,24 +294,10 @@ def merge_reports(total: dict, part: dict) -> None:
 # Scoring core
 
 
-def _schema(bundle) -> list[dict]:
-    schema = getattr(bundle, "schema", None)
-    if schema:
-        return list(schema)
-    clean = bundle.pipeline[0]
-    return list(clean.input_schema()) if hasattr(clean, "input_schema") else []
-
-
 def reference_lead(bundle):
-    """What reasons compare each lead with: the saved average lead, else a typical lead."""
-    saved = getattr(bundle, "explain_reference", None)
-    if saved is not None:
-        return saved
-    schema = _schema(bundle)
-    try:
-        return typical_reference(bundle.pipeline, schema) if schema else None
-    except Exception:  # noqa: BLE001 - reasons then compare with the batch average instead
-        return None
+    """What reasons compare each lead with: the model's average training lead (None for a bundle
+    built without one: reasons then compare with the average of the leads scored together)."""
+    return getattr(bundle, "explain_reference", None)
 
 
 def score_batch(
@@ -323,7 +309,7 @@ def score_batch(
     the batch is only part of the leads). With ``drift``, ``report["drift"]`` compares the batch
     with the training leads."""
     pipeline = bundle.pipeline
-    schema = _schema(bundle)
+    schema = list(bundle.schema)
     model_input, report = _prepare(df, schema)
     reason_texts = None
     if len(df) == 0:
