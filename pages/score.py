@@ -165,6 +165,8 @@ with st.expander("Did the scores come true? Check them against outcomes"):
             [row.to_dict() for row in report.tiers],
             hide_index=True,
             column_config={
+                "tier": "Tier",
+                "leads": st.column_config.NumberColumn("Leads", format="localized"),
                 "promised": st.column_config.NumberColumn("The model promised", format="percent"),
                 "converted": st.column_config.NumberColumn("Really converted", format="percent"),
             },
