@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 
 from leadscore.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
+from leadscore.explain import explain_reference
 from leadscore.leakage import find_leakage_suspects
 from leadscore.outcome import suggest_outcome
 from leadscore.pipeline import build_pipeline
@@ -76,6 +77,7 @@ def make_bundle(kind: str = "logistic") -> ModelBundle:
         row_counts={},
         versions={},
         kind=kind,
+        explain_reference=explain_reference(pipeline, rows.X, random_state=0),  # as every trained model carries
     )
 
 
