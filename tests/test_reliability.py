@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -56,7 +58,7 @@ def files(home, tmp_path_factory):
 
 
 def _rows(content: bytes) -> int:
-    return len(pd.read_csv(pd.io.common.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig"))
+    return len(pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, encoding="utf-8-sig"))
 
 
 def _listing(folder: Path) -> list[str]:
@@ -93,6 +95,7 @@ def test_two_scorers_writing_the_same_file_at_once_leave_one_whole_output(files,
     seen = set()
     while any(scorer.poll() is None for scorer in scorers):
         seen.add(out.read_bytes())
+        time.sleep(0.005)
     for scorer in scorers:
         assert scorer.wait() == 0, scorer.stderr.read().decode()
         scorer.stderr.close()

@@ -114,6 +114,8 @@ def test_two_people_at_once_never_see_each_others_data_model_or_tiers(server, br
         first.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(history))
         first.get_by_text("history.csv: 1,500 leads, 26 columns.").wait_for()
         first.wait_for_url(re.compile(r"project=history-"))
+        # The sidebar is drawn when the Data page's run is over: a click before would interrupt it.
+        _in_sidebar(first, "Data: history.csv (1,500 leads)")
         settle(first)
         for page in (first, second):
             open_page(page, "Clean", "2. Clean the data")
