@@ -362,6 +362,11 @@ def _run_score(args) -> int:
         return _score_dask(bundle, policy, args)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
+    from leadscore.atomic import check_output_path
+
+    for output, what in ((args.out, "the scored leads"), (args.summary_json, "the summary")):
+        if output:  # the model was read, but writing over it would lose it
+            check_output_path(output, inputs=[args.model], what=what, read="your model")
     if args.data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")

@@ -56,9 +56,10 @@ with st.expander(f"Your projects ({len(projects)})", expanded=False):
 # --- Controls: the file -------------------------------------------------------------------
 left, right = st.columns([3, 1])
 with left:
+    # Any file is taken: LeadScore's reader says what a .xls, a PDF or a zip is and what to do,
+    # where Streamlit's own type check only says "not allowed" (and raises on the server).
     upload = st.file_uploader(
         "Upload your lead export (CSV or Excel): it starts a new project",
-        type=["csv", "txt", "tsv", "xlsx"],
         help="One row per lead, a header row, and a column with the outcome (e.g. converted yes/no).",
     )
 with right:
