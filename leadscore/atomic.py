@@ -33,7 +33,7 @@ def same_file(first, second) -> bool:
         return Path(first).resolve() == Path(second).resolve()
 
 
-def check_output_path(path, *, inputs: Iterable = (), what: str = "the output") -> Path:
+def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", read: str = "your leads") -> Path:
     """Refuse, before any work starts, an output path that cannot be written whole.
 
     Parameters
@@ -44,6 +44,8 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output") 
         Files being read: writing over one of them would destroy it while it is read.
     what : str
         How the file is named in messages ("the scored leads", "the model").
+    read : str
+        What the inputs are, in messages ("your leads", "your model").
 
     Returns
     -------
@@ -59,8 +61,8 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output") 
     for source in inputs:
         if source is not None and Path(source).exists() and path.exists() and same_file(path, source):
             raise LeadScoreInputError(
-                f"'{path}' is also the file being read. Writing {what} there would destroy your "
-                "leads: choose another file name for the output."
+                f"'{path}' is also the file being read. Writing {what} there would destroy {read}: "
+                "choose another file name for the output."
             )
     if path.is_dir():
         raise LeadScoreInputError(f"'{path}' is a folder. Give a file name for {what}, e.g. '{path / 'scored.csv'}'.")

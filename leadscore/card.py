@@ -13,6 +13,8 @@ Example
 
 from __future__ import annotations
 
+import math
+
 from leadscore.bundle import ModelBundle
 from leadscore.labels import label
 from leadscore.tiers import tier_table
@@ -21,16 +23,21 @@ __all__ = ["model_card"]
 
 
 
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _percent(value, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{100 * value:.{digits}f}%"
+    # An empty tier has no conversion rate: a dash, never "nan%" or "None".
+    return "-" if _missing(value) else f"{100 * value:.{digits}f}%"
 
 
 def _count(value) -> str:
-    return "n/a" if value is None else f"{int(value):,}"
+    return "-" if _missing(value) else f"{int(value):,}"
 
 
 def _number(value, digits: int = 3) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    return "-" if _missing(value) else f"{value:.{digits}f}"
 
 
 _KIND_NAMES = {

@@ -245,7 +245,8 @@ def segment_rates(
     Returns
     -------
     alt.Chart or alt.LayerChart
-        Horizontal bars sorted by conversion rate.
+        Horizontal bars in the table's order: number ranges from low to high ("under 12",
+        "12 to 247", ...), categories as :func:`leadscore.segments.segment_rates` sorts them.
     """
     data = _require(rates, [segment, rate, leads], "segment_rates")
     bars = (
@@ -253,7 +254,7 @@ def segment_rates(
         .mark_bar(color="#4c78a8")
         .encode(
             x=alt.X(f"{rate}:Q", title="Conversion rate", axis=alt.Axis(format="%")),
-            y=alt.Y(f"{segment}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
+            y=alt.Y(f"{segment}:N", sort=list(dict.fromkeys(data[segment])), title=None, axis=alt.Axis(labelLimit=_LABEL_LIMIT)),
             tooltip=[
                 alt.Tooltip(f"{segment}:N", title="Segment"),
                 alt.Tooltip(f"{rate}:Q", format=".1%", title="Conversion rate"),
@@ -524,7 +525,7 @@ def lead_trend(history: pd.DataFrame, *, title: str = "Score over time") -> alt.
     data = _require(history, ["run", "at", "probability", "tier"], "lead_trend")
     data["when"] = pd.to_datetime(data["at"], utc=True).dt.tz_localize(None)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("when:T", title="Scored on"),
+        x=alt.X("when:T", title="Scored on", axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
         y=alt.Y("probability:Q", title="Chance of converting", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
     )
     line = base.mark_line(color="#4c78a8")

@@ -354,7 +354,7 @@ def _run_train(args) -> int:
 
 def _run_score(args) -> int:
     from leadscore.bundle import load_bundle
-    from leadscore.score import score_file
+    from leadscore.score_files import score_file
 
     bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
     policy = _policy(args, bundle.policy)
@@ -362,6 +362,11 @@ def _run_score(args) -> int:
         return _score_dask(bundle, policy, args)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
+    from leadscore.atomic import check_output_path
+
+    for output, what in ((args.out, "the scored leads"), (args.summary_json, "the summary")):
+        if output:  # the model was read, but writing over it would lose it
+            check_output_path(output, inputs=[args.model], what=what, read="your model")
     if args.data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
@@ -515,7 +520,7 @@ def _score_dask(bundle, policy, args) -> int:
 
 def _stream(bundle, policy, args) -> int:
     from leadscore.atomic import atomic_output, check_output_path
-    from leadscore.score import stream_jsonl
+    from leadscore.stream import stream_jsonl
 
     reasons = not args.no_reasons
     if args.out:

@@ -44,10 +44,9 @@ from leadscore.tiers import TIERS, TierPolicy
 
 # The one-machine scoring core, reading and writing: the same functions `leadscore score` uses,
 # so reports, blank rows and CSV bytes are exactly its own.
+from leadscore.chunks import iter_lead_chunks
 from leadscore.export import excel_safe, write_csv
-from leadscore.score import _merge as merge_reports
-from leadscore.score import _warnings as report_warnings
-from leadscore.score import iter_lead_chunks, score_leads
+from leadscore.score import merge_reports, report_warnings, score_leads
 
 __all__ = ["DASK_MISSING", "OUTPUT_FORMATS", "find_lead_files", "score_with_dask"]
 

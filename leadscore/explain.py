@@ -51,7 +51,6 @@ __all__ = [
     "ExplainReference",
     "LeadContributions",
     "explain_reference",
-    "typical_reference",
     "lead_contributions",
     "tree_explainer",
     "predict_and_explain",
@@ -206,25 +205,6 @@ def explain_reference(pipeline, X_raw: pd.DataFrame, sample: int = GLOBAL_SAMPLE
     _, encoded, probability = _forward(pipeline, X_sample)
     mean = np.asarray(encoded.mean(axis=0)).ravel() if sparse.issparse(encoded) else _dense(encoded).mean(axis=0)
     return ExplainReference(float(np.mean(probability)), mean, "Average lead", len(X_sample))
-
-
-def typical_reference(pipeline, schema: list[dict]) -> ExplainReference:
-    """A reference built from the saved schema's fill values (the most common value or median
-    of every column), for models saved without :func:`explain_reference`.
-
-    Parameters
-    ----------
-    pipeline : fitted Pipeline
-    schema : list of dict
-        ``LeadCleaner.input_schema()``: ``name``, ``fill`` per raw column.
-    """
-    row = {}
-    for column in schema:
-        fill = column.get("fill")
-        row[column["name"]] = [np.nan if fill is None else fill]
-    typical = pd.DataFrame(row)
-    _, encoded, probability = _forward(pipeline, typical)
-    return ExplainReference(float(probability[0]), _dense(encoded)[0], "Typical lead", 1)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ maps (identifier first, score, tier, next action, top reason). It is not for ope
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -147,7 +148,10 @@ def write_csv(frame: pd.DataFrame, sink, header: bool) -> None:
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        sink.write(frame.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8"))
+        # Text quoted as Arrow quotes it: Python's writer leaves a lone CR unquoted when lines
+        # end with LF, and every spreadsheet then splits that lead over two rows.
+        text = frame.to_csv(index=False, header=header, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+        sink.write(text.encode("utf-8"))
         return
     arrow_csv.write_csv(table, sink, write_options=arrow_csv.WriteOptions(include_header=header, quoting_style="needed"))
 

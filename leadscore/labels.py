@@ -65,8 +65,11 @@ def _lower_first(text: str) -> str:
 
 
 def _event(column: str, labels: Mapping[str, str] | None) -> str:
-    """A timestamp's label as an event: "First engaged at" -> "First engaged"."""
-    return _TIME_SUFFIX.sub("", label(column, labels)) or label(column, labels)
+    """A timestamp's label as an event: "First engaged at" -> "First engaged", "Closed on" ->
+    "Closed"; but "Create date" stays whole ("Create" alone would not read as an event)."""
+    full = label(column, labels)
+    short = _TIME_SUFFIX.sub("", full)
+    return short if len(short.split()) >= 2 or short.lower().endswith("ed") else full
 
 
 def format_value(value) -> str:

@@ -182,92 +182,82 @@ class CleaningPlan:
             A named column is not in the file, or is the outcome.
         """
         exclude, keep = tuple(exclude), tuple(keep)
-        known = set(self.column_kinds) | set(self.used_columns) | set(self.excluded)
-        for column in (*exclude, *keep):
-            if column not in known and column != self.outcome.column:
-                choices = ", ".join(sorted(known - {self.outcome.column})[:12])
-                raise LeadScoreInputError(
-                    f"There is no column '{column}' in this file. Check the spelling; the columns are: {choices}."
-                )
-            if column == self.outcome.column:
-                raise LeadScoreInputError(
-                    f"'{column}' is the outcome the model learns to predict, so it cannot be used as an "
-                    "input or left out. Choose another column."
-                )
-        both = set(exclude) & set(keep)
-        if both:
-            raise LeadScoreInputError(
-                f"{', '.join(sorted(both))} is both kept and left out. Choose one."
-            )
-
-        roles = {
+        self._check_overrides(exclude, keep)
+        draft = {
             "numeric": list(self.numeric),
             "categorical": list(self.categorical),
             "boolean": list(self.boolean),
             "text": list(self.text),
             "timestamps": list(self.timestamps),
+            "excluded": dict(self.excluded),
+            "missing": dict(self.missing),
+            "warnings": list(self.warnings),
+            "warned": dict(self.warned),
+            "followup": list(self.followup),
+            "missing_indicators": list(self.missing_indicators),
+            "use_text": self.use_text,
         }
-        excluded = dict(self.excluded)
-        missing = dict(self.missing)
-        notes = list(self.warnings)
-        warned = dict(self.warned)
-        followup = list(self.followup)
-        indicators = list(self.missing_indicators)
-        use_text = self.use_text
-
         for column in exclude:
-            for members in roles.values():
-                if column in members:
-                    members.remove(column)
-            followup = [pair for pair in followup if column not in pair]
-            indicators = [c for c in indicators if c != column]
-            warned.pop(column, None)
-            excluded[column] = "You chose to leave it out."
-
+            self._leave_out(column, draft)
         for column in keep:
-            reason = excluded.pop(column, None)
-            if any(column in members for members in roles.values()):
-                continue
-            kind = self.column_kinds.get(column, "category")
-            role = {"number": "numeric", "boolean": "boolean", "date": "timestamps", "text": "text"}.get(
-                kind, "categorical"
-            )
-            roles[role].append(column)
-            if role == "numeric":
-                missing.setdefault(column, "median")
-            elif role in ("categorical", "boolean"):
-                missing.setdefault(column, "unknown" if role == "categorical" else "most_frequent")
-            elif role == "text":
-                use_text = True
-            elif role == "timestamps" and column not in self.date_only:
-                missing.setdefault(hour_name(column), "median")
-                missing.setdefault(day_of_week_name(column), "unknown")
-            if kind == "personal":
-                notes.append(
-                    f"'{column}' holds personal data and is used by your choice. Personal data rarely "
-                    "predicts conversions and is stored inside the saved model; leave it out unless you "
-                    "are sure."
-                )
-            elif reason and reason != "You chose to leave it out.":
-                notes.append(f"'{column}' is used by your choice although: {reason}")
-                if kind not in ("identifier", "constant"):
-                    warned[column] = reason
+            self._use(column, draft)
+        return replace(self, **{k: tuple(v) if isinstance(v, list) else v for k, v in draft.items()})
 
-        return replace(
-            self,
-            excluded=excluded,
-            numeric=tuple(roles["numeric"]),
-            categorical=tuple(roles["categorical"]),
-            boolean=tuple(roles["boolean"]),
-            text=tuple(roles["text"]),
-            timestamps=tuple(roles["timestamps"]),
-            followup=tuple(followup),
-            missing=missing,
-            missing_indicators=tuple(indicators),
-            use_text=use_text,
-            warnings=tuple(notes),
-            warned=warned,
-        )
+    def _check_overrides(self, exclude: tuple, keep: tuple) -> None:
+        known = set(self.column_kinds) | set(self.used_columns) | set(self.excluded)
+        for column in (*exclude, *keep):
+            if column == self.outcome.column:
+                raise LeadScoreInputError(
+                    f"'{column}' is the outcome the model learns to predict, so it cannot be used as an "
+                    "input or left out. Choose another column."
+                )
+            if column not in known:
+                choices = ", ".join(sorted(known - {self.outcome.column})[:12])
+                raise LeadScoreInputError(
+                    f"There is no column '{column}' in this file. Check the spelling; the columns are: {choices}."
+                )
+        both = set(exclude) & set(keep)
+        if both:
+            raise LeadScoreInputError(f"{', '.join(sorted(both))} is both kept and left out. Choose one.")
+
+    @staticmethod
+    def _leave_out(column: str, draft: dict) -> None:
+        for role in ("numeric", "categorical", "boolean", "text", "timestamps"):
+            if column in draft[role]:
+                draft[role].remove(column)
+        draft["followup"] = [pair for pair in draft["followup"] if column not in pair]
+        draft["missing_indicators"] = [c for c in draft["missing_indicators"] if c != column]
+        draft["warned"].pop(column, None)
+        draft["excluded"][column] = "You chose to leave it out."
+
+    def _use(self, column: str, draft: dict) -> None:
+        reason = draft["excluded"].pop(column, None)
+        if any(column in draft[role] for role in ("numeric", "categorical", "boolean", "text", "timestamps")):
+            return
+        kind = self.column_kinds.get(column, "category")
+        role = {"number": "numeric", "boolean": "boolean", "date": "timestamps", "text": "text"}.get(kind, "categorical")
+        draft[role].append(column)
+        missing = draft["missing"]
+        if role == "numeric":
+            missing.setdefault(column, "median")
+        elif role in ("categorical", "boolean"):
+            missing.setdefault(column, "unknown" if role == "categorical" else "most_frequent")
+        elif role == "text":
+            draft["use_text"] = True
+        elif role == "timestamps":
+            if column not in self.date_only:
+                missing.setdefault(hour_name(column), "median")
+            missing.setdefault(day_of_week_name(column), "unknown")
+        if kind == "personal":
+            draft["warnings"].append(
+                f"'{column}' holds personal data and is used by your choice. Personal data rarely "
+                "predicts conversions and is stored inside the saved model; leave it out unless you "
+                "are sure."
+            )
+        elif reason and reason != "You chose to leave it out.":
+            draft["warnings"].append(f"'{column}' is used by your choice although: {reason}")
+            if kind not in ("identifier", "constant"):
+                draft["warned"][column] = reason
 
     @classmethod
     def from_dict(cls, data: dict) -> "CleaningPlan":
@@ -368,6 +358,53 @@ def _missing_matters(values: pd.Series, y: pd.Series) -> bool:
     return bool(chi2_contingency(table.to_numpy()).pvalue < _INDICATOR_P_VALUE)
 
 
+def _column_kinds(df: pd.DataFrame, profiles, outcome) -> dict[str, str]:
+    """Each column's kind for cleaning; a "boolean" whose values are not yes/no words is a category."""
+    kinds: dict[str, str] = {}
+    for profile in profiles:
+        kind = profile.kind
+        if kind == "boolean" and not _boolean_values_known(df[profile.name]):
+            kind = "category"
+        kinds[profile.name] = kind
+    kinds.pop(outcome.column, None)
+    return kinds
+
+
+def _followup_pairs(df: pd.DataFrame, date_column: str, timestamps) -> tuple[tuple[str, str], ...]:
+    """(earlier, later) timestamp pairs around the arrival date: the follow-up speed and the like."""
+    start = as_timestamps(df[date_column])
+    pairs = []
+    for other in timestamps:
+        if other == date_column:
+            continue
+        gap = (as_timestamps(df[other]) - start).dropna()
+        if not len(gap):
+            continue
+        # A follow-up comes after arrival, a first visit before it; a date on either side
+        # (no consistent order) makes no meaningful gap.
+        if float((gap >= pd.Timedelta(0)).mean()) >= 0.9:
+            pairs.append((date_column, other))
+        elif float((gap <= pd.Timedelta(0)).mean()) >= 0.9:
+            pairs.append((other, date_column))
+    return tuple(pairs)
+
+
+def _fill_rules(df, numeric, boolean, categorical, timestamps, followup, date_only) -> dict[str, str]:
+    """How each cleaned column's blanks are filled (see :data:`MISSING_STRATEGIES`)."""
+    missing: dict[str, str] = {column: "median" for column in numeric}
+    for column in boolean:
+        # A checkbox ("True" or blank): a blank is an unticked box, not an unknown answer.
+        missing[column] = "no" if _is_checkbox(df[column]) else "most_frequent"
+    missing.update({column: "unknown" for column in categorical})
+    for column in timestamps:
+        if column not in date_only:
+            missing[hour_name(column)] = "median"
+        missing[day_of_week_name(column)] = "unknown"
+    for start, end in followup:
+        missing[followup_name(start, end, "days" if start in date_only or end in date_only else "minutes")] = "median"
+    return missing
+
+
 def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> CleaningPlan:
     """Suggest a cleaning plan with sensible defaults the user can change.
 
@@ -394,15 +431,7 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
         predicts the outcome; day of week, hour and follow-up minutes from the timestamps.
     """
     excluded = default_exclusions(profiles, suspects)
-    kinds: dict[str, str] = {}
-    for profile in profiles:
-        kind = profile.kind
-        if kind == "boolean" and not _boolean_values_known(df[profile.name]):
-            kind = "category"
-        kinds[profile.name] = kind
-    kinds.pop(outcome.column, None)
-    y = outcome.apply(df)
-
+    kinds = _column_kinds(df, profiles, outcome)
     usable = [c for c in kinds if c not in excluded and c in df.columns]
     dates = [c for c in usable if kinds[c] == "date"]
     if date_column is None:
@@ -412,58 +441,24 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
             f"There is no column '{date_column}' in this file. Choose the column that says when each "
             "lead arrived, or none."
         )
-
     numeric = tuple(c for c in usable if kinds[c] == "number")
     boolean = tuple(c for c in usable if kinds[c] == "boolean")
     categorical = tuple(c for c in usable if kinds[c] == "category")
     text = tuple(c for c in usable if kinds[c] == "text")
-    timestamps = tuple(dates)
-    followup: tuple[tuple[str, str], ...] = ()
+    timestamps, followup = tuple(dates), ()
     if date_column is not None and date_column in timestamps:
-        start = as_timestamps(df[date_column])
-        pairs = []
-        for other in timestamps:
-            if other == date_column:
-                continue
-            gap = (as_timestamps(df[other]) - start).dropna()
-            if not len(gap):
-                continue
-            # A follow-up comes after arrival, a first visit before it; a date on either side
-            # (no consistent order) makes no meaningful gap.
-            if float((gap >= pd.Timedelta(0)).mean()) >= 0.9:
-                pairs.append((date_column, other))
-            elif float((gap <= pd.Timedelta(0)).mean()) >= 0.9:
-                pairs.append((other, date_column))
-        followup = tuple(pairs)
+        followup = _followup_pairs(df, date_column, timestamps)
         # Day of week and hour describe when the lead arrived; the weekday of a later event
         # (the follow-up) says little and is not known when the lead arrives.
         timestamps = (date_column,)
-
-    mappings = {
-        c: suggest_category_mapping(df[c])
-        for c, kind in kinds.items()
-        if kind == "category" and c in df.columns
-    }
-    missing: dict[str, str] = {}
-    for column in numeric:
-        missing[column] = "median"
-    for column in boolean:
-        # A checkbox ("True" or blank): a blank is an unticked box, not an unknown answer.
-        missing[column] = "no" if _is_checkbox(df[column]) else "most_frequent"
-    for column in categorical:
-        missing[column] = "unknown"
-    # A date without a time of day ("2025-03-04") says nothing about the hour or the minutes.
-    date_only = tuple(
-        c for c in dict.fromkeys([*timestamps, *(c for pair in followup for c in pair)])
-        if not has_time_of_day(as_timestamps(df[c]))
-    )
-    for column in timestamps:
-        if column not in date_only:
-            missing[hour_name(column)] = "median"
-        missing[day_of_week_name(column)] = "unknown"
-    for start, end in followup:
-        missing[followup_name(start, end, "days" if start in date_only or end in date_only else "minutes")] = "median"
-    indicators = tuple(c for c in (*numeric, *boolean) if _missing_matters(df[c], y))
+    # A date without a time of day ("2025-03-04") says nothing about the hour or the minutes;
+    # every date column is checked, used or not, so one the user keeps later reads the same way.
+    date_only = tuple(c for c, kind in kinds.items() if kind == "date" and not has_time_of_day(as_timestamps(df[c])))
+    missing = _fill_rules(df, numeric, boolean, categorical, timestamps, followup, date_only)
+    # A checkbox's blank already means "no": a "blank" flag beside it would say the same twice.
+    y = outcome.apply(df)
+    indicators = tuple(c for c in (*numeric, *boolean) if missing.get(c) != "no" and _missing_matters(df[c], y))
+    mappings = {c: suggest_category_mapping(df[c]) for c, kind in kinds.items() if kind == "category" and c in df.columns}
 
     return CleaningPlan(
         outcome=outcome,

@@ -480,7 +480,9 @@ class LeadProject:
             return False
         trained = (self._state.get("version_choices") or {}).get(str(self.current_version))
         bundle = self.bundle()
-        return bundle.plan.outcome == self.outcome and trained == self.choices.to_dict()
+        # Labels only change how columns read, never the model.
+        same = {**(trained or {}), "labels": None} == {**self.choices.to_dict(), "labels": None}
+        return bundle.plan.outcome == self.outcome and trained is not None and same
 
     # -- 4. insights ---------------------------------------------------------------------------
     def insights(self) -> ModelInsights:

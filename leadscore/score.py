@@ -1,11 +1,10 @@
 """Score new leads with a saved model: probabilities, tiers, next actions and reasons.
 
-Three ways in, one scoring core:
+The scoring core. Three ways in use it:
 
-- :func:`score_leads` for a DataFrame already read (the app, and every other way in),
-- :func:`score_file` for a file of any size, read and written in chunks (bounded memory),
-- :func:`stream_jsonl` for one JSON lead per line, answered line by line (workflows, the
-  ``leadscore score MODEL -`` chain command).
+- :func:`score_leads` for a DataFrame already read (the app, the project),
+- :func:`leadscore.score_files.score_file` for a file of any size, in chunks (``leadscore score``),
+- :func:`leadscore.stream.stream_jsonl` for one JSON lead per line (``leadscore score MODEL -``).
 
 Every new file is checked against the model's input schema first: a missing column the model
 needs is an error naming it; a missing column the model can do without is a warning; extra
@@ -19,39 +18,31 @@ no Streamlit, no Altair, no shap (tree reasons are LeadScore's own Saabas values
 
 from __future__ import annotations
 
-import codecs
-import contextlib
-import csv
-import itertools
-import json
-import warnings
-import sys
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TextIO
 
 import numpy as np
 import pandas as pd
 
-from leadscore.atomic import atomic_output, check_output_path, same_file
 from leadscore.categories import canonicalize
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer, typical_reference
-from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, records, tier_frames, write_csv
+from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer
 from leadscore.plan import OTHER
-from leadscore.read import check_text_table, read_leads, to_number
+from leadscore.read import to_number
 from leadscore.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
 
 __all__ = [
     "SCORE_COLUMNS",
     "ScoringResult",
     "score_leads",
+    "score_batch",
+    "merge_reports",
+    "report_warnings",
+    "reference_lead",
+    "reasons_explainer",
+    "resolve_policy",
     "retier",
+    "drift_table",
     "tier_summary",
-    "iter_lead_chunks",
-    "score_file",
-    "stream_jsonl",
 ]
 
 REASON_COLUMNS = ("reason_1", "reason_2", "reason_3")
@@ -234,7 +225,7 @@ def _count_unseen(
                 entry["examples"].append(value)
 
 
-def _warnings(report: dict) -> list[str]:
+def report_warnings(report: dict) -> list[str]:
     """Plain-words warnings from a (possibly merged) report."""
     notes = []
     missing = report.get("missing_columns", [])
@@ -274,7 +265,7 @@ def _warnings(report: dict) -> list[str]:
     return notes
 
 
-def _merge(total: dict, part: dict) -> None:
+def merge_reports(total: dict, part: dict) -> None:
     for name in part.get("missing_columns", []):
         if name not in total.setdefault("missing_columns", []):
             total["missing_columns"].append(name)
@@ -304,27 +295,13 @@ def _merge(total: dict, part: dict) -> None:
 # Scoring core
 
 
-def _schema(bundle) -> list[dict]:
-    schema = getattr(bundle, "schema", None)
-    if schema:
-        return list(schema)
-    clean = bundle.pipeline[0]
-    return list(clean.input_schema()) if hasattr(clean, "input_schema") else []
+def reference_lead(bundle):
+    """What reasons compare each lead with: the model's average training lead (None for a bundle
+    built without one: reasons then compare with the average of the leads scored together)."""
+    return getattr(bundle, "explain_reference", None)
 
 
-def _reference(bundle):
-    """What reasons compare each lead with: the saved average lead, else a typical lead."""
-    saved = getattr(bundle, "explain_reference", None)
-    if saved is not None:
-        return saved
-    schema = _schema(bundle)
-    try:
-        return typical_reference(bundle.pipeline, schema) if schema else None
-    except Exception:  # noqa: BLE001 - reasons then compare with the batch average instead
-        return None
-
-
-def _score_frame(
+def score_batch(
     bundle, df: pd.DataFrame, policy: TierPolicy, reasons: bool, reference, labels=None, drift: bool = False, explainer=None
 ) -> tuple[pd.DataFrame, dict]:
     """Score one batch: the leads with their score columns, and what was found on the way.
@@ -333,7 +310,7 @@ def _score_frame(
     the batch is only part of the leads). With ``drift``, ``report["drift"]`` compares the batch
     with the training leads."""
     pipeline = bundle.pipeline
-    schema = _schema(bundle)
+    schema = list(bundle.schema)
     model_input, report = _prepare(df, schema)
     reason_texts = None
     if len(df) == 0:
@@ -344,7 +321,7 @@ def _score_frame(
         cleaned = pipeline[0].transform(model_input)
         encoded = pipeline[1:-1].transform(cleaned) if len(pipeline) > 2 else cleaned
         if reasons and explainer is None:
-            explainer = _explainer(pipeline)
+            explainer = reasons_explainer(pipeline)
         probability, tree_values = predict_and_explain(pipeline, encoded, explainer if reasons else None)
         plan = getattr(pipeline[0], "plan", None)
         _count_unseen(model_input, cleaned, schema, report, getattr(plan, "category_mappings", None))
@@ -353,7 +330,8 @@ def _score_frame(
         if reasons:
             try:
                 contributions = lead_contributions(
-                    pipeline, model_input, reference, forward=(cleaned, encoded, probability), explainer=explainer, tree_values=tree_values
+                    pipeline, model_input, reference, forward=(cleaned, encoded, probability), explainer=explainer,
+                    tree_values=tree_values,
                 )
                 reason_texts = lead_reasons(
                     pipeline, model_input, top=len(REASON_COLUMNS), contributions=contributions, labels=labels
@@ -382,7 +360,7 @@ def _score_frame(
     return scored, report
 
 
-def _explainer(pipeline):
+def reasons_explainer(pipeline):
     """The tree explainer for reasons, built once per file or stream (None for other models)."""
     try:
         return tree_explainer(pipeline)
@@ -436,10 +414,10 @@ def score_leads(
     >>> result.scored[["lead_score", "tier", "reason_1"]].head(1)                  # doctest: +SKIP
     """
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
-    reference = _reference(bundle) if reasons else None
-    scored, report = _score_frame(bundle, df, policy, reasons, reference, labels, drift=True)
+    reference = reference_lead(bundle) if reasons else None
+    scored, report = score_batch(bundle, df, policy, reasons, reference, labels, drift=True)
     advice = tier_advice(scored["conversion_probability"].to_numpy(dtype=float), policy)
-    return ScoringResult(scored, _warnings(report) + ([advice] if advice else []), report, report.get("drift"))
+    return ScoringResult(scored, report_warnings(report) + ([advice] if advice else []), report, report.get("drift"))
 
 
 def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:
@@ -482,134 +460,7 @@ def tier_summary(scored: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --------------------------------------------------------------------------------------------
-# Files, in chunks
-
-
-class _RaggedRows(Exception):
-    """Some rows have more cells than the header: read again with room for the extra cells."""
-
-
-def _cp1252_fallback(error: UnicodeDecodeError):
-    # A file mostly in UTF-8 with a few lines saved in Windows-1252 ("Müller"): those bytes are
-    # read as Windows-1252 rather than replaced, as read_leads reads such lines.
-    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
-
-
-codecs.register_error("leadscore-cp1252", _cp1252_fallback)
-
-
-def iter_lead_chunks(path, chunksize: int = 100_000, sheet=None, width: int | None = None) -> Iterator[pd.DataFrame]:
-    """Read a large CSV lead file in chunks, every value kept as text exactly as written.
-
-    Encoding and delimiter are detected like :func:`leadscore.read.read_leads` (first megabyte);
-    bytes that are not UTF-8 in a UTF-8 file are read as Windows-1252. Values stay text (blank
-    cells are empty text) so IDs like "00123" and all other columns are written back unchanged;
-    scoring converts the columns the model reads. No column is ever taken as the index, rows
-    made only of delimiters are kept (row in = row out), and rows with more cells than the
-    header keep them in "(extra 1)", ... columns (pass ``width``, the widest row; without it, a
-    longer row stops the reading with ``_RaggedRows`` so the caller can read again with it).
-    Excel files are read whole (they cannot be streamed) and then cut into chunks.
-
-    Parameters
-    ----------
-    path : path of a .csv/.txt/.tsv or .xlsx file
-    chunksize : int
-        Leads per chunk.
-    sheet : str or int, optional
-        The Excel sheet with the leads.
-    width : int, optional
-        Cells in the widest row, when wider than the header.
-
-    Yields
-    ------
-    DataFrame chunks with a running index (0, 1, 2, ... over the whole file).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise LeadScoreInputError(f"There is no file at '{path}'. Check the name and the folder.")
-    with open(path, "rb") as handle:
-        head = handle.read(1_000_000)
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        whole = read_leads(path, **({"sheet": sheet} if sheet is not None else {}))
-        for start in range(0, len(whole), chunksize):
-            yield whole.iloc[start : start + chunksize]
-        return
-    encoding, delimiter = check_text_table(head, path.name)
-    options = dict(
-        sep=delimiter,
-        encoding=encoding,
-        encoding_errors="leadscore-cp1252",
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=True,
-        index_col=False,
-        chunksize=chunksize,
-    )
-    if width is not None:
-        header = next(csv.reader([_first_line(path, encoding)], delimiter=delimiter))
-        options["names"] = [*header, *(f"(extra {n})" for n in range(1, width - len(header) + 1))]
-        options["header"] = 0
-    try:
-        with pd.read_csv(path, **options) as reader:
-            while True:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always", pd.errors.ParserWarning)
-                    chunk = next(reader, None)
-                if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-                    raise _RaggedRows
-                if chunk is None:
-                    return
-                chunk.columns = [str(c).strip() for c in chunk.columns]
-                yield chunk
-    except pd.errors.ParserError as error:
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        raise LeadScoreInputError(
-            f"'{path.name}' could not be read as a table: the rows do not all have the same number of "
-            f"columns ({first_line}). Open it in a spreadsheet, check that row, save it as CSV again."
-        ) from error
-    except pd.errors.EmptyDataError as error:
-        raise LeadScoreInputError(f"'{path.name}' is empty. Export your leads again with a header row.") from error
-
-
-def _first_line(path: Path, encoding: str) -> str:
-    with open(path, encoding=encoding, errors="leadscore-cp1252", newline="") as handle:
-        for line in handle:
-            if line.strip():
-                return line.lstrip("\ufeff").rstrip("\r\n")
-    return ""
-
-
-def _widest_row(path: Path) -> int:
-    """The number of cells in the file's widest row (read only when a row is wider than the header)."""
-    with open(path, "rb") as handle:
-        encoding, delimiter = check_text_table(handle.read(1_000_000), path.name)
-    with open(path, encoding=encoding, errors="leadscore-cp1252", newline="") as handle:
-        return max((len(row) for row in csv.reader(handle, delimiter=delimiter)), default=0)
-
-
-def _check_outputs(in_path: Path, out_path, split_dir) -> None:
-    """Refuse outputs that cannot be written whole, before any lead is scored."""
-    if out_path is not None:
-        check_output_path(out_path, inputs=[in_path], what="the scored leads")
-    if split_dir is not None:
-        folder = Path(split_dir)
-        if folder.exists() and not folder.is_dir():
-            raise LeadScoreInputError(
-                f"'{folder}' is a file, not a folder. Give --split-tiers a folder name (it is created if needed)."
-            )
-        parent = folder.parent if str(folder.parent) else Path(".")
-        if not folder.exists():
-            check_output_path(parent / ".probe", what="the tier files")
-        for name in TIER_FILES.values():
-            target = folder / name
-            if target.exists():
-                check_output_path(target, inputs=[in_path, out_path], what="the tier files")
-            if out_path is not None and Path(out_path).exists() and target.exists() and same_file(target, out_path):
-                raise LeadScoreInputError(f"--out and --split-tiers both write '{target}'. Choose different places.")
-
-
-def _resolve_policy(policy: TierPolicy, bundle, batch: np.ndarray | None) -> tuple[TierPolicy, str | None]:
+def resolve_policy(policy: TierPolicy, bundle, batch: np.ndarray | None) -> tuple[TierPolicy, str | None]:
     """A policy by share resolved on the scored batch, or on the model's held-out leads when
     leads are not all in one batch; the note says which."""
     if policy.by != "share":
@@ -626,323 +477,3 @@ def _resolve_policy(policy: TierPolicy, bundle, batch: np.ndarray | None) -> tup
         f"{policy.describe()} These leads were scored in parts (or one at a time), so the shares "
         "were taken of the model's held-out leads: the shares among these leads can differ a little."
     )
-
-
-def score_file(
-    bundle,
-    in_path,
-    out_path=None,
-    policy: TierPolicy | None = None,
-    fmt: str = "csv",
-    chunksize: int = 100_000,
-    split_dir=None,
-    reasons: bool = True,
-    sort: bool = False,
-    labels=None,
-    on_batch=None,
-    sheet=None,
-) -> dict:
-    """Score a lead file of any size, chunk by chunk, with bounded memory.
-
-    Every output is written to a temporary file and renamed when complete, so a failed run
-    leaves nothing half-written, and an output that is also the input is refused before
-    anything is read.
-
-    Parameters
-    ----------
-    bundle : ModelBundle
-    in_path : path of the new leads (CSV in any common encoding/delimiter, or .xlsx)
-    out_path : path, optional
-        Where to write the scored leads; standard output when None.
-    policy : TierPolicy, optional
-        Defaults to the model's policy.
-    fmt : "csv" or "jsonl"
-        CSV output is Excel-safe (see :func:`leadscore.export.excel_safe`); JSON lines keep
-        values as they are.
-    chunksize : int
-        Leads per chunk (memory grows with it, not with the file).
-    split_dir : path, optional
-        Also write hot.csv, warm.csv, cool.csv, cold.csv there (the folder is created).
-    reasons : bool
-        Fill the reason columns.
-    sort : bool
-        Write the leads best first (the call list) instead of in the file's order (for joining
-        back); the whole file is then held in memory.
-    labels : mapping, optional
-        Column labels for the reasons (default: the model's).
-    on_batch : callable(int, DataFrame), optional
-        Called with each scored chunk's number and the chunk (e.g. to record the run in a
-        project). If the file has to be read again (a row longer than the header), the chunks
-        come again with the same numbers.
-    sheet : str or int, optional
-        The Excel sheet with the leads.
-
-    Returns
-    -------
-    dict with ``rows``, ``tiers`` (tier -> leads), ``warnings`` (list of str), ``out_path``,
-    ``blank_rows`` (scored as blank leads), ``drift`` (the first chunk, at most ``chunksize``
-    leads, against the training leads), and the counts of :class:`ScoringResult` ``report``.
-
-    Raises
-    ------
-    LeadScoreInputError
-        Unreadable file, unwritable output, or columns the model needs are missing (checked on
-        the first chunk, before anything is written).
-    """
-    if fmt not in ("csv", "jsonl"):
-        raise LeadScoreInputError(f"Unknown output format '{fmt}'. Choose csv or jsonl.")
-    in_path = Path(in_path)
-    _check_outputs(in_path, out_path, split_dir)
-    policy = policy or getattr(bundle, "policy", None) or TierPolicy()
-    reference = _reference(bundle) if reasons else None
-    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet)
-    try:
-        return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
-    except _RaggedRows:
-        # A row has more cells than the header: read the file again with room for them, so
-        # nothing shifts and nothing is lost (the outputs of the first try were never kept).
-        return _score_file(bundle, in_path, out_path, policy, reference, width=_widest_row(in_path), **settings)
-
-
-def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet) -> dict:
-    chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width)
-    first = next(chunks, None)
-    if first is None or first.empty:
-        raise LeadScoreInputError(
-            f"'{in_path.name}' has column names but no leads. Export the file again including the rows of your leads."
-        )
-    second = next(chunks, None)
-    if second is None:
-        batches, whole = iter([first]), True
-    elif sort:
-        batches, whole = iter([pd.concat([first, second, *chunks])]), True
-    else:
-        batches, whole = itertools.chain([first, second], chunks), False
-    # Tiers by share are shares of the whole batch when it is one; of the held-out leads if not.
-    resolved, note = (policy, None) if whole else _resolve_policy(policy, bundle, None)
-    total: dict = {}
-    probabilities = []
-    extra_rows = 0
-    explainer = _explainer(bundle.pipeline) if reasons else None
-    with contextlib.ExitStack() as stack:
-        out = _open_output(stack, out_path, fmt)
-        tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
-        for number, chunk in enumerate(_guarded(batches, out_path)):
-            if width is not None:
-                extras = [c for c in chunk.columns if str(c).startswith("(extra ")]
-                extra_rows += int((chunk[extras] != "").any(axis=1).sum())
-            scored, report = _score_frame(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
-            probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
-            if on_batch is not None:
-                on_batch(number, scored)
-            if sort:
-                scored = ranked(scored)
-            if fmt == "csv":
-                write_csv(excel_safe(scored), out, header=number == 0)
-            else:
-                out.write(jsonl(scored))
-            if tier_handles is not None:
-                for tier, frame in tier_frames(scored).items():
-                    write_csv(excel_safe(frame), tier_handles[tier], header=number == 0)
-            _merge(total, report)
-    summary = dict(total)
-    summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
-    advice = tier_advice(np.concatenate(probabilities), policy)
-    extra = (
-        [
-            f"{extra_rows:,} row(s) have more cells than the header has names; the extra cells are kept in "
-            "the '(extra 1)' column(s) after your columns. A value with an unquoted separator usually causes this: "
-            "check those rows in the file."
-        ]
-        if extra_rows
-        else []
-    )
-    summary["warnings"] = extra + _warnings(total) + ([note] if note else []) + ([advice] if advice else [])
-    summary["out_path"] = None if out_path is None else str(out_path)
-    summary["policy"] = policy.describe()
-    return summary
-
-
-def _guarded(batches: Iterator[pd.DataFrame], out_path) -> Iterator[pd.DataFrame]:
-    """The batches. A row longer than the header found after leads went to standard output
-    cannot be read again (a file output can: the caller reads the file again), so it is said
-    plainly instead."""
-    try:
-        yield from batches
-    except _RaggedRows:
-        if out_path is not None:
-            raise
-        raise LeadScoreInputError(
-            "A row further down the file has more cells than the header has names, and the first leads "
-            "were already written to the screen. Score the file into a file with --out, which keeps the "
-            "extra cells in their own column."
-        ) from None
-
-
-def _open_output(stack: contextlib.ExitStack, out_path, fmt: str):
-    """CSV is written as bytes (Arrow's writer), JSON lines as text; standard output when no path."""
-    if out_path is None:
-        if fmt == "csv":
-            sys.stdout.flush()
-            return sys.stdout.buffer
-        return sys.stdout
-    if fmt == "csv":
-        return stack.enter_context(atomic_output(out_path))
-    return stack.enter_context(atomic_output(out_path, "w", encoding="utf-8", newline="\n"))
-
-
-def _open_tier_files(stack: contextlib.ExitStack, split_dir) -> dict:
-    folder = Path(split_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    handles = {}
-    for tier in TIERS:
-        handles[tier] = stack.enter_context(atomic_output(folder / TIER_FILES[tier]))
-        handles[tier].write("".encode(TIER_FILE_ENCODING))  # the byte-order mark
-    return handles
-
-
-# --------------------------------------------------------------------------------------------
-# JSON lines
-
-
-def _decode(line: bytes | str, number: int) -> tuple[str, str | None]:
-    """A line as text: UTF-8, else Windows-1252 (with a note), so one odd byte never stops a stream."""
-    if isinstance(line, str):
-        return line, None
-    try:
-        return line.decode("utf-8"), None
-    except UnicodeDecodeError:
-        return line.decode("cp1252", errors="replace"), (
-            f"Line {number} was not valid UTF-8; it was read as Windows-1252 text. Check accented "
-            "letters in this lead."
-        )
-
-
-def _parse_line(raw_line, number: int) -> tuple[dict | None, str | None, str | None]:
-    """One input line as (lead, problem, note): the lead's fields, or why it cannot be scored."""
-    line, note = _decode(raw_line, number)
-    if not line.strip():
-        return None, None, None
-    try:
-        lead = json.loads(line)
-    except json.JSONDecodeError as error:
-        return None, (
-            f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
-            'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
-        ), note
-    if not isinstance(lead, dict):
-        return None, (
-            f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
-            '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
-        ), note
-    return lead, None, note
-
-
-class _Stream:
-    """Scores leads as they arrive, keeping what every lead reuses: the tiers, the reference lead
-    and the tree explainer (building one per lead cost more than scoring the lead)."""
-
-    def __init__(self, bundle, policy: TierPolicy, reasons: bool, labels):
-        self.bundle, self.reasons, self.labels = bundle, reasons, labels
-        self.policy, _ = _resolve_policy(policy, bundle, None)
-        self.reference = _reference(bundle) if reasons else None
-        self.explainer = _explainer(bundle.pipeline) if reasons else None
-
-    def score(self, leads: list[dict]) -> tuple[pd.DataFrame, dict]:
-        frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()} for lead in leads])
-        return _score_frame(self.bundle, frame, self.policy, self.reasons, self.reference, self.labels, explainer=self.explainer)
-
-    def one(self, number: int, lead: dict, note: str | None) -> tuple[str, bool]:
-        """The result line of one lead (its own warnings), or its error line; and whether it scored."""
-        try:
-            scored, report = self.score([lead])
-            result = next(records(scored))
-            notes = _warnings({key: value for key, value in report.items() if key != "replaced_columns"})
-            notes += [note] if note else []
-            if notes:
-                result["warnings"] = notes
-            return json.dumps(result, ensure_ascii=False, default=str), True
-        except LeadScoreInputError as error:
-            return json.dumps({"line": number, "error": error.message}, ensure_ascii=False), False
-        except Exception as error:  # noqa: BLE001 - one bad lead must never stop the stream
-            message = f"This lead could not be scored ({type(error).__name__}: {error})."
-            return json.dumps({"line": number, "error": message}, ensure_ascii=False), False
-
-    def batch(self, parsed: list[tuple[int, dict, str | None]]) -> list[tuple[str, bool]]:
-        """Result lines for leads that arrived together: scored as one batch when they share
-        their fields and nothing about them needs a warning, else one by one (so every lead
-        still gets its own warnings or error)."""
-        if len(parsed) > 1 and len({tuple(lead) for _, lead, _ in parsed}) == 1:
-            try:
-                scored, report = self.score([lead for _, lead, _ in parsed])
-            except LeadScoreInputError:
-                pass
-            else:
-                if not _warnings({key: value for key, value in report.items() if key != "replaced_columns"}):
-                    lines = []
-                    for (_, _, note), result in zip(parsed, records(scored)):
-                        if note:
-                            result["warnings"] = [note]
-                        lines.append((json.dumps(result, ensure_ascii=False, default=str), True))
-                    return lines
-        return [self.one(number, lead, note) for number, lead, note in parsed]
-
-
-def stream_jsonl(
-    bundle, lines_in: Iterable, out: TextIO, policy: TierPolicy | None = None, reasons: bool = True, labels=None
-) -> dict:
-    """Score one JSON lead per input line and write one JSON result per line as each arrives.
-
-    Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
-    ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
-    about the lead was unusual), written and flushed as soon as it is scored. A line that cannot
-    be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines are
-    skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
-
-    ``lines_in`` yields lines, or lists of lines that arrived together (a micro-batch, see
-    ``leadscore.cli``): those are scored together, each lead still answered on its own line, in
-    order. Models run on one thread: for a few leads at a time, threads cost more than they save.
-
-    Parameters
-    ----------
-    bundle : ModelBundle
-    lines_in : iterable of str, bytes, or lists of them (e.g. ``sys.stdin.buffer``)
-    out : text stream (e.g. ``sys.stdout``)
-    policy : TierPolicy, optional
-        Tiers by share are taken of the model's held-out leads (one lead has no share of itself).
-    reasons : bool
-    labels : mapping, optional
-
-    Returns
-    -------
-    dict with ``scored`` and ``errors`` counts.
-    """
-    from threadpoolctl import threadpool_limits
-
-    stream = _Stream(bundle, policy or getattr(bundle, "policy", None) or TierPolicy(), reasons, labels)
-    counts = {"scored": 0, "errors": 0}
-    number = 0
-    with threadpool_limits(limits=1):
-        for arrived in lines_in:
-            batch = arrived if isinstance(arrived, list) else [arrived]
-            parsed, written = [], []
-            for raw_line in batch:
-                number += 1
-                lead, problem, note = _parse_line(raw_line, number)
-                if problem is not None:
-                    written.append((number, json.dumps({"line": number, "error": problem}, ensure_ascii=False), False))
-                elif lead is not None:
-                    parsed.append((number, lead, note))
-            written += [(n, text, ok) for (n, _, _), (text, ok) in zip(parsed, stream.batch(parsed))]
-            for _, text, ok in sorted(written):
-                counts["scored" if ok else "errors"] += 1
-                out.write(text + "\n")
-            out.flush()
-    return counts
-
-
-def _cell(value):
-    # Nested JSON (lists, objects) is kept as its JSON text: a lead table has flat cells.
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value

@@ -606,3 +606,15 @@ def actions_from_table(table: pd.DataFrame) -> dict[str, str]:
 def replace_actions(policy: TierPolicy, actions: Mapping[str, str]) -> TierPolicy:
     """The same tiers with other next actions."""
     return replace(policy, actions=dict(actions))
+
+
+def tier_table_text(table: pd.DataFrame) -> pd.DataFrame:
+    """A tier table for people: shares and rates as short percents, and "-" where a tier has no
+    leads (so no rate), never "None" or "nan"."""
+    shown = table.copy()
+    for column in ("share_of_leads", "conversion_rate", "share_of_conversions"):
+        if column in shown.columns:
+            shown[column] = [format_percent(round(v, 3)) if v == v and v is not None else "-" for v in shown[column]]
+    if "expected_conversions" in shown.columns:
+        shown["expected_conversions"] = [f"{v:,.1f}" for v in shown["expected_conversions"]]
+    return shown

@@ -132,6 +132,20 @@ def open_project(new: LeadProject) -> None:
     _name_in_address()
 
 
+def start_project(data: bytes, filename: str, sheet=None) -> None:
+    """A new saved project from an uploaded file; a file that cannot be read says why and the
+    current project stays."""
+    try:
+        leads = read_file(data, filename, sheet)
+    except LeadScoreInputError as problem:
+        st.error(problem.message)
+        st.info(f"Still using **{project().name}**. Fix the file and upload it again.")
+        return
+    stem = filename.rsplit(".", 1)[0] + (f" ({sheet})" if sheet else "")
+    open_project(LeadProject.new(leads, stem, store=store(), data_name=filename))
+    st.rerun()
+
+
 def use_sample_leads() -> None:
     """A fresh, unsaved project on the bundled sample lead history."""
     leads = read_file(SAMPLE_LEADS.read_bytes(), SAMPLE_LEADS.name)

@@ -6,6 +6,7 @@ from leadscore import outcome as outcomes
 from leadscore.errors import LeadScoreInputError
 from leadscore.profile import profile_table
 from leadscore.project import LeadProject
+from leadscore.read import list_sheets
 from pages import _ui
 
 state = st.session_state
@@ -55,9 +56,10 @@ with st.expander(f"Your projects ({len(projects)})", expanded=False):
 # --- Controls: the file -------------------------------------------------------------------
 left, right = st.columns([3, 1])
 with left:
+    # Any file is taken: LeadScore's reader says what a .xls, a PDF or a zip is and what to do,
+    # where Streamlit's own type check only says "not allowed" (and raises on the server).
     upload = st.file_uploader(
         "Upload your lead export (CSV or Excel): it starts a new project",
-        type=["csv", "txt", "tsv", "xlsx"],
         help="One row per lead, a header row, and a column with the outcome (e.g. converted yes/no).",
     )
 with right:
@@ -74,15 +76,24 @@ with right:
 # Read each upload once: a later click on "Use the sample leads" must not be undone by it.
 if upload is not None and state.get("last_upload") != upload.file_id:
     state["last_upload"] = upload.file_id
+    data = upload.getvalue()
     try:
-        leads = _ui.read_file(upload.getvalue(), upload.name)
-    except LeadScoreInputError as problem:
-        st.error(problem.message)
-        st.info(f"Still using **{_ui.project().name}**. Fix the file and upload it again.")
+        sheets = list_sheets(data, filename=upload.name)
+    except LeadScoreInputError:
+        sheets = []  # a broken workbook: reading it says what is wrong
+    if len(sheets) > 1:
+        # A workbook with several sheets: the user says which one holds the leads.
+        state["pending_workbook"] = (upload.name, data, sheets)
     else:
-        new = LeadProject.new(leads, upload.name.rsplit(".", 1)[0], store=_ui.store(), data_name=upload.name)
-        _ui.open_project(new)
-        st.rerun()
+        _ui.start_project(data, upload.name)
+
+if state.get("pending_workbook"):
+    name, data, sheets = state["pending_workbook"]
+    st.info(f"**{name}** has {len(sheets)} sheets. Which one holds your leads?")
+    sheet = st.selectbox("Sheet", sheets, key="data_sheet")
+    if st.button("Use this sheet", type="primary"):
+        del state["pending_workbook"]
+        _ui.start_project(data, name, sheet=sheet)
 
 project = _ui.project()
 leads = project.leads
@@ -90,6 +101,8 @@ leads = project.leads
 # --- Results: preview ---------------------------------------------------------------------
 st.subheader("Preview")
 st.markdown(f"**{project.data_name}**: {len(leads):,} leads, {leads.shape[1]} columns.")
+for warning in leads.attrs.get("leadscore_read", {}).get("warnings", []):
+    st.warning(warning)
 st.dataframe(leads.head(20), hide_index=True)
 _ui.look_at("each row should be one lead, each column one fact about it. Numbers should look like numbers.")
 

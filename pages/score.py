@@ -80,7 +80,7 @@ for column, row in zip(columns, summary.itertuples()):
 prob, converted = project.holdout()
 promised = tier_table(prob, project.policy, converted).set_index("tier")["share_of_leads"]
 here = summary.set_index("tier")["leads"] / max(len(scored), 1)
-gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.03 and promised.get(t, 0) == promised.get(t, 0)]
+gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.05 and promised.get(t, 0) == promised.get(t, 0)]
 if gaps:
     tier = gaps[0]
     st.info(
@@ -165,6 +165,8 @@ with st.expander("Did the scores come true? Check them against outcomes"):
             [row.to_dict() for row in report.tiers],
             hide_index=True,
             column_config={
+                "tier": "Tier",
+                "leads": st.column_config.NumberColumn("Leads", format="localized"),
                 "promised": st.column_config.NumberColumn("The model promised", format="percent"),
                 "converted": st.column_config.NumberColumn("Really converted", format="percent"),
             },

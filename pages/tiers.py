@@ -72,16 +72,16 @@ st.subheader("Leads per tier")
 st.caption(policy.describe())
 table = tiers.tier_table(prob, policy, converted)
 st.dataframe(
-    table[["tier", "range", "leads", "share_of_leads", "expected_conversions", "conversion_rate", "share_of_conversions"]],
+    tiers.tier_table_text(table[["tier", "range", "leads", "share_of_leads", "expected_conversions", "conversion_rate", "share_of_conversions"]]),
     hide_index=True,
     column_config={
         "tier": "Tier",
         "range": "Chance",
         "leads": st.column_config.NumberColumn("Leads", format="localized"),
-        "share_of_leads": st.column_config.NumberColumn("Share of leads", format="percent"),
-        "expected_conversions": st.column_config.NumberColumn("Expected conversions", format="%.1f"),
-        "conversion_rate": st.column_config.NumberColumn("Really converted (held-out)", format="percent"),
-        "share_of_conversions": st.column_config.NumberColumn("Share of all conversions caught", format="percent"),
+        "share_of_leads": "Share of leads",
+        "expected_conversions": "Expected conversions",
+        "conversion_rate": "Really converted (held-out)",
+        "share_of_conversions": "Share of all conversions caught",
     },
     key="tier_table",
 )

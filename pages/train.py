@@ -66,7 +66,14 @@ if honest:
     st.warning(f"**The honest range.** {honest['sentence']}")
 
 a, b, c, d = st.columns(4)
-a.metric("Ranks leads right", f"{validation['roc_auc']:.2f}", help="ROC AUC: 0.5 = coin toss, 1.0 = perfect. The chance a converter scores above a non-converter.")
+if honest:
+    # The honest range itself: what to expect without the warned columns, up to the figure with them.
+    a.metric(
+        "Ranks leads right", f"{honest['roc_auc']:.2f} to {validation['roc_auc']:.2f}",
+        help="ROC AUC (0.5 = coin toss, 1.0 = perfect): the first figure without the columns LeadScore warned about, the second with them.",
+    )
+else:
+    a.metric("Ranks leads right", f"{validation['roc_auc']:.2f}", help="ROC AUC: 0.5 = coin toss, 1.0 = perfect. The chance a converter scores above a non-converter.")
 b.metric("Top 10% vs average", f"{validation['lift_top_decile']:.1f}×", help="How much more often the top-scored 10% convert than an average lead")
 c.metric("Percentages off by", f"{validation['ece']:.1%}", help="Average gap between the predicted and the real conversion rate (calibration error)")
 d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help={

@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import sys
+
 import pandas as pd
 import pytest
 
@@ -58,3 +60,21 @@ def small_leads() -> pd.DataFrame:
             "converted": outcome,
         }
     )
+
+
+# pytest's own __main__, taken when the test session starts (before any AppTest runs).
+PYTEST_MAIN = sys.modules.get("__main__")
+
+
+@pytest.fixture(autouse=True)
+def keep_the_main_module():
+    """Streamlit's AppTest runs app.py as ``__main__`` and leaves it there; a process started
+    afterwards with "spawn" (the store's two-writer tests, Dask's local cluster) would then run
+    the app instead of starting. Every test starts and ends with pytest's own ``__main__``
+    (module-scoped AppTest fixtures run before a test's own fixtures, so it is taken once, at
+    the start of the session)."""
+    if PYTEST_MAIN is not None:
+        sys.modules["__main__"] = PYTEST_MAIN
+    yield
+    if PYTEST_MAIN is not None:
+        sys.modules["__main__"] = PYTEST_MAIN

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "leadscore"
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "jsonable", "samples", "_parallel"),
     ("atomic", "read", "estimators", "_saabas", "_answers", "metrics", "labels", "sufficiency"),
-    ("outcome", "profile", "categories", "timing", "tiers"),
+    ("outcome", "profile", "categories", "timing", "tiers", "chunks"),
     ("leakage", "drift", "history"),
     ("inspect", "plan"),
     ("rows", "cleaner"),
@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("train", "explain"),
     ("segments", "bundle", "export", "charts"),
     ("insights", "card", "score"),
-    ("runs",),
+    ("runs", "score_files", "stream"),
     ("store", "dask_engine"),
     ("project",),
     ("cli",),

@@ -210,3 +210,116 @@ def test_a_failed_save_leaves_the_previous_model_whole(tmp_path, monkeypatch):
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "model.joblib"]  # no temporary file left
 
+
+
+# --------------------------------------------------------------------------------------------
+# Forged, changed, foreign, old and malicious model files: refused before anything is unpickled
+
+
+def _resign(header: dict, key: bytes, key_id: str | None = None) -> dict:
+    signed = {k: header[k] for k in ("format", "metadata", "payload")}
+    signed["key_id"] = key_id if key_id is not None else header["key_id"]
+    return dict(signed, signature=bundle_module._sign(key, signed))
+
+
+class _WouldRunCode:
+    """Unpickling this creates a file: the proof that a payload's code ran."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def _malicious_payload(marker) -> bytes:
+    import pickle
+
+    return pickle.dumps(_WouldRunCode(marker))
+
+
+def test_the_malicious_payload_would_run_code_if_unpickled(tmp_path):
+    # The control for the tests below: unpickling this payload does create the file.
+    import pickle
+
+    marker = tmp_path / "ran.txt"
+    pickle.loads(_malicious_payload(marker))
+    assert marker.exists()
+
+
+def test_a_signature_made_with_another_key_is_refused(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, payload = _split_file(path)
+    forged_key = b"k" * 32
+    # Signed with another key but claiming this computer's key id, then with the forger's own id.
+    _write_file(path, _resign(header, forged_key), payload)
+    with pytest.raises(LeadScoreInputError, match="was changed after it was saved.*will not open it"):
+        load_bundle(path)
+    _write_file(path, _resign(header, forged_key, bundle_module._key_id(forged_key)), payload)
+    with pytest.raises(LeadScoreInputError, match="saved on another computer.*will not open it"):
+        load_bundle(path)
+
+
+def test_edited_metadata_with_the_old_signature_is_refused(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, payload = _split_file(path)
+    header["metadata"]["validation"]["roc_auc"] = 0.99  # a better-looking model
+    _write_file(path, header, payload)
+    with pytest.raises(LeadScoreInputError, match="was changed after it was saved"):
+        load_bundle(path)
+    (info,) = list_bundles(tmp_path)
+    assert not info.signed_here and "changed after it was saved" in info.problem
+
+
+@pytest.mark.parametrize("where", ["magic", "header length", "header", "payload start", "payload end"])
+def test_any_changed_byte_is_refused(tmp_path, where):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    data = bytearray(path.read_bytes())
+    header_length = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 8], "big")
+    payload_start = len(MAGIC) + 8 + header_length
+    at = {
+        "magic": 3,
+        "header length": len(MAGIC) + 7,
+        "header": len(MAGIC) + 8 + header_length // 2,
+        "payload start": payload_start,
+        "payload end": len(data) - 1,
+    }[where]
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(LeadScoreInputError, match=r"damaged|changed after it was saved") as refused:
+        load_bundle(path)
+    assert "Traceback" not in refused.value.message
+
+
+def test_a_file_from_an_older_leadscore_format_is_refused_with_what_to_do(tmp_path):
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, payload = _split_file(path)
+    header["format"] = 0
+    key = (bundle_module.leadscore_home() / bundle_module.KEY_FILE).read_bytes()
+    _write_file(path, _resign(header, key), payload)  # signed here, by an older LeadScore
+    with pytest.raises(LeadScoreInputError, match=r"another LeadScore version \(file format 0.*Train the model again"):
+        load_bundle(path)
+
+
+@pytest.mark.parametrize("signature", ["left from the real model", "made with another key", "another computer's"])
+def test_a_payload_that_would_run_code_is_refused_without_being_unpickled(tmp_path, signature, monkeypatch):
+    import hashlib
+
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, _ = _split_file(path)
+    marker = tmp_path / "ran.txt"
+    evil = _malicious_payload(marker)
+    header["payload"] = {"sha256": hashlib.sha256(evil).hexdigest(), "bytes": len(evil)}  # the checksum fits
+    if signature == "made with another key":
+        header = _resign(header, b"x" * 32)
+    elif signature == "another computer's":
+        header = _resign(header, b"x" * 32, bundle_module._key_id(b"x" * 32))
+    _write_file(path, header, evil)
+    with pytest.raises(LeadScoreInputError, match="will not open it: a model file can run code"):
+        load_bundle(path)
+    assert [info.signed_here for info in list_bundles(tmp_path)] == [False]
+    from leadscore.cli import main
+
+    assert main(["card", str(path)]) == 2
+    assert main(["score", str(path), str(tmp_path / "leads.csv")]) == 2
+    assert not marker.exists()  # the payload's code never ran

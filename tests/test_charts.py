@@ -165,3 +165,16 @@ def test_charts_accept_pandas_string_columns():
     rows = data_of(spec(charts.importance_bars(importance)))
     assert rows[0] == {"column": "a", "importance": 0.2}
     assert pd.isna(rows[1]["column"])
+
+
+def test_number_segments_read_in_value_order_not_by_rate():
+    rates = pd.DataFrame(
+        {
+            "segment": ["under 12", "12 to 247", "248 to 935", "936 and above", "missing"],
+            "conversion_rate": [0.30, 0.05, 0.20, 0.10, 0.02],
+            "leads": [100, 100, 100, 100, 10],
+        }
+    )
+    spec = charts.segment_rates(rates, overall=0.15).to_dict()
+    bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar" or layer["mark"] == "bar")
+    assert bars["encoding"]["y"]["sort"] == ["under 12", "12 to 247", "248 to 935", "936 and above", "missing"]

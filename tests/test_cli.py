@@ -295,3 +295,106 @@ def test_train_needs_somewhere_to_keep_the_model(capsys, sample_leads_path, tmp_
     assert code == 2 and "--out MODEL_FILE, or --project NAME" in err
     code, _, err = run(capsys, "train", str(sample_leads_path), "--out", str(tmp_path / "missing" / "m.joblib"))
     assert code == 2 and "does not exist" in err
+
+
+# -- every choice the app offers, and the history contract ----------------------------------------
+
+
+def _stages(tmp_path) -> Path:
+    """A CRM export whose outcome is a deal stage: Won, Lost, and two stages still in the pipeline."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    n = 900
+    source = rng.choice(["Referral", "Ads", "Webinar"], n)
+    won = rng.random(n) < np.where(source == "Referral", 0.45, 0.15)
+    stage = np.where(won, "Won", "Lost")
+    stage = np.where(rng.random(n) < 0.2, rng.choice(["Engaging", "Prospecting"], n), stage)
+    path = tmp_path / "stages.csv"
+    pd.DataFrame({"deal": [f"D{i:04d}" for i in range(n)], "source": source, "visits": rng.integers(1, 9, n), "stage": stage}).to_csv(path, index=False)
+    return path
+
+
+def test_an_outcome_it_cannot_read_by_itself_is_named_with_flags(capsys, tmp_path):
+    data = _stages(tmp_path)
+    code, _, err = run(capsys, "train", str(data), "--out", str(tmp_path / "m.leadscore"), "--model", "logistic")
+    assert code == 2 and "--converted" in err  # the question, and how to answer it here
+    code, out, err = run(
+        capsys, "train", str(data), "--out", str(tmp_path / "m.leadscore"), "--model", "logistic",
+        "--target", "stage", "--converted", "Won", "--not-converted", "Lost",
+    )
+    assert code == 0, err
+    stages = pd.read_csv(data)["stage"]
+    still_open = int(stages.isin(["Engaging", "Prospecting"]).sum())
+    assert f"{still_open:,} still in the pipeline" in err  # the values not named, counted
+    assert f"{int((stages == 'Won').sum()):,} converted (won)" in err
+
+
+def test_cleaning_choices_from_flags_and_from_a_choices_file(capsys, tmp_path, sample_leads_path):
+    data = tmp_path / "leads.csv"
+    pd.read_csv(sample_leads_path, dtype=str, keep_default_na=False).head(1200).to_csv(data, index=False)
+    choices = tmp_path / "choices.json"
+    choices.write_text(json.dumps({"choices": {"exclude": ["industry"], "labels": [["source", "Lead source"]]}}))
+    report = tmp_path / "report.json"
+    code, _, err = run(
+        capsys, "train", str(data), "--out", str(tmp_path / "m.leadscore"), "--model", "logistic", "--report", str(report),
+        "--choices", str(choices), "--exclude", "country", "--window", "0", "--rare-share", "2%", "--no-text",
+        "--label", "timeline=Buying timeline", "--hot", "60", "--action", "hot=Ring today",
+    )
+    assert code == 0, err
+    saved = json.loads(report.read_text())
+    assert saved["choices"]["exclude"] == ["industry", "country"]
+    assert dict(map(tuple, saved["choices"]["labels"])) == {"source": "Lead source", "timeline": "Buying timeline"}
+    assert saved["choices"]["window_months"] == 0 and saved["choices"]["rare_share"] == 0.02
+    assert "industry" not in saved["features_used"] and "needs" not in saved["features_used"]
+    assert saved["tiers"]["hot"] == 0.6 and saved["tiers"]["actions"]["Hot"] == "Ring today"
+
+
+def test_scoring_runs_recorded_with_a_summary_history_and_feedback(capsys, model_home, tmp_path):
+    new = pd.read_csv(NEW_LEADS, dtype=str, keep_default_na=False)
+    first, later = tmp_path / "week1.csv", tmp_path / "week2.csv"
+    new.to_csv(first, index=False)
+    new.assign(timeline="this month").to_csv(later, index=False)
+    for path, summary in ((first, tmp_path / "s1.json"), (later, tmp_path / "s2.json")):
+        code, _, err = run(capsys, "score", str(model_home["model"]), str(path), "--out", str(tmp_path / "out.csv"),
+                           "--project", "Weekly", "--summary-json", str(summary))
+        assert code == 0, err
+    summary = json.loads((tmp_path / "s2.json").read_text())
+    assert summary["run"] == 2 and summary["rows"] == 500 and sum(summary["tiers"].values()) == 500
+    assert summary["drift"]["verdict"] == "retrain" and "timeline" in summary["drift"]["message"]
+    assert {"column", "psi", "unseen_share"} <= set(summary["drift"]["columns"][0])
+    assert summary["drift"]["columns"][0]["column"] == "timeline"
+
+    code, out, _ = run(capsys, "history", "Weekly", "--json")
+    history = json.loads(out)
+    assert [r["run"] for r in history["runs"]] == [1, 2] and history["runs"][1]["rows"] == 500
+    movers = history["movers"]
+    changes = [m["after"] - m["before"] for m in movers]
+    # Largest change first (changes are compared to the tenth of a point the table keeps).
+    assert changes and changes[0] > 0 and all(abs(a) >= abs(b) - 0.001 for a, b in zip(changes, changes[1:]))
+    key = movers[0]["key"]
+    assert key in set(new["lead_id"])  # the ID column tells leads apart
+    code, out, _ = run(capsys, "history", "Weekly", "--lead", key, "--json")
+    scores = json.loads(out)["lead"]["scores"]
+    assert [s["run"] for s in scores] == [1, 2] and scores[1]["probability"] > scores[0]["probability"]
+
+    outcomes = tmp_path / "outcomes.csv"
+    new.assign(converted=["yes" if i % 4 == 0 else "no" for i in range(len(new))]).to_csv(outcomes, index=False)
+    code, out, err = run(capsys, "feedback", "Weekly", str(outcomes), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["matched"] == 500
+    assert sum(t["leads"] for t in report["tiers"]) == 500
+    # The real share per tier, counted by hand from the file.
+    latest = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    converted = (latest["lead_id"].map(dict(zip(new["lead_id"], [i % 4 == 0 for i in range(len(new))]))))
+    for tier in report["tiers"]:
+        mask = latest["tier"] == tier["tier"]
+        assert tier["converted"] == pytest.approx(converted[mask].mean())
+
+
+def test_dask_options_are_checked_in_plain_words(capsys, model_home, tmp_path):
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--engine", "dask")
+    assert code == 2 and "--out" in err
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--scheduler", "tcp://x:1")
+    assert code == 2 and "--engine dask" in err

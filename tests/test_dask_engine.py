@@ -18,7 +18,8 @@ from leadscore.bundle import load_bundle, save_bundle  # noqa: E402
 from leadscore.dask_engine import DASK_MISSING, _check_worker_libraries, score_with_dask  # noqa: E402
 from leadscore.errors import LeadScoreInputError  # noqa: E402
 from leadscore.read import read_leads  # noqa: E402
-from leadscore.score import score_file, score_leads  # noqa: E402
+from leadscore.score import score_leads  # noqa: E402
+from leadscore.score_files import score_file  # noqa: E402
 from leadscore.plan import CleaningChoices  # noqa: E402
 from leadscore.project import LeadProject  # noqa: E402
 from leadscore.train import TrainingSettings  # noqa: E402

@@ -155,3 +155,10 @@ def test_json_lines_keep_values_as_they_are():
     lines = [json.loads(line) for line in jsonl(_scored()).splitlines()]
     assert [line["notes"] for line in lines] == ["=1+1", "Café owner", "-2+3", "call back"]
     assert lines[1]["conversion_probability"] == 0.85 and lines[1]["lead_score"] == 85
+
+
+def test_a_carriage_return_in_a_column_of_text_and_numbers_stays_inside_its_lead():
+    # Arrow cannot take a column mixing text and numbers (an Excel column); pandas writes it.
+    mixed = pd.DataFrame({"note": pd.Series(["call\rback", 1.5, "=1+1"], dtype=object), "deal": [1, 2, 3]})
+    rows = cells(scored_csv(mixed))
+    assert rows == [["note", "deal"], ["call\rback", "1"], ["1.5", "2"], ["'=1+1", "3"]]

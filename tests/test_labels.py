@@ -86,3 +86,9 @@ def test_values_and_points_read_naturally():
 )
 def test_short_words_and_lower_case_brands(column, expected):
     assert label(column) == expected
+
+
+def test_a_date_column_whose_name_is_not_an_event_keeps_its_name():
+    # "Create date" without "date" would read "Create on a Tuesday".
+    assert phrase("Create date: day of week", "Tuesday") == "Create date on a Tuesday"
+    assert phrase("closed_on: day of week", "Friday") == "Closed on a Friday"

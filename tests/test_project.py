@@ -267,3 +267,34 @@ def test_two_versions_compare_on_the_held_out_leads_they_share(home, history):
     assert table.loc["Ranks leads right (ROC AUC)", "v1"] == pytest.approx(project.bundle(1).metrics["validation"]["roc_auc"])
     # Without two strong columns, version 2 ranks leads worse.
     assert table.loc["Ranks leads right (ROC AUC)", "v2"] < table.loc["Ranks leads right (ROC AUC)", "v1"]
+
+
+def test_a_renamed_column_reads_the_new_way_in_reasons_and_every_download(trained, new_leads):
+    from leadscore.export import crm_csv, scored_csv, tier_zip
+
+    store, project = trained
+    project.set_label("visited_pricing_page", "Saw the pricing page")
+    try:
+        scored = project.score(new_leads).scored
+        written = scored_csv(scored).decode("utf-8-sig") + crm_csv(scored, ["lead_id"]).decode("utf-8")
+        assert "Saw the pricing page is yes" in written
+        assert "Visited pricing page is" not in written
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
+            assert any("Saw the pricing page is" in archive.read(name).decode("utf-8-sig") for name in archive.namelist())
+        # The label is saved with the project's choices: a new session reads it too.
+        assert LeadProject.open(store, project.id).labels["visited_pricing_page"] == "Saw the pricing page"
+    finally:
+        project.set_label("visited_pricing_page", "")
+
+
+def test_renaming_a_column_does_not_make_the_model_out_of_date(trained):
+    _, project = trained
+    assert project.model_matches_choices()
+    project.set_label("pages_viewed", "Pages seen")
+    try:
+        assert project.model_matches_choices()
+    finally:
+        project.set_label("pages_viewed", "")

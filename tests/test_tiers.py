@@ -145,7 +145,7 @@ def test_advice_when_no_lead_is_hot():
 
 
 def test_advice_when_most_leads_are_hot():
-    advice = tier_advice(np.full(10, 0.9), TierPolicy())
+    advice = tier_advice(np.full(40, 0.9), TierPolicy())
     assert advice.startswith("100% of your leads are Hot")
 
 
@@ -270,3 +270,9 @@ def test_rare_conversions_get_advice_to_use_shares():
     assert "Set the tiers by share instead (for example the top 5% Hot, the next 15% Warm, the next 30% Cool)" in advice
     # Tiers by share need no advice.
     assert tier_advice(prob, TierPolicy.by_share(0.05, 0.15, 0.30)) is None
+
+
+def test_a_handful_of_leads_gets_no_advice_on_the_thresholds():
+    # Five leads say nothing about whether 70% / 40% / 15% fit a business.
+    assert tier_advice(np.full(5, 0.01), TierPolicy()) is None
+    assert tier_advice(np.full(25, 0.01), TierPolicy()) is not None

@@ -269,3 +269,17 @@ def test_scoring_again_shows_drift_movers_a_trend_and_outcome_feedback(trained):
     assert problems(at) == []
     promised = table_with(at, "promised")
     assert set(promised["tier"]) <= {"Hot", "Warm", "Cool", "Cold"} and promised["leads"].sum() == 500
+
+
+def test_an_empty_tier_shows_a_dash_not_none(trained):
+    from leadscore.tiers import TierPolicy
+
+    current = project(trained)
+    current.set_policy(TierPolicy(hot=0.99, warm=0.4, cool=0.15))  # nobody reaches 99%
+    at = go(trained, "Tiers")
+    assert problems(at) == []
+    table = table_with(at, "share_of_conversions").set_index("tier")
+    assert table.loc["Hot", "leads"] == 0
+    assert table.loc["Hot", "conversion_rate"] == "-"
+    assert "None" not in table.astype(str).to_numpy().ravel().tolist()
+    current.set_policy(current.bundle().policy)

@@ -199,3 +199,42 @@ def test_a_one_zero_outcome_with_blanks_reads_as_one_and_zero():
     assert meanings == {"0": "not converted", "1": "converted", "(blank)": "still open"}
     counts = {m.label: m.value for m in at.metric}
     assert counts == {"Converted": "75", "Not converted": "180", "Still open": "45"}
+
+
+def test_a_workbook_with_several_sheets_asks_which_one_holds_the_leads():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notes"
+    book.active.append(["This export was made on Monday"])
+    leads = book.create_sheet("Leads")
+    leads.append(["company", "visits", "converted"])
+    for i in range(40):
+        leads.append([f"C{i}", i % 9, "yes" if i % 4 == 0 else "no"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    at = new_app()
+    at.file_uploader[0].upload("crm.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    at.run()
+    assert problems(at) == []
+    assert any("has 2 sheets" in info.value for info in at.info)
+    assert project(at).name == "Sample leads"  # nothing replaced until the user picks
+    at.selectbox(key="data_sheet").set_value("Leads").run()
+    button(at, "Use this sheet").click().run()
+    assert problems(at) == []
+    assert project(at).name == "crm (Leads)" and len(project(at).leads) == 40
+    assert {m.label: m.value for m in at.metric} == {"Converted": "10", "Not converted": "30", "Still open": "0"}
+
+
+def test_what_the_reader_noticed_is_shown_on_the_data_page():
+    lines = ["lead,visits,converted"] + [f"L{i},{i % 5},{'yes' if i % 3 == 0 else 'no'}" for i in range(60)]
+    lines[1] += ",SURPLUS"  # one row with a cell too many
+    at = new_app()
+    at.file_uploader[0].upload("ragged.csv", "\n".join(lines).encode(), "text/csv")
+    at.run()
+    assert problems(at) == []
+    assert any("more cells than the header" in w.value for w in at.warning)
+    assert list(project(at).leads.columns) == ["lead", "visits", "converted", "(extra 1)"]
