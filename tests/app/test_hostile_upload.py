@@ -5,9 +5,9 @@ steps, or one clear red message, never a crash (no exception, nothing the page c
 unexpected); and after a refused file the data they had before is still there, on screen and in
 the session's project.
 
-One session takes every upload in turn, as a user trying file after file would; a fresh session
-takes the sheet cases. The app has no sheet picker yet, so a workbook whose leads are on another
-sheet is refused with the message that names its sheets.
+One session takes every upload in turn, as a user trying file after file would. A workbook with
+several sheets asks which one holds the leads: a fresh session picks the wrong sheet (one clear
+message naming the sheets, the data kept) and then the right one (its leads).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import io
 
 import pytest
 
-from tests.app.conftest import new_app, problems, project
+from tests.app.conftest import button, new_app, problems, project
 from tests.hostile import CASES, Case
 
 # Words the page must never show: a traceback, or the catch-all for what it did not expect.
@@ -53,6 +53,12 @@ def _sheet_names(data: bytes) -> list[str]:
     return openpyxl.load_workbook(io.BytesIO(data), read_only=True).sheetnames
 
 
+def _sheet_leads(data: bytes, sheet: str):
+    import pandas as pd
+
+    return pd.read_excel(io.BytesIO(data), sheet_name=sheet)
+
+
 def _messages(at) -> list[str]:
     """The red messages on the page, except the verdict on the amount of data (a result, shown
     in red when there is not enough)."""
@@ -80,7 +86,21 @@ def _check_refused(at, case: Case, before, words) -> None:
     assert any(f"Still using **{before['name']}**" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.read_kwargs], ids=lambda c: c.name)
+def _sheets(case: Case) -> int:
+    """How many sheets the upload has (0 for anything that is not a readable workbook)."""
+    filename, data = case.make()
+    try:
+        return len(_sheet_names(data)) if filename.endswith(".xlsx") else 0
+    except Exception:  # noqa: BLE001 - damaged workbooks are the corpus's point
+        return 0
+
+
+# Workbooks of several sheets go through the sheet picker (the test after this one).
+SINGLE = [c for c in CASES if not c.read_kwargs and _sheets(c) < 2]
+SEVERAL = [c for c in CASES if not c.read_kwargs and _sheets(c) >= 2]
+
+
+@pytest.mark.parametrize("case", SINGLE, ids=lambda c: c.name)
 def test_an_upload_gives_its_leads_or_one_clear_message(session, case: Case):
     before = _before(session)
     at = _upload(session, case)
@@ -105,12 +125,28 @@ def test_an_upload_gives_its_leads_or_one_clear_message(session, case: Case):
     assert not any(word in e.value for e in at.error for word in NEVER)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.read_kwargs], ids=lambda c: c.name)
-def test_a_workbook_with_leads_on_another_sheet_is_refused_naming_its_sheets(case: Case):
+@pytest.mark.parametrize("case", SEVERAL, ids=lambda c: c.name)
+def test_a_workbook_with_several_sheets_asks_which_one_holds_the_leads(case: Case):
     at = new_app()
-    before = _before(at)
     _upload(at, case)
     assert not problems(at), problems(at)
+    assert any("has 2 sheets. Which one holds your leads?" in i.value for i in at.info)
     sheets = _sheet_names(case.data())
-    assert len(sheets) > 1
-    _check_refused(at, case, before, [f"'{sheet}'" for sheet in sheets] + ["choose the sheet"])
+    assert at.selectbox(key="data_sheet").options == sheets
+    assert sheets[-1] == "Leads"
+    # The wrong sheet: one clear message naming the sheets; the sample leads are kept.
+    before = _before(at)
+    at.selectbox(key="data_sheet").set_value(sheets[0])
+    button(at, "Use this sheet").click().run()
+    assert not problems(at), problems(at)
+    _check_refused(at, case, before, case.message_words)
+    # Uploading again and choosing the sheet with the leads reads them.
+    at.session_state["last_upload"] = None
+    _upload(at, case)
+    at.selectbox(key="data_sheet").set_value("Leads")
+    button(at, "Use this sheet").click().run()
+    assert not problems(at), problems(at)
+    assert project(at).data_name == "leads.xlsx"
+    rows = len(_sheet_leads(case.data(), "Leads"))
+    assert rows > 0 and len(project(at).leads) == rows
+    assert _preview(at).startswith(f"**leads.xlsx**: {rows} leads, ")
