@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
+from scipy.special import expit
 
 from leadscore._answers import answering, lead_numbers
 from leadscore._saabas import SaabasExplainer
@@ -316,7 +317,6 @@ def predict_and_explain(pipeline, encoded, explainer) -> tuple[np.ndarray, tuple
 def _probability_from(step, explainer: SaabasExplainer, output: np.ndarray):
     """The last step's probability given its tree model's output for these leads (None when the
     step is neither the model nor a calibrator around that one model)."""
-    from scipy.special import expit
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.frozen import FrozenEstimator
 
@@ -365,7 +365,7 @@ def _to_points(raw: np.ndarray, probability: np.ndarray, base: float, unit: str)
     if unit == _LOG_ODDS:
         # What each factor alone would do to the average lead.
         start = math.log(min(max(base, 1e-6), 1 - 1e-6) / (1 - min(max(base, 1e-6), 1 - 1e-6)))
-        alone = 1 / (1 + np.exp(-(start + raw))) - base
+        alone = expit(start + raw) - base  # no overflow for a factor far past the average
     else:
         alone = raw
     points = np.where(proportional[:, None], raw * scale[:, None], alone) * 100

@@ -69,7 +69,7 @@ if choices:
     st.dataframe(steps.loc[steps["kind"] == "factor", ["reason"]], hide_index=True, column_config={"reason": "Factor and its effect"})
     _ui.look_at("the bars start at the average lead's chance and add or remove points until they reach this lead's chance.")
 
-    st.subheader("What would move this lead to Hot?")
+    st.subheader("What if this lead's answers were different?")
     st.markdown("Change one or two of the lead's answers and see its new chance, tier and reasons at once.")
     _ui.what_if_panel(insights, insights.X.loc[[index]], key="insights_whatif")
 

@@ -50,15 +50,28 @@ def test_a_crm_export_from_upload_to_movers_and_feedback(page, app_url, tmp_path
     assert "This verdict rests on the model without 'Lead rating'" in text
     shoot(page, "crm-train")
 
-    # Insights: what would move a lead up?
+    # Insights: what if a lead further down the list had come from a referral?
     open_page(page, "Insights", "4. What drives conversion")
-    page.get_by_role("heading", name="What would move this lead to Hot?").wait_for()
+    page.get_by_role("heading", name="What if this lead's answers were different?").wait_for()
+    page.locator("[data-testid='stSelectbox']", has_text="Pick a lead").click()
+    for _ in range(30):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    settle(page)
     picker = page.locator("[data-testid='stMultiSelect']", has_text="Answers to change")
     picker.locator("input").click()
     page.keyboard.type("Lead source")
     page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    settle(page)
+    answer = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text("Lead source", exact=True))
+    answer.click()
+    page.keyboard.type("Referral")
+    page.keyboard.press("Enter")
     settle(page)
     page.get_by_text("With these answers").wait_for()
+    text = main_text(page)
+    assert "Chance now" in text and " points" in text
     shoot(page, "crm-what-if")
 
     # Score the history, then a week later the same leads after more page views: movers, drift.
