@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.categories import canonicalize
+from leadscore.cleaner import to_flag
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer
 from leadscore.plan import OTHER
@@ -196,8 +197,8 @@ def _count_unseen(
     model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list[dict], report: dict, mappings: dict | None = None
 ) -> None:
     """Count leads whose category (or yes/no) value the model did not learn from, with a few
-    examples. Read from the cleaner's own output, so spelling grouping is exactly training's:
-    a category value the cleaner sent to "Other", or a yes/no value it could not read."""
+    examples. Read as the cleaner reads them, so spelling grouping is exactly training's: a
+    category value the cleaner sent to "Other", or a yes/no value that is neither yes nor no."""
     for column in schema:
         name, kind = column["name"], column.get("kind")
         if kind not in ("category", "boolean") or name not in cleaned.columns or name not in model_input.columns:
@@ -215,10 +216,13 @@ def _count_unseen(
                 canonical = canonicalize(raw[outside], spellings)
                 outside[np.flatnonzero(outside)[canonical.isin(seen).to_numpy()]] = False
         else:
-            outside = given & cleaned[name].isna().to_numpy()
+            # The cleaner fills an unreadable answer like a blank one, so read the raw values.
+            outside = given & to_flag(raw).isna().to_numpy()
         if not outside.any():
             continue
         entry = report["unseen_values"].setdefault(name, {"leads": 0, "examples": [], "kind": kind})
+        if kind == "boolean":
+            entry["fill"] = column.get("fill")
         entry["leads"] += int(outside.sum())
         for value in pd.unique(raw[outside].astype("str"))[:_EXAMPLES]:
             if value not in entry["examples"] and len(entry["examples"]) < _EXAMPLES:
@@ -244,7 +248,10 @@ def report_warnings(report: dict) -> list[str]:
     for name, entry in report.get("unseen_values", {}).items():
         examples = ", ".join(f"'{e}'" for e in entry["examples"])
         one = entry["leads"] == 1
-        treated = "treated as blank" if entry.get("kind") == "boolean" else "scored like the model's 'Other' group"
+        if entry.get("kind") == "boolean":
+            notes.append(_not_yes_or_no(name, entry["leads"], examples, entry.get("fill")))
+            continue
+        treated = "scored like the model's 'Other' group"
         notes.append(
             f"{entry['leads']:,} {'lead has' if one else 'leads have'} a '{name}' value the model never "
             f"saw in training (for example {examples}); {'it was' if one else 'they were'} {treated}."
@@ -265,6 +272,21 @@ def report_warnings(report: dict) -> list[str]:
     return notes
 
 
+def _not_yes_or_no(name: str, count: int, examples: str, fill) -> str:
+    """The warning for answers in a yes/no column that are neither, saying how they were scored."""
+    one = count == 1
+    if fill is None or pd.isna(fill):
+        scored_as = "left to the model as unknown"
+    else:
+        scored_as = f"scored as '{'yes' if fill else 'no'}', as the model scores a blank answer"
+    return (
+        f"{count:,} {'value' if one else 'values'} in '{name}' {'was' if one else 'were'} not yes or no "
+        f"(such as {examples}); {'it was' if one else 'they were'} treated as missing and {scored_as}. "
+        "Write yes or no (also read: y/n, true/false, 1/0, x for a ticked box) to score "
+        f"{'it on its' if one else 'them on their'} answer."
+    )
+
+
 def merge_reports(total: dict, part: dict) -> None:
     for name in part.get("missing_columns", []):
         if name not in total.setdefault("missing_columns", []):
@@ -273,7 +295,9 @@ def merge_reports(total: dict, part: dict) -> None:
     for name, count in part.get("unreadable_numbers", {}).items():
         total.setdefault("unreadable_numbers", {})[name] = total.get("unreadable_numbers", {}).get(name, 0) + count
     for name, entry in part.get("unseen_values", {}).items():
-        merged = total.setdefault("unseen_values", {}).setdefault(name, {"leads": 0, "examples": [], "kind": entry.get("kind")})
+        merged = total.setdefault("unseen_values", {}).setdefault(
+            name, {key: value for key, value in entry.items() if key not in ("leads", "examples")} | {"leads": 0, "examples": []}
+        )
         merged["leads"] += entry["leads"]
         for example in entry["examples"]:
             if example not in merged["examples"] and len(merged["examples"]) < _EXAMPLES:

@@ -124,6 +124,54 @@ def test_unseen_category_is_reported_and_scored(bundle):
     assert result.scored.loc[11, "conversion_probability"] > 0
 
 
+NOT_YES_OR_NO = (
+    "3 values in 'visited_pricing_page' were not yes or no (such as 'maybe', 'si', 'YES!!'); they were "
+    "treated as missing and scored as 'no', as the model scores a blank answer. Write yes or no (also "
+    "read: y/n, true/false, 1/0, x for a ticked box) to score them on their answer."
+)
+
+
+def test_yes_no_answers_that_are_neither_are_counted_and_say_how_they_were_scored(bundle):
+    leads = new_leads()
+    leads["visited_pricing_page"] = ["maybe", "si", "YES!!", " Yes "]  # " Yes " is a yes
+    result = score_leads(bundle, leads)
+    assert result.report["unseen_values"]["visited_pricing_page"]["leads"] == 3
+    assert result.report["unseen_values"]["visited_pricing_page"]["examples"] == ["maybe", "si", "YES!!"]
+    assert NOT_YES_OR_NO in result.warnings
+    # What the warning says was assumed: the three are scored exactly as "no" (the training fill).
+    as_no = new_leads()
+    as_no["visited_pricing_page"] = ["no", "no", "no", "yes"]
+    expected = score_leads(bundle, as_no).scored["conversion_probability"]
+    assert result.scored["conversion_probability"].tolist() == expected.tolist()
+    assert result.scored["visited_pricing_page"].tolist() == ["maybe", "si", "YES!!", " Yes "]  # shown as given
+    # Blanks and the usual spellings are no news.
+    leads["visited_pricing_page"] = ["Y", "false", None, " "]
+    result = score_leads(bundle, leads)
+    assert result.report["unseen_values"] == {}
+    assert not any("visited_pricing_page" in w for w in result.warnings)
+
+
+def test_yes_no_answers_that_are_neither_are_warned_in_files_and_streams(bundle, tmp_path):
+    leads = new_leads()
+    leads["visited_pricing_page"] = ["maybe", "si", "YES!!", "no"]
+    source = tmp_path / "new.csv"
+    leads.to_csv(source, index=False)
+    summary = score_file(bundle, source, tmp_path / "scored.csv", chunksize=2)  # the 3 are in 2 chunks
+    assert NOT_YES_OR_NO in summary["warnings"]
+
+    out = io.StringIO()
+    lines = [json.dumps({"source": "LinkedIn", "pages_viewed": 2, "visited_pricing_page": answer, "emails_opened": 1}) for answer in ("maybe", "no")]
+    stream_jsonl(bundle, [lines], out)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["warnings"] == [
+        "1 value in 'visited_pricing_page' was not yes or no (such as 'maybe'); it was treated as missing and "
+        "scored as 'no', as the model scores a blank answer. Write yes or no (also read: y/n, true/false, 1/0, "
+        "x for a ticked box) to score it on its answer."
+    ]
+    assert "warnings" not in second
+    assert first["conversion_probability"] == second["conversion_probability"]
+
+
 def test_extra_columns_pass_through_and_old_scores_are_replaced(bundle):
     leads = new_leads()
     leads["tier"] = ["old"] * 4
