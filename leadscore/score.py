@@ -8,8 +8,9 @@ The scoring core. Three ways in use it:
 
 Every new file is checked against the model's input schema first: a missing column the model
 needs is an error naming it; a missing column the model can do without is a warning; extra
-columns pass through untouched; values the model has not seen and text in number columns are
-counted and reported, never a crash. Row in = row out: a blank row is scored as a blank lead.
+columns pass through untouched; values the model has not seen, text in number columns, yes/no
+answers that are neither and values of date columns that are no date are counted and reported,
+never a crash; Excel day numbers in a date column are read as their dates, with a note. Row in = row out: a blank row is scored as a blank lead.
 
 Only what scoring needs is imported here (pandas, numpy, the saved pipeline's own modules):
 no Streamlit, no Altair, no shap (tree reasons are LeadScore's own Saabas values,
@@ -28,7 +29,7 @@ from leadscore.cleaner import to_flag
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer
 from leadscore.plan import OTHER
-from leadscore.read import to_number
+from leadscore.read import day_numbers_note, read_date_column, to_number, unreadable_dates_note
 from leadscore.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
 
 __all__ = [
@@ -66,7 +67,10 @@ class ScoringResult:
     report : dict
         The same as counts: ``rows``, ``tiers`` (tier -> leads), ``missing_columns``,
         ``renamed_columns`` (model column -> column in the file), ``unreadable_numbers``
-        (column -> count), ``unseen_values`` (column -> {"leads", "examples", "kind"}),
+        (column -> count), ``excel_serial_dates`` (column -> Excel day numbers read as dates),
+        ``unreadable_dates`` (column -> values that were no date, now missing),
+        ``unseen_values`` (column -> {"leads", "examples", "kind"}, and for a yes/no column the
+        ``fill`` its unreadable answers were scored as),
         ``replaced_columns``, ``reasons`` (how reasons were computed; absent without reasons),
         ``reasons_error`` (why reasons are missing, if they are).
     drift : dict or None
@@ -153,7 +157,10 @@ def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
     """
     by_key = {_key(c): c for c in df.columns}
     model_input = {}
-    report = {"missing_columns": [], "unreadable_numbers": {}, "unseen_values": {}, "renamed_columns": {}}
+    report = {
+        "missing_columns": [], "unreadable_numbers": {}, "unseen_values": {}, "renamed_columns": {},
+        "excel_serial_dates": {}, "unreadable_dates": {},
+    }
     missing_required = []
     for column in schema:
         name = column["name"]
@@ -173,6 +180,14 @@ def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
             values, not_numbers = _numbers(values)
             if not_numbers:
                 report["unreadable_numbers"][name] = not_numbers
+        elif kind == "date":
+            # Read as the training file was read, Excel day numbers included (a column of only
+            # day numbers is read as numbers by read_leads, which cannot know it holds dates).
+            values, day_numbers, not_dates = read_date_column(values)
+            if day_numbers:
+                report["excel_serial_dates"][name] = day_numbers
+            if not_dates:
+                report["unreadable_dates"][name] = not_dates
         if not (pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)):
             values = values.where(~_blank(values))
         model_input[name] = values
@@ -245,6 +260,8 @@ def report_warnings(report: dict) -> list[str]:
         values = "value" if count == 1 else "values"
         were = "was not a number and was" if count == 1 else "were not numbers and were"
         notes.append(f"{count:,} {values} in '{name}' {were} treated as missing. Check that column if this is unexpected.")
+    notes += [day_numbers_note(name, count) for name, count in report.get("excel_serial_dates", {}).items()]
+    notes += [unreadable_dates_note(name, count) for name, count in report.get("unreadable_dates", {}).items()]
     for name, entry in report.get("unseen_values", {}).items():
         examples = ", ".join(f"'{e}'" for e in entry["examples"])
         one = entry["leads"] == 1
@@ -292,8 +309,9 @@ def merge_reports(total: dict, part: dict) -> None:
         if name not in total.setdefault("missing_columns", []):
             total["missing_columns"].append(name)
     total.setdefault("renamed_columns", {}).update(part.get("renamed_columns", {}))
-    for name, count in part.get("unreadable_numbers", {}).items():
-        total.setdefault("unreadable_numbers", {})[name] = total.get("unreadable_numbers", {}).get(name, 0) + count
+    for key in ("unreadable_numbers", "excel_serial_dates", "unreadable_dates"):
+        for name, count in part.get(key, {}).items():
+            total.setdefault(key, {})[name] = total.get(key, {}).get(name, 0) + count
     for name, entry in part.get("unseen_values", {}).items():
         merged = total.setdefault("unseen_values", {}).setdefault(
             name, {key: value for key, value in entry.items() if key not in ("leads", "examples")} | {"leads": 0, "examples": []}
