@@ -28,7 +28,7 @@ from leadscore.plan import FALSE_WORDS, OTHER, TRUE_WORDS, UNKNOWN, CleaningPlan
 from leadscore.read import to_number
 from leadscore.timing import day_of_week_name, timing_features
 
-__all__ = ["LeadCleaner", "text_answers"]
+__all__ = ["LeadCleaner", "text_answers", "to_flag"]
 
 
 def _coded(values: pd.Series, mapping: dict[str, str] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -39,8 +39,13 @@ def _coded(values: pd.Series, mapping: dict[str, str] | None) -> tuple[np.ndarra
     return np.asarray(codes), canonical.to_numpy(dtype="object")
 
 
-def _to_flag(values: pd.Series) -> pd.Series:
-    """1.0 for yes-like values, 0.0 for no-like ones, missing otherwise (decided per distinct value)."""
+def to_flag(values: pd.Series) -> pd.Series:
+    """1.0 for yes-like values, 0.0 for no-like ones, missing otherwise (decided per distinct value).
+
+    Yes-like: yes, y, true, t, 1 and a ticked box (x, checked, ticked, ✓); no-like: no, n, false,
+    f, 0; any case, spaces around ignored. The scorer reads a yes/no column with this too, to
+    count the values that were neither.
+    """
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     words = [str(v).strip().lower() for v in distinct]
     flags = [1.0 if w in TRUE_WORDS else 0.0 if w in FALSE_WORDS else np.nan for w in words]
@@ -114,7 +119,7 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
         # Each column is read on its own (columns taken out of X here, not in the threads).
         jobs = [
             *(partial(to_number, column(name)) for name in plan.numeric),
-            *(partial(_to_flag, column(name)) for name in plan.boolean),
+            *(partial(to_flag, column(name)) for name in plan.boolean),
             *(partial(_coded, column(name), plan.category_mappings.get(name, {})) for name in plan.categorical),
             timing,
             *(partial(text_answers, column(name)) for name in (plan.text if plan.use_text else ())),

@@ -82,6 +82,9 @@ __all__ = [
     "list_sheets",
     "to_number",
     "to_datetime_if_dates",
+    "read_date_column",
+    "day_numbers_note",
+    "unreadable_dates_note",
     "detect_encoding",
     "detect_delimiter",
     "check_text_table",
@@ -373,6 +376,46 @@ def to_datetime_if_dates(series: pd.Series) -> pd.Series | None:
     column compares with every other.
     """
     return _read_dates(series).dates
+
+
+def read_date_column(series: pd.Series) -> tuple[pd.Series, int, int]:
+    """A column known to hold dates (one a model was trained on) as datetime64, read as
+    :func:`read_leads` reads dates, with how many values were Excel day numbers and how many
+    were no date.
+
+    Unlike :func:`to_datetime_if_dates`, nothing has to look like a date first: a column made
+    only of Excel day numbers (46327.42292, as a spreadsheet may save dates) is read as those
+    dates and times, because the column is known to be dates.
+
+    Parameters
+    ----------
+    series : pd.Series
+        Dates as written ("2026-11-01 08:27", "1 Nov 2026"), Excel day numbers (as text or
+        numbers), or already datetime64.
+
+    Returns
+    -------
+    (dates, day_numbers, not_dates)
+        datetime64 values without time zone (missing where a value is no date), the number of
+        Excel day numbers read as dates, and the number of non-blank values that are no date.
+
+    Example
+    -------
+    >>> read_date_column(pd.Series(["2026-11-01 08:27", "46327.5"]))[0].tolist()
+    [Timestamp('2026-11-01 08:27:00'), Timestamp('2026-11-01 12:00:00')]
+    """
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        return _naive(series), 0, 0
+    text = series.astype("string").str.strip()
+    written = text[text.notna() & (text != "") & ~text.str.match(_EXCEL_SERIAL_RE.pattern).fillna(False)]
+    if len(written) > DETECTION_SAMPLE:
+        written = written.sample(DETECTION_SAMPLE, random_state=0)
+    best = _dayfirst(written) if len(written) else None
+    found = _dates_and_day_numbers(series, best[0] if best else False, near_written_dates=False)
+    if found.dates is None:  # pandas could read nothing of it: every value is no date
+        present = text.notna() & (text != "")
+        return pd.Series(pd.NaT, index=series.index, name=series.name, dtype="datetime64[s]"), 0, int(present.sum())
+    return found.dates, found.serials, found.unreadable
 
 
 def detect_encoding(data: bytes) -> str:
@@ -1266,32 +1309,48 @@ def _read_dates(series: pd.Series) -> _Dates:
         return _Dates(None)
     if written.str.contains(_DATE_RE.pattern).mean() < NEARLY_ALL:
         return _Dates(None)
-    best = None
-    for dayfirst in (False, True):
-        parsed = _parse_dates(written, dayfirst)
-        if parsed is not None and (best is None or parsed.notna().sum() > best[1]):
-            best = (dayfirst, parsed.notna().sum())
+    best = _dayfirst(written)
     if best is not None and best[1] < NEARLY_ALL * len(written):
         # Some dates in another format than the first one: read those one by one.
         parsed = _parse_dates_in_any_format(written, best[0])
         best = (best[0], 0 if parsed is None else parsed.notna().sum())
     if best is None or best[1] < NEARLY_ALL * len(written):
         return _Dates(None)
+    return _dates_and_day_numbers(series, best[0], near_written_dates=True)
 
+
+def _dayfirst(written: pd.Series) -> tuple[bool, int] | None:
+    """Whether these written dates read best day first, and how many then read (None: pandas
+    cannot read them either way)."""
+    best = None
+    for dayfirst in (False, True):
+        parsed = _parse_dates(written, dayfirst)
+        if parsed is not None and (best is None or parsed.notna().sum() > best[1]):
+            best = (dayfirst, int(parsed.notna().sum()))
+    return best
+
+
+def _dates_and_day_numbers(series: pd.Series, dayfirst: bool, *, near_written_dates: bool) -> _Dates:
+    """Every value of a date column read: written dates in any format, Excel day numbers as their
+    dates (with ``near_written_dates``, only those near the column's written dates)."""
     text = series.astype("string").str.strip()
     present = text.notna() & (text != "")
     is_serial = present & text.str.match(_EXCEL_SERIAL_RE.pattern).fillna(False).astype(bool)
-    parsed = _parse_dates_in_any_format(text.mask(is_serial), best[0])
+    parsed = _parse_dates_in_any_format(text.mask(is_serial), dayfirst)
     if parsed is None:
         return _Dates(None)
     serials = 0
-    if is_serial.any() and parsed.notna().any():
-        days = pd.to_numeric(text[is_serial], errors="coerce")
-        as_dates = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
-        near = as_dates.between(parsed.min() - _SERIAL_MARGIN, parsed.max() + _SERIAL_MARGIN)
-        parsed = parsed.copy()
-        parsed[near[near].index] = as_dates[near]
-        serials = int(near.sum())
+    if is_serial.any():
+        days = pd.to_numeric(text.where(is_serial), errors="coerce")
+        # To the second, as Excel shows a time: a day number with 5 decimals is only exact to
+        # 0.86 s. In the written dates' unit, so the two mix in one column.
+        as_dates = (_EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).dt.round("s").astype(parsed.dtype)
+        take = as_dates.notna()
+        if near_written_dates:
+            written = parsed.dropna()
+            take &= as_dates.between(written.min() - _SERIAL_MARGIN, written.max() + _SERIAL_MARGIN) if len(written) else False
+        parsed = parsed.mask(take.to_numpy(), as_dates.to_numpy())
+        serials = int(take.sum())
     unreadable = int((present & parsed.isna()).sum())
     return _Dates(parsed.rename(series.name), serials, unreadable)
 
@@ -1391,26 +1450,34 @@ def _warnings(notes: _ReadNotes) -> list[str]:
             f"result was never saved in the file, so {'they read' if many else 'it reads'} as blank. Open "
             "the file in Excel, let it calculate, save it, and upload it again."
         )
-    for column, count in notes.excel_serial_dates.items():
-        some = "were numbers such as" if count > 1 else "was a number such as"
-        found.append(
-            f"{_count(count, 'value')} in the date column '{column}' {some} 45231, which is how Excel "
-            f"stores a date (45231 is 1 November 2023); {'they were' if count > 1 else 'it was'} read as "
-            f"{'those dates' if count > 1 else 'that date'}. Check {'them' if count > 1 else 'it'}, and "
-            "format the column as dates in your spreadsheet."
-        )
-    for column, count in notes.unreadable_dates.items():
-        found.append(
-            f"{_count(count, 'value')} in the date column '{column}' could not be read as "
-            f"{'dates and count' if count > 1 else 'a date and counts'} as missing. Check the column in "
-            "your spreadsheet."
-        )
+    found += [day_numbers_note(column, count) for column, count in notes.excel_serial_dates.items()]
+    found += [unreadable_dates_note(column, count) for column, count in notes.unreadable_dates.items()]
     if notes.nul_bytes:
         found.append(
             f"The file contained {_count(notes.nul_bytes, 'NUL character')} (invisible padding some "
             f"systems write); {'they were' if notes.nul_bytes > 1 else 'it was'} removed."
         )
     return found
+
+
+def day_numbers_note(column: str, count: int) -> str:
+    """What the user reads when ``count`` values of a date column were Excel day numbers."""
+    some = "were numbers such as" if count > 1 else "was a number such as"
+    return (
+        f"{_count(count, 'value')} in the date column '{column}' {some} 45231, which is how Excel "
+        f"stores a date (45231 is 1 November 2023); {'they were' if count > 1 else 'it was'} read as "
+        f"{'those dates' if count > 1 else 'that date'}. Check {'them' if count > 1 else 'it'}, and "
+        "format the column as dates in your spreadsheet."
+    )
+
+
+def unreadable_dates_note(column: str, count: int) -> str:
+    """What the user reads when ``count`` values of a date column were no date."""
+    return (
+        f"{_count(count, 'value')} in the date column '{column}' could not be read as "
+        f"{'dates and count' if count > 1 else 'a date and counts'} as missing. Check the column in "
+        "your spreadsheet."
+    )
 
 
 def _count(n: int, noun: str) -> str:

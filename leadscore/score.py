@@ -8,8 +8,9 @@ The scoring core. Three ways in use it:
 
 Every new file is checked against the model's input schema first: a missing column the model
 needs is an error naming it; a missing column the model can do without is a warning; extra
-columns pass through untouched; values the model has not seen and text in number columns are
-counted and reported, never a crash. Row in = row out: a blank row is scored as a blank lead.
+columns pass through untouched; values the model has not seen, text in number columns, yes/no
+answers that are neither and values of date columns that are no date are counted and reported,
+never a crash; Excel day numbers in a date column are read as their dates, with a note. Row in = row out: a blank row is scored as a blank lead.
 
 Only what scoring needs is imported here (pandas, numpy, the saved pipeline's own modules):
 no Streamlit, no Altair, no shap (tree reasons are LeadScore's own Saabas values,
@@ -24,10 +25,11 @@ import numpy as np
 import pandas as pd
 
 from leadscore.categories import canonicalize
+from leadscore.cleaner import to_flag
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain import lead_contributions, lead_reasons, predict_and_explain, shown_values, tree_explainer
 from leadscore.plan import OTHER
-from leadscore.read import to_number
+from leadscore.read import day_numbers_note, read_date_column, to_number, unreadable_dates_note
 from leadscore.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
 
 __all__ = [
@@ -65,7 +67,10 @@ class ScoringResult:
     report : dict
         The same as counts: ``rows``, ``tiers`` (tier -> leads), ``missing_columns``,
         ``renamed_columns`` (model column -> column in the file), ``unreadable_numbers``
-        (column -> count), ``unseen_values`` (column -> {"leads", "examples", "kind"}),
+        (column -> count), ``excel_serial_dates`` (column -> Excel day numbers read as dates),
+        ``unreadable_dates`` (column -> values that were no date, now missing),
+        ``unseen_values`` (column -> {"leads", "examples", "kind"}, and for a yes/no column the
+        ``fill`` its unreadable answers were scored as),
         ``replaced_columns``, ``reasons`` (how reasons were computed; absent without reasons),
         ``reasons_error`` (why reasons are missing, if they are).
     drift : dict or None
@@ -152,7 +157,10 @@ def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
     """
     by_key = {_key(c): c for c in df.columns}
     model_input = {}
-    report = {"missing_columns": [], "unreadable_numbers": {}, "unseen_values": {}, "renamed_columns": {}}
+    report = {
+        "missing_columns": [], "unreadable_numbers": {}, "unseen_values": {}, "renamed_columns": {},
+        "excel_serial_dates": {}, "unreadable_dates": {},
+    }
     missing_required = []
     for column in schema:
         name = column["name"]
@@ -172,6 +180,14 @@ def _prepare(df: pd.DataFrame, schema: list[dict]) -> tuple[pd.DataFrame, dict]:
             values, not_numbers = _numbers(values)
             if not_numbers:
                 report["unreadable_numbers"][name] = not_numbers
+        elif kind == "date":
+            # Read as the training file was read, Excel day numbers included (a column of only
+            # day numbers is read as numbers by read_leads, which cannot know it holds dates).
+            values, day_numbers, not_dates = read_date_column(values)
+            if day_numbers:
+                report["excel_serial_dates"][name] = day_numbers
+            if not_dates:
+                report["unreadable_dates"][name] = not_dates
         if not (pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(values.dtype)):
             values = values.where(~_blank(values))
         model_input[name] = values
@@ -196,8 +212,8 @@ def _count_unseen(
     model_input: pd.DataFrame, cleaned: pd.DataFrame, schema: list[dict], report: dict, mappings: dict | None = None
 ) -> None:
     """Count leads whose category (or yes/no) value the model did not learn from, with a few
-    examples. Read from the cleaner's own output, so spelling grouping is exactly training's:
-    a category value the cleaner sent to "Other", or a yes/no value it could not read."""
+    examples. Read as the cleaner reads them, so spelling grouping is exactly training's: a
+    category value the cleaner sent to "Other", or a yes/no value that is neither yes nor no."""
     for column in schema:
         name, kind = column["name"], column.get("kind")
         if kind not in ("category", "boolean") or name not in cleaned.columns or name not in model_input.columns:
@@ -215,10 +231,13 @@ def _count_unseen(
                 canonical = canonicalize(raw[outside], spellings)
                 outside[np.flatnonzero(outside)[canonical.isin(seen).to_numpy()]] = False
         else:
-            outside = given & cleaned[name].isna().to_numpy()
+            # The cleaner fills an unreadable answer like a blank one, so read the raw values.
+            outside = given & to_flag(raw).isna().to_numpy()
         if not outside.any():
             continue
         entry = report["unseen_values"].setdefault(name, {"leads": 0, "examples": [], "kind": kind})
+        if kind == "boolean":
+            entry["fill"] = column.get("fill")
         entry["leads"] += int(outside.sum())
         for value in pd.unique(raw[outside].astype("str"))[:_EXAMPLES]:
             if value not in entry["examples"] and len(entry["examples"]) < _EXAMPLES:
@@ -241,10 +260,15 @@ def report_warnings(report: dict) -> list[str]:
         values = "value" if count == 1 else "values"
         were = "was not a number and was" if count == 1 else "were not numbers and were"
         notes.append(f"{count:,} {values} in '{name}' {were} treated as missing. Check that column if this is unexpected.")
+    notes += [day_numbers_note(name, count) for name, count in report.get("excel_serial_dates", {}).items()]
+    notes += [unreadable_dates_note(name, count) for name, count in report.get("unreadable_dates", {}).items()]
     for name, entry in report.get("unseen_values", {}).items():
         examples = ", ".join(f"'{e}'" for e in entry["examples"])
         one = entry["leads"] == 1
-        treated = "treated as blank" if entry.get("kind") == "boolean" else "scored like the model's 'Other' group"
+        if entry.get("kind") == "boolean":
+            notes.append(_not_yes_or_no(name, entry["leads"], examples, entry.get("fill")))
+            continue
+        treated = "scored like the model's 'Other' group"
         notes.append(
             f"{entry['leads']:,} {'lead has' if one else 'leads have'} a '{name}' value the model never "
             f"saw in training (for example {examples}); {'it was' if one else 'they were'} {treated}."
@@ -265,15 +289,33 @@ def report_warnings(report: dict) -> list[str]:
     return notes
 
 
+def _not_yes_or_no(name: str, count: int, examples: str, fill) -> str:
+    """The warning for answers in a yes/no column that are neither, saying how they were scored."""
+    one = count == 1
+    if fill is None or pd.isna(fill):
+        scored_as = "left to the model as unknown"
+    else:
+        scored_as = f"scored as '{'yes' if fill else 'no'}', as the model scores a blank answer"
+    return (
+        f"{count:,} {'value' if one else 'values'} in '{name}' {'was' if one else 'were'} not yes or no "
+        f"(such as {examples}); {'it was' if one else 'they were'} treated as missing and {scored_as}. "
+        "Write yes or no (also read: y/n, true/false, 1/0, x for a ticked box) to score "
+        f"{'it on its' if one else 'them on their'} answer."
+    )
+
+
 def merge_reports(total: dict, part: dict) -> None:
     for name in part.get("missing_columns", []):
         if name not in total.setdefault("missing_columns", []):
             total["missing_columns"].append(name)
     total.setdefault("renamed_columns", {}).update(part.get("renamed_columns", {}))
-    for name, count in part.get("unreadable_numbers", {}).items():
-        total.setdefault("unreadable_numbers", {})[name] = total.get("unreadable_numbers", {}).get(name, 0) + count
+    for key in ("unreadable_numbers", "excel_serial_dates", "unreadable_dates"):
+        for name, count in part.get(key, {}).items():
+            total.setdefault(key, {})[name] = total.get(key, {}).get(name, 0) + count
     for name, entry in part.get("unseen_values", {}).items():
-        merged = total.setdefault("unseen_values", {}).setdefault(name, {"leads": 0, "examples": [], "kind": entry.get("kind")})
+        merged = total.setdefault("unseen_values", {}).setdefault(
+            name, {key: value for key, value in entry.items() if key not in ("leads", "examples")} | {"leads": 0, "examples": []}
+        )
         merged["leads"] += entry["leads"]
         for example in entry["examples"]:
             if example not in merged["examples"] and len(merged["examples"]) < _EXAMPLES:

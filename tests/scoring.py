@@ -54,8 +54,22 @@ def history(n: int = 600) -> pd.DataFrame:
     )
 
 
-def make_bundle(kind: str = "logistic") -> ModelBundle:
-    leads = history()
+def dated_history(n: int = 600) -> pd.DataFrame:
+    """:func:`history` with ``first_engaged_at``: leads first engaged before noon all converted,
+    so the hour of a lead's timestamp moves its score a lot."""
+    leads = history(n)
+    i = np.arange(n)
+    hours = (i * 5) % 24
+    leads["first_engaged_at"] = (
+        pd.Timestamp("2026-06-01") + pd.to_timedelta(i // 3, unit="D") + pd.to_timedelta(hours, unit="h")
+    )
+    leads.loc[hours < 12, "converted"] = "yes"
+    return leads
+
+
+def make_bundle(kind: str = "logistic", leads: pd.DataFrame | None = None) -> ModelBundle:
+    """A model trained on ``leads`` (default :func:`history`)."""
+    leads = history() if leads is None else leads
     mapping = suggest_outcome(leads, "converted").mapping
     profiles = profile_columns(leads)
     plan = suggest_cleaning_plan(leads, mapping, profiles, find_leakage_suspects(leads, mapping.apply(leads), profiles))

@@ -408,6 +408,22 @@ def test_dates_in_several_formats_and_excel_day_numbers():
     assert any("45231" in w and "'signed'" in w for w in read["warnings"])
 
 
+def test_excel_day_numbers_with_a_time_of_day_among_written_timestamps():
+    data = b"lead_id,first_engaged_at\nL1,2026-11-01 08:27\nL2,46327.42292\nL3,2026-11-01 12:00\nL4,46328.75\n"
+    df, read = _read(data)
+    # 45231 is 1 November 2023, so 46327 (1,096 days later) is 1 November 2026; 0.42292 of a day is
+    # 36,540.288 s, 10:09:00 to the second; 0.75 is 18:00.
+    assert df["first_engaged_at"].tolist() == [
+        pd.Timestamp("2026-11-01 08:27"),
+        pd.Timestamp("2026-11-01 10:09:00"),
+        pd.Timestamp("2026-11-01 12:00"),
+        pd.Timestamp("2026-11-02 18:00"),
+    ]
+    assert df["lead_id"].tolist() == ["L1", "L2", "L3", "L4"]
+    assert read["excel_serial_dates"] == {"first_engaged_at": 2}
+    assert any("45231" in w and "'first_engaged_at'" in w for w in read["warnings"])
+
+
 def test_numbers_like_day_numbers_stay_numbers_without_dates_around_them():
     df, read = _read(b"lead,deal\n1,45231\n2,45300\n3,41000\n")
     assert df["deal"].tolist() == [45231, 45300, 41000]

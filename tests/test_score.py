@@ -24,13 +24,14 @@ from leadscore.outcome import suggest_outcome
 from leadscore.pipeline import build_pipeline
 from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
+from leadscore.read import read_leads
 from leadscore.rows import select_training_rows
 from leadscore.score import SCORE_COLUMNS, score_leads
 from leadscore.score_files import score_file
 from leadscore.stream import stream_jsonl
 from leadscore.tiers import TierPolicy
 
-from tests.scoring import REPO, history, make_bundle, new_leads  # noqa: F401
+from tests.scoring import REPO, dated_history, history, make_bundle, new_leads  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,11 @@ def bundle() -> ModelBundle:
 @pytest.fixture(scope="module")
 def boosting_bundle() -> ModelBundle:
     return make_bundle("boosting")
+
+
+@pytest.fixture(scope="module")
+def dated_bundle() -> ModelBundle:
+    return make_bundle("logistic", dated_history())
 
 
 def test_scored_table_keeps_rows_order_ids_and_adds_the_score_columns(bundle):
@@ -122,6 +128,108 @@ def test_unseen_category_is_reported_and_scored(bundle):
     assert result.report["unseen_values"]["source"]["leads"] == 1
     assert any("1 lead has a 'source' value the model never saw in training (for example 'TikTok')" in w for w in result.warnings)
     assert result.scored.loc[11, "conversion_probability"] > 0
+
+
+NOT_YES_OR_NO = (
+    "3 values in 'visited_pricing_page' were not yes or no (such as 'maybe', 'si', 'YES!!'); they were "
+    "treated as missing and scored as 'no', as the model scores a blank answer. Write yes or no (also "
+    "read: y/n, true/false, 1/0, x for a ticked box) to score them on their answer."
+)
+
+
+def test_yes_no_answers_that_are_neither_are_counted_and_say_how_they_were_scored(bundle):
+    leads = new_leads()
+    leads["visited_pricing_page"] = ["maybe", "si", "YES!!", " Yes "]  # " Yes " is a yes
+    result = score_leads(bundle, leads)
+    assert result.report["unseen_values"]["visited_pricing_page"]["leads"] == 3
+    assert result.report["unseen_values"]["visited_pricing_page"]["examples"] == ["maybe", "si", "YES!!"]
+    assert NOT_YES_OR_NO in result.warnings
+    # What the warning says was assumed: the three are scored exactly as "no" (the training fill).
+    as_no = new_leads()
+    as_no["visited_pricing_page"] = ["no", "no", "no", "yes"]
+    expected = score_leads(bundle, as_no).scored["conversion_probability"]
+    assert result.scored["conversion_probability"].tolist() == expected.tolist()
+    assert result.scored["visited_pricing_page"].tolist() == ["maybe", "si", "YES!!", " Yes "]  # shown as given
+    # Blanks and the usual spellings are no news.
+    leads["visited_pricing_page"] = ["Y", "false", None, " "]
+    result = score_leads(bundle, leads)
+    assert result.report["unseen_values"] == {}
+    assert not any("visited_pricing_page" in w for w in result.warnings)
+
+
+def test_yes_no_answers_that_are_neither_are_warned_in_files_and_streams(bundle, tmp_path):
+    leads = new_leads()
+    leads["visited_pricing_page"] = ["maybe", "si", "YES!!", "no"]
+    source = tmp_path / "new.csv"
+    leads.to_csv(source, index=False)
+    summary = score_file(bundle, source, tmp_path / "scored.csv", chunksize=2)  # the 3 are in 2 chunks
+    assert NOT_YES_OR_NO in summary["warnings"]
+
+    out = io.StringIO()
+    lines = [json.dumps({"source": "LinkedIn", "pages_viewed": 2, "visited_pricing_page": answer, "emails_opened": 1}) for answer in ("maybe", "no")]
+    stream_jsonl(bundle, [lines], out)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["warnings"] == [
+        "1 value in 'visited_pricing_page' was not yes or no (such as 'maybe'); it was treated as missing and "
+        "scored as 'no', as the model scores a blank answer. Write yes or no (also read: y/n, true/false, 1/0, "
+        "x for a ticked box) to score it on its answer."
+    ]
+    assert "warnings" not in second
+    assert first["conversion_probability"] == second["conversion_probability"]
+
+
+ENGAGED = ["2026-11-01 08:27", "2026-11-01 10:09", "2026-11-01 18:00", "2026-11-02 21:30"]
+# The same moments as Excel day numbers, 5 decimals as a spreadsheet saves them (46327 is 1 November 2026).
+ENGAGED_AS_DAY_NUMBERS = ["46327.35208", "46327.42292", "46327.75", "46328.89583"]
+DAY_NUMBERS_NOTE = (
+    "4 values in the date column 'first_engaged_at' were numbers such as 45231, which is how Excel stores "
+    "a date (45231 is 1 November 2023); they were read as those dates. Check them, and format the column "
+    "as dates in your spreadsheet."
+)
+
+
+def _leads_engaged(values) -> bytes:
+    leads = new_leads()
+    leads["first_engaged_at"] = values
+    return leads.to_csv(index=False).encode()
+
+
+def test_a_date_column_of_excel_day_numbers_is_scored_as_those_dates(dated_bundle, tmp_path):
+    written = score_leads(dated_bundle, read_leads(_leads_engaged(ENGAGED)))
+    # Only day numbers: the reader cannot know they are dates, and keeps them as numbers.
+    as_numbers = read_leads(_leads_engaged(ENGAGED_AS_DAY_NUMBERS))
+    assert as_numbers["first_engaged_at"].dtype == "float64"
+    result = score_leads(dated_bundle, as_numbers)
+    # Tiers exactly as with the dates written out (as missing dates, the tiers differ).
+    assert result.scored["tier"].tolist() == written.scored["tier"].tolist()
+    no_dates = score_leads(dated_bundle, read_leads(_leads_engaged([None] * 4)))
+    assert no_dates.scored["tier"].tolist() != written.scored["tier"].tolist()
+    assert DAY_NUMBERS_NOTE in result.warnings
+    assert result.report["excel_serial_dates"] == {"first_engaged_at": 4}
+    assert result.scored["conversion_probability"].tolist() == written.scored["conversion_probability"].tolist()
+    assert result.scored["first_engaged_at"].tolist() == [float(v) for v in ENGAGED_AS_DAY_NUMBERS]  # shown as given
+
+    source = tmp_path / "new.csv"
+    source.write_bytes(_leads_engaged(ENGAGED_AS_DAY_NUMBERS))
+    summary = score_file(dated_bundle, source, tmp_path / "scored.csv", chunksize=2)
+    assert DAY_NUMBERS_NOTE in summary["warnings"]
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    assert scored["tier"].tolist() == written.scored["tier"].tolist()
+
+
+def test_values_of_a_date_column_that_are_no_date_are_warned(dated_bundle):
+    leads = new_leads()
+    leads["first_engaged_at"] = ["2026-11-01 08:27", "soon", "1 Nov 2026 10:09", None]
+    result = score_leads(dated_bundle, leads)
+    assert (
+        "1 value in the date column 'first_engaged_at' could not be read as a date and counts as missing. "
+        "Check the column in your spreadsheet."
+    ) in result.warnings
+    assert result.report["unreadable_dates"] == {"first_engaged_at": 1}
+    # A date in another format is a date: the 10:09 lead scores as if written like the others.
+    other = leads.copy()
+    other["first_engaged_at"] = ["2026-11-01 08:27", None, "2026-11-01 10:09", None]
+    assert result.scored["conversion_probability"].tolist() == score_leads(dated_bundle, other).scored["conversion_probability"].tolist()
 
 
 def test_extra_columns_pass_through_and_old_scores_are_replaced(bundle):
