@@ -754,8 +754,8 @@ def decode_line(line: bytes) -> tuple[str, bool]:
     """One line of a file that may mix UTF-8 and Windows-1252 lines: its text, and whether it was
     UTF-8 (else it is read as Windows-1252, or Latin-1 for the five bytes Windows-1252 leaves out).
 
-    >>> decode_line("José\n".encode("cp1252"))
-    ('José\n', False)
+    >>> decode_line("José\\n".encode("cp1252"))
+    ('José\\n', False)
     """
     try:
         return line.decode("utf-8"), True
