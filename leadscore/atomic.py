@@ -15,6 +15,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -33,7 +34,9 @@ def same_file(first, second) -> bool:
         return Path(first).resolve() == Path(second).resolve()
 
 
-def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", read: str = "your leads") -> Path:
+def check_output_path(
+    path, *, inputs: Iterable = (), what: str = "the output", read: str = "your leads", example: str = "scored.csv"
+) -> Path:
     """Refuse, before any work starts, an output path that cannot be written whole.
 
     Parameters
@@ -46,6 +49,8 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", 
         How the file is named in messages ("the scored leads", "the model").
     read : str
         What the inputs are, in messages ("your leads", "your model").
+    example : str
+        A file name to suggest when ``path`` is a folder ("scored.csv", "leads-model.leadscore").
 
     Returns
     -------
@@ -55,7 +60,9 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", 
     ------
     LeadScoreInputError
         The path is an input, a folder, inside a missing folder or under a file, or the folder
-        is not writable.
+        is not writable (no permission, a read-only disk or a system folder such as /proc: a
+        file is really created there and removed, since permissions do not tell it all, e.g.
+        for root).
     """
     path = Path(path)
     for source in inputs:
@@ -65,7 +72,7 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", 
                 "choose another file name for the output."
             )
     if path.is_dir():
-        raise LeadScoreInputError(f"'{path}' is a folder. Give a file name for {what}, e.g. '{path / 'scored.csv'}'.")
+        raise LeadScoreInputError(f"'{path}' is a folder. Give a file name for {what}, e.g. '{path / example}'.")
     folder = path.parent if str(path.parent) else Path(".")
     for parent in (folder, *folder.parents):
         if parent.exists() and not parent.is_dir():
@@ -76,7 +83,37 @@ def check_output_path(path, *, inputs: Iterable = (), what: str = "the output", 
         )
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LeadScoreInputError(f"LeadScore may not write into '{folder}'. Choose a folder you can write to for {what}.")
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+    except OSError as error:
+        raise _unwritable(path, error, what) from None
+    os.close(descriptor)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
     return path
+
+
+# Errors that can only come from writing ("this place cannot take the file"), wherever they are
+# raised; permission errors inside the ``with`` block may be about an input, so they are left alone.
+_WRITE_ERRNOS = {errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _unwritable(path: Path, error: OSError, what: str = "the file") -> LeadScoreInputError:
+    reason = {
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the disk is read-only",
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "your disk quota is used up",
+        errno.EFBIG: "the file is too large for that disk",
+        errno.ENOENT: "that folder does not take new files",  # /proc and the like
+    }.get(error.errno) or (error.strerror or str(error)).lower()
+    if error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        advice = f"Free some space, or choose another disk for {what}"
+    else:
+        advice = f"Choose a folder you can write to for {what}"
+    kept = "the file already there is kept as it was" if path.exists() else "nothing was written there"
+    return LeadScoreInputError(f"LeadScore cannot write '{path}' ({reason}). {advice}; {kept}.")
 
 
 @contextlib.contextmanager
@@ -84,7 +121,8 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
     """Open a temporary file next to ``path``; on success it replaces ``path`` whole.
 
     On an error inside the ``with`` block the temporary file is removed and ``path`` is left as
-    it was (absent, or the previous version).
+    it was (absent, or the previous version). A place that cannot take the file (no permission,
+    read-only or full disk) raises :class:`LeadScoreInputError` saying so.
 
     Parameters
     ----------
@@ -95,18 +133,25 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
         For text mode.
     """
     path = Path(path)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+    except OSError as error:
+        raise _unwritable(path, error) from None
+    finishing = False
     try:
         with os.fdopen(descriptor, mode, encoding=encoding, newline=newline) as handle:
             yield handle
+            finishing = True
             handle.flush()
             os.fsync(handle.fileno())
         # A file created by mkstemp is private (0600); the output should read like any other file.
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(error, OSError) and (finishing or error.errno in _WRITE_ERRNOS):
+            raise _unwritable(path, error) from None
         raise
 
 

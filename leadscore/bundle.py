@@ -62,6 +62,8 @@ __all__ = [
 MAGIC = b"LEADSCORE-MODEL\n"
 FORMAT_VERSION = 1
 KEY_FILE = "signing.key"
+# How the app and the project store name model files; suggested when a folder is given instead.
+MODEL_FILE_EXAMPLE = "leads-model.leadscore"
 _HEADER_LENGTH_BYTES = 8
 # A header is a few kilobytes; anything far larger is not one of our files.
 _MAX_HEADER_BYTES = 16 * 1024 * 1024
@@ -324,7 +326,7 @@ def save_bundle(bundle: ModelBundle, path) -> Path:
     LeadScoreInputError
         The path is a folder, in a missing folder, or not writable.
     """
-    path = check_output_path(path, what="the model")
+    path = check_output_path(path, what="the model", example=MODEL_FILE_EXAMPLE)
     content = model_file_bytes(bundle)
     with atomic_output(path) as handle:
         handle.write(content)

@@ -305,7 +305,7 @@ def _choices(args, columns):
 
 def _run_train(args) -> int:
     from leadscore.atomic import check_output_path
-    from leadscore.bundle import save_bundle
+    from leadscore.bundle import MODEL_FILE_EXAMPLE, save_bundle
     from leadscore.project import LeadProject
     from leadscore.store import ProjectStore
     from leadscore.tiers import TierPolicy
@@ -316,9 +316,9 @@ def _run_train(args) -> int:
     data = _check_file(args.data)
     # Every output is checked before minutes of training, so nothing is left half-done.
     if args.out:
-        check_output_path(args.out, inputs=[data], what="the model")
+        check_output_path(args.out, inputs=[data], what="the model", example=MODEL_FILE_EXAMPLE)
     if args.report:
-        check_output_path(args.report, inputs=[data], what="the report")
+        check_output_path(args.report, inputs=[data], what="the report", example="report.json")
     leads = _read(args.data, args.sheet)
     store = ProjectStore() if args.project else None
     project = LeadProject.new(leads, args.project or data.stem, data_name=data.name)

@@ -44,7 +44,7 @@ from leadscore.tiers import TIERS, TierPolicy
 
 # The one-machine scoring core, reading and writing: the same functions `leadscore score` uses,
 # so reports, blank rows and CSV bytes are exactly its own.
-from leadscore.chunks import iter_lead_chunks
+from leadscore.chunks import RaggedRows, iter_lead_chunks
 from leadscore.export import excel_safe, write_csv
 from leadscore.score import merge_reports, report_warnings, score_leads
 
@@ -365,7 +365,14 @@ def _read_csv_partition(path: str) -> pd.DataFrame:
     if not os.path.exists(path):
         # A worker of another machine that does not see the file: said plainly by _compute.
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
-    chunks = list(iter_lead_chunks(path, chunksize=_READ_CHUNK))
+    try:
+        chunks = list(iter_lead_chunks(path, chunksize=_READ_CHUNK))
+    except RaggedRows:
+        # Every part must have the columns of the first file's header: no room for extra cells.
+        raise LeadScoreInputError(
+            f"'{Path(path).name}' has a row with more cells than the header has names. Score it without "
+            "--engine dask (that keeps the extra cells in their own column), or fix that row in a spreadsheet."
+        ) from None
     if not chunks:
         return _csv_columns_frame(Path(path))
     return chunks[0] if len(chunks) == 1 else pd.concat(chunks)

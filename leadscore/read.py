@@ -65,6 +65,7 @@ import os
 import re
 import warnings
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Union
@@ -88,6 +89,11 @@ __all__ = [
     "detect_encoding",
     "detect_delimiter",
     "check_text_table",
+    "decodes_line_by_line",
+    "decode_line",
+    "scan_row_widths",
+    "mixed_encoding_warning",
+    "extra_cells_warning",
 ]
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -741,7 +747,7 @@ class _TableReading:
         """The table with a column "(extra N)" for every cell past the header's names."""
         text = self.text()
         try:
-            width, extra_rows, extra_lines = _scan_row_widths(text, self.delimiter, len(self.names))
+            width, extra_rows, extra_lines = scan_row_widths(text, self.delimiter, len(self.names))
         except csv.Error as error:
             raise self.unreadable(str(error)) from error
         notes.rows_with_extra_cells, notes.extra_cell_lines = extra_rows, extra_lines
@@ -781,6 +787,28 @@ class _TableReading:
         )
 
 
+def decodes_line_by_line(encoding: str) -> bool:
+    """Whether a file whose start reads as ``encoding`` may mix UTF-8 and Windows-1252 lines, and is
+    then read with :func:`decode_line`, one line at a time (UTF-8, or a Western single-byte guess)."""
+    return encoding in ("utf-8", "utf-8-sig") or encoding in _WESTERN_SINGLE_BYTE
+
+
+def decode_line(line: bytes) -> tuple[str, bool]:
+    """One line of a file that may mix UTF-8 and Windows-1252 lines: its text, and whether it was
+    UTF-8 (else it is read as Windows-1252, or Latin-1 for the five bytes Windows-1252 leaves out).
+
+    >>> decode_line("José\\n".encode("cp1252"))
+    ('José\\n', False)
+    """
+    try:
+        return line.decode("utf-8"), True
+    except UnicodeDecodeError:
+        try:
+            return line.decode("cp1252"), False
+        except UnicodeDecodeError:
+            return line.decode("latin-1"), False
+
+
 def _decode_lines(data: bytes) -> tuple[str, list[int], int]:
     """Decode each line as UTF-8 if it is UTF-8, else as Windows-1252.
 
@@ -789,14 +817,11 @@ def _decode_lines(data: bytes) -> tuple[str, list[int], int]:
     """
     parts, fallback, utf8_lines = [], [], 0
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            parts.append(line.decode("utf-8"))
+        text, utf8 = decode_line(line)
+        parts.append(text)
+        if utf8:
             utf8_lines += not line.isascii()
-        except UnicodeDecodeError:
-            try:
-                parts.append(line.decode("cp1252"))
-            except UnicodeDecodeError:  # the five bytes Windows-1252 leaves undefined
-                parts.append(line.decode("latin-1"))
+        else:
             fallback.append(number)
     text = "".join(parts)
     return text.lstrip("\ufeff"), fallback, utf8_lines
@@ -873,12 +898,14 @@ def _unique_names(wanted: list[str], taken: list[str]) -> list[str]:
     return names
 
 
-def _scan_row_widths(text: str, delimiter: str, header_width: int) -> tuple[int, int, list[int]]:
+def scan_row_widths(lines: str | Iterable[str], delimiter: str, header_width: int) -> tuple[int, int, list[int]]:
     """The most cells in a row, how many rows have non-blank cells past the header, and where.
 
-    Line numbers count from 1 as a text editor shows them (a quoted cell may span lines).
+    ``lines`` is the whole text, or its lines as read with ``newline=""`` (a large file need not be
+    held in memory). Line numbers count from 1 as a text editor shows them (a quoted cell may span
+    lines); the first ten are returned.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(lines, newline="") if isinstance(lines, str) else lines, delimiter=delimiter)
     width, extra_rows, extra_lines = header_width, 0, []
     previous_line, seen_header = 0, False
     for record in reader:
@@ -1411,22 +1438,9 @@ def _warnings(notes: _ReadNotes) -> list[str]:
             f"(the others: {others}). If your leads are on another sheet, choose it."
         )
     if notes.cp1252_lines:
-        found.append(
-            f"This file mixes two encodings: {_count(notes.utf8_lines, 'line')} with accents "
-            f"{'are' if notes.utf8_lines > 1 else 'is'} UTF-8, {_count(notes.cp1252_lines, 'line')} "
-            f"{'are' if notes.cp1252_lines > 1 else 'is'} Windows-1252 ({_lines(notes.cp1252_line_numbers, notes.cp1252_lines)}). "
-            "Each line was read in its own encoding; check the accented letters there. To avoid this, export "
-            "the file again as 'CSV UTF-8'."
-        )
+        found.append(mixed_encoding_warning(notes.utf8_lines, notes.cp1252_lines, notes.cp1252_line_numbers))
     if notes.rows_with_extra_cells:
-        extra = [f"'{name}'" for name in notes.extra_columns]
-        kept = f" in the column{'s' if len(extra) > 1 else ''} {', '.join(extra)}" if extra else ""
-        found.append(
-            f"{_count(notes.rows_with_extra_cells, 'row')} {_have(notes.rows_with_extra_cells)} more cells "
-            f"than the header has names ({_lines(notes.extra_cell_lines, notes.rows_with_extra_cells)}); "
-            f"the extra cells are kept{kept}. A value with an unquoted separator usually causes "
-            "this and moves the rest of that row one column to the right: check those rows."
-        )
+        found.append(extra_cells_warning(notes.rows_with_extra_cells, notes.extra_cell_lines, notes.extra_columns))
     if notes.unnamed_columns:
         found.append(
             f"{_count(len(notes.unnamed_columns), 'column')} {_have(len(notes.unnamed_columns))} no name in the "
@@ -1477,6 +1491,31 @@ def unreadable_dates_note(column: str, count: int) -> str:
         f"{_count(count, 'value')} in the date column '{column}' could not be read as "
         f"{'dates and count' if count > 1 else 'a date and counts'} as missing. Check the column in "
         "your spreadsheet."
+    )
+
+
+def mixed_encoding_warning(utf8_lines: int, cp1252_lines: int, line_numbers: list[int]) -> str:
+    """What to tell the user about a file mixing UTF-8 lines (those with accents counted) and
+    Windows-1252 lines (``line_numbers``: the first of them)."""
+    return (
+        f"This file mixes two encodings: {_count(utf8_lines, 'line')} with accents "
+        f"{'are' if utf8_lines > 1 else 'is'} UTF-8, {_count(cp1252_lines, 'line')} "
+        f"{'are' if cp1252_lines > 1 else 'is'} Windows-1252 ({_lines(line_numbers, cp1252_lines)}). "
+        "Each line was read in its own encoding; check the accented letters there. To avoid this, export "
+        "the file again as 'CSV UTF-8'."
+    )
+
+
+def extra_cells_warning(rows: int, line_numbers: list[int], extra_columns: list[str]) -> str:
+    """What to tell the user about ``rows`` rows with more cells than the header has names (the
+    first of them on ``line_numbers``), kept in ``extra_columns``."""
+    extra = [f"'{name}'" for name in extra_columns]
+    kept = f" in the column{'s' if len(extra) > 1 else ''} {', '.join(extra)}" if extra else ""
+    return (
+        f"{_count(rows, 'row')} {_have(rows)} more cells "
+        f"than the header has names ({_lines(line_numbers, rows)}); "
+        f"the extra cells are kept{kept}. A value with an unquoted separator usually causes "
+        "this and moves the rest of that row one column to the right: check those rows."
     )
 
 

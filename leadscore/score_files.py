@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.atomic import atomic_output, check_output_path, same_file
-from leadscore.chunks import RaggedRows, iter_lead_chunks, widest_row
+from leadscore.chunks import FileNotes, RaggedRows, iter_lead_chunks, widest_row
 from leadscore.errors import LeadScoreInputError
 from leadscore.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, tier_frames, write_csv
 from leadscore.score import merge_reports, reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
@@ -116,17 +116,18 @@ def score_file(
     _check_outputs(in_path, out_path, split_dir)
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = reference_lead(bundle) if reasons else None
-    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet)
+    notes = FileNotes()
+    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes)
     try:
         return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
     except RaggedRows:
         # A row has more cells than the header: read the file again with room for them, so
         # nothing shifts and nothing is lost (the outputs of the first try were never kept).
-        return _score_file(bundle, in_path, out_path, policy, reference, width=widest_row(in_path), **settings)
+        return _score_file(bundle, in_path, out_path, policy, reference, width=widest_row(in_path, notes), **settings)
 
 
-def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet) -> dict:
-    chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width)
+def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes) -> dict:
+    chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width, notes=notes)
     first = next(chunks, None)
     if first is None or first.empty:
         raise LeadScoreInputError(
@@ -143,15 +144,11 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     resolved, note = (policy, None) if whole else resolve_policy(policy, bundle, None)
     total: dict = {}
     probabilities = []
-    extra_rows = 0
     explainer = reasons_explainer(bundle.pipeline) if reasons else None  # one per file, not per chunk
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
         for number, chunk in enumerate(_guarded(batches, out_path)):
-            if width is not None:
-                extras = [c for c in chunk.columns if str(c).startswith("(extra ")]
-                extra_rows += int((chunk[extras] != "").any(axis=1).sum())
             scored, report = score_batch(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if on_batch is not None:
@@ -169,16 +166,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
-    extra = (
-        [
-            f"{extra_rows:,} row(s) have more cells than the header has names; the extra cells are kept in "
-            "the '(extra 1)' column(s) after your columns. A value with an unquoted separator usually causes this: "
-            "check those rows in the file."
-        ]
-        if extra_rows
-        else []
-    )
-    summary["warnings"] = extra + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
+    summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
     summary["out_path"] = None if out_path is None else str(out_path)
     summary["policy"] = policy.describe()
     return summary

@@ -43,6 +43,25 @@ def sample_leads_path() -> Path:
 
 
 @pytest.fixture
+def unwritable_folder(tmp_path) -> Path:
+    """A folder no file can be created in, for this user: a locked folder (mode 0500), or, when
+    locks do not stop this user (root), /proc, which takes no new files from anyone."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        (locked / "probe").touch()
+    except PermissionError:
+        yield locked
+    else:
+        (locked / "probe").unlink()
+        if not Path("/proc/self").is_dir():
+            pytest.skip("no folder this user cannot write into (running as root without /proc)")
+        yield Path("/proc")
+    locked.chmod(0o700)
+
+
+@pytest.fixture
 def small_leads() -> pd.DataFrame:
     """300 made-up leads, 60 converted, 225 not, 15 still open, with the usual column kinds.
 

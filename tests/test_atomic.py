@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -54,8 +55,8 @@ def test_outputs_that_cannot_be_written_whole_are_refused_in_plain_words(tmp_pat
     leads.write_text("lead_id\n1\n")
     with pytest.raises(LeadScoreInputError, match="is also the file being read"):
         check_output_path(leads, inputs=[leads], what="the scored leads")
-    with pytest.raises(LeadScoreInputError, match="is a folder. Give a file name for the model"):
-        check_output_path(tmp_path, what="the model")
+    with pytest.raises(LeadScoreInputError, match=r"is a folder. Give a file name for the model, e.g. '.*model\.leadscore'"):
+        check_output_path(tmp_path, what="the model", example="leads-model.leadscore")
     with pytest.raises(LeadScoreInputError, match="does not exist. Create it first"):
         check_output_path(tmp_path / "nowhere" / "out.csv")
     with pytest.raises(LeadScoreInputError, match="is a file, not a folder"):
@@ -72,3 +73,29 @@ def test_same_file_sees_through_links_and_other_spellings(tmp_path):
     assert same_file(leads, tmp_path / "sub" / ".." / "leads.csv")
     assert same_file(leads, tmp_path / "link.csv")
     assert not same_file(leads, tmp_path / "other.csv")
+
+
+def test_a_folder_that_takes_no_files_is_refused_in_plain_words_and_nothing_is_left(unwritable_folder):
+    target = unwritable_folder / "scored.csv"
+    with pytest.raises(LeadScoreInputError, match=r"Choose a folder you can write to for the scored leads") as refused:
+        check_output_path(target, what="the scored leads")
+    assert str(target) in str(refused.value)
+    with pytest.raises(LeadScoreInputError, match=r"cannot write .*scored\.csv.*Choose a folder you can write to"):
+        with atomic_output(target) as handle:
+            handle.write(b"lead_id\n")
+    assert not target.exists()
+
+
+def test_a_disk_that_fills_up_at_the_end_keeps_the_old_file(tmp_path, monkeypatch):
+    target = tmp_path / "leads-model.leadscore"
+    target.write_bytes(b"the previous model")
+
+    def full_disk(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(LeadScoreInputError, match=r"\(the disk is full\)\. Free some space.*the file already there is kept"):
+        with atomic_output(target) as handle:
+            handle.write(b"the new model")
+    assert target.read_bytes() == b"the previous model"
+    assert os.listdir(tmp_path) == ["leads-model.leadscore"]

@@ -205,7 +205,7 @@ def test_a_failed_save_leaves_the_previous_model_whole(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(bundle_module.os, "fsync", full_disk)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(LeadScoreInputError, match=r"the disk is full\)\. Free some space.*already there is kept"):
         save_bundle(_bundle(), path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "model.joblib"]  # no temporary file left

@@ -226,6 +226,31 @@ def test_score_refuses_to_write_over_its_input(capsys, model_home, tmp_path):
     assert copy.read_bytes() == NEW_LEADS.read_bytes()
 
 
+def test_outputs_in_a_folder_that_takes_no_files_exit_2_and_keep_the_previous_model(capsys, model_home, tmp_path, unwritable_folder):
+    scored = unwritable_folder / "scored.csv"
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--out", str(scored))
+    assert code == 2 and err.startswith("error: ") and err.count("\n") == 1
+    assert str(scored) in err and "Choose a folder you can write to" in err
+    assert not scored.exists()
+
+    previous = tmp_path / "leads-model.leadscore"
+    previous.write_bytes(model_home["model"].read_bytes())
+    report = unwritable_folder / "report.json"
+    code, _, err = run(
+        capsys, "train", str(model_home["data"]), "--model", "logistic", "--out", str(previous), "--report", str(report)
+    )
+    assert code == 2 and str(report) in err and "Choose a folder you can write to for the report" in err
+    assert "Training finished" not in err  # refused before minutes of training
+    assert previous.read_bytes() == model_home["model"].read_bytes()
+    assert not report.exists()
+
+
+def test_train_into_a_folder_suggests_a_model_file_name(capsys, sample_leads_path, tmp_path):
+    code, _, err = run(capsys, "train", str(sample_leads_path), "--out", str(tmp_path))
+    assert code == 2
+    assert f"Give a file name for the model, e.g. '{tmp_path / 'leads-model.leadscore'}'" in err
+
+
 def test_score_streams_json_lines_and_an_error_line_does_not_stop_it(capsys, model_home, monkeypatch):
     rows = pd.read_csv(NEW_LEADS, dtype=str, keep_default_na=False).head(2).to_dict("records")
     lines = [json.dumps(rows[0]), "this is not json", json.dumps(rows[1])]

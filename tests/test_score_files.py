@@ -133,6 +133,62 @@ def test_score_file_matches_score_leads_whatever_the_chunk_size(bundle, tmp_path
         assert [r["reason_1"] for r in records] == expected["reason_1"].tolist()
 
 
+def _ten_leads() -> pd.DataFrame:
+    leads = pd.concat([new_leads()] * 3, ignore_index=True).head(10).astype(object).fillna("").astype(str)
+    leads["lead_id"] = [f"L-{i:03d}" for i in range(1, 11)]
+    return leads
+
+
+@pytest.mark.parametrize("row", [3, 7], ids=["first-chunk", "later-chunk"])
+def test_a_row_with_an_extra_cell_further_down_keeps_every_row_and_cell(bundle, tmp_path, row):
+    leads = _ten_leads()
+    lines = leads.to_csv(index=False).splitlines(keepends=True)
+    lines[row] = lines[row].rstrip("\n") + ",Acme Inc\n"  # lead `row` (line row + 1) has one cell too many
+    source = tmp_path / "new.csv"
+    source.write_text("".join(lines), encoding="utf-8")
+    out = tmp_path / "scored.csv"
+    summary = score_file(bundle, source, out, chunksize=4)
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert summary["rows"] == 10
+    pd.testing.assert_frame_equal(scored[list(leads.columns)], leads)  # no cell moved, none lost
+    assert scored["(extra 1)"].tolist() == ["Acme Inc" if n == row else "" for n in range(1, 11)]
+    assert (
+        f"1 row has more cells than the header has names (line {row + 1}); the extra cells are kept in the "
+        "column '(extra 1)'"
+    ) in summary["warnings"][0]
+
+
+def test_a_file_mixing_utf8_and_windows_1252_lines_scores_every_name_as_written(bundle, tmp_path):
+    leads = pd.concat([_ten_leads()] * 4, ignore_index=True)
+    leads["owner"] = [f"José Müller {i}" for i in range(40)]
+    lines = leads.to_csv(index=False).splitlines(keepends=True)
+    data = b"".join(line.encode("cp1252" if n % 11 == 1 else "utf-8") for n, line in enumerate(lines))
+    source = tmp_path / "new.csv"
+    source.write_bytes(data)
+    out = tmp_path / "scored.csv"
+    summary = score_file(bundle, source, out, chunksize=7)
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert scored["owner"].tolist() == [f"José Müller {i}" for i in range(40)]
+    assert (
+        "This file mixes two encodings: 36 lines with accents are UTF-8, 4 lines are Windows-1252 "
+        "(lines 2, 13, 24, 35)"
+    ) in summary["warnings"][0]
+
+
+def test_windows_1252_lines_past_the_first_megabyte_are_read_and_told(tmp_path):
+    from leadscore.chunks import FileNotes, iter_lead_chunks
+
+    names = [f"José Müller {i}" for i in range(30_000)]
+    lines = [f"{name},{'x' * 40}\n".encode("cp1252" if i in (25_000, 29_999) else "utf-8") for i, name in enumerate(names)]
+    source = tmp_path / "new.csv"
+    source.write_bytes(b"owner,notes\n" + b"".join(lines))
+    assert source.stat().st_size > 1_500_000  # the start alone reads as UTF-8
+    notes = FileNotes()
+    read = pd.concat(iter_lead_chunks(source, chunksize=10_000, notes=notes))
+    assert read["owner"].tolist() == names
+    assert "29,998 lines with accents are UTF-8, 2 lines are Windows-1252 (lines 25002, 30001)" in notes.warnings()[0]
+
+
 def test_score_file_refuses_missing_required_column_before_writing(bundle, tmp_path):
     source = tmp_path / "new.csv"
     source.write_text("lead_id,pages_viewed\n1,3\n", encoding="utf-8")
