@@ -94,9 +94,9 @@ def test_the_project_survives_a_refresh_and_a_restart_and_versions_keep_their_ti
                 page.keyboard.type("v1 ")
                 page.keyboard.press("Enter")
                 settle(page)
-                if picker.inner_text().lstrip().startswith("v1 "):
+                if picker.locator("input").input_value().startswith("v1 "):
                     break
-            assert picker.inner_text().lstrip().startswith("v1 "), picker.inner_text()
+            assert picker.locator("input").input_value().startswith("v1 "), picker.locator("input").input_value()
             shoot(page, "train-pick-version")
             page.get_by_role("button", name="Use this version").click()
             wait_for_table_text(page, "v1 (in use)")
