@@ -40,6 +40,8 @@ __all__ = ["iter_lead_chunks", "widest_row", "FileNotes", "RaggedRows"]
 
 # pandas' words for a row longer than the first one it read ("Expected 23 fields in line 5, saw 24").
 _LONGER_ROW = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+# pandas: "EOF inside string starting at row 3" (rows counted from 0, the header row 0).
+_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 class RaggedRows(Exception):
@@ -223,6 +225,13 @@ def iter_lead_chunks(
     except pd.errors.ParserError as error:
         if width is None and _LONGER_ROW.search(str(error)):
             raise RaggedRows from None  # a row further down is longer than the header
+        quote = _OPEN_QUOTE.search(str(error))
+        if quote:
+            raise LeadScoreInputError(
+                f"'{path.name}' could not be read as a table: line {int(quote.group(1)) + 1} of the file opens a "
+                "quote (\") that is never closed, so everything after it would become one cell. Open the file "
+                "in a text editor, close or remove that quote, save, and score it again."
+            ) from None
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise LeadScoreInputError(
             f"'{path.name}' could not be read as a table: the rows do not all have the same number of "

@@ -181,6 +181,8 @@ def format_inspection(inspection: Inspection) -> str:
     if info.get("delimiter"):
         names = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
         lines.append(f"Read as {info.get('encoding')} text, {names.get(info['delimiter'], info['delimiter'])}-separated.")
+    # What the reader noticed (extra cells, mixed encodings, formulas, day numbers...), as the Data page shows it.
+    lines += [f"Note: {warning}" for warning in info.get("warnings", [])]
     mapping = inspection.outcome.mapping
     if mapping is None:
         lines += ["", f"Outcome: {inspection.outcome.question}"]

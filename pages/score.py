@@ -97,14 +97,16 @@ kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
 who = [c for c in scored.columns if kinds.get(c) == "identifier"] + [
     c for c in scored.columns if kinds.get(c) == "personal" and "name" in c.lower()
 ]
+calls = export.call_list(scored, who)
 st.dataframe(
-    _ui.tier_coloured(export.call_list(scored, who)),
+    _ui.tier_coloured(calls),
     hide_index=True,
-    row_height=64,
+    row_height=76,  # three lines: the reasons wrap instead of running off to the right
     column_config={
+        **{column: st.column_config.TextColumn(width="medium") for column in calls.columns[:-3]},
         "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d", width="small"),
         "tier": _ui.tier_column(),
-        "why": st.column_config.TextColumn("Why (the top reasons)", width=560),
+        "why": st.column_config.TextColumn("Why (the top reasons)", width="large"),
     },
     key="scored_table",
 )

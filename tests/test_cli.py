@@ -423,3 +423,28 @@ def test_dask_options_are_checked_in_plain_words(capsys, model_home, tmp_path):
     assert code == 2 and "--out" in err
     code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--scheduler", "tcp://x:1")
     assert code == 2 and "--engine dask" in err
+
+
+def test_keep_and_exclude_are_saved_in_the_report_and_the_card_with_the_honest_range(capsys, tmp_path):
+    """On a CRM-shaped export: --keep uses the snapshot LeadScore left out, --exclude drops a
+    column it would use; both are in the report's choices and on the model card, and the
+    kept column's warning stays, with the honest range beside the result."""
+    from tests.crm_export import crm_export
+
+    data = tmp_path / "crm.csv"
+    crm_export(1500, seed=3).to_csv(data, index=False)
+    model, report = tmp_path / "crm.leadscore", tmp_path / "report.json"
+    code, out, err = run(
+        capsys, "train", str(data), "--out", str(model), "--model", "logistic", "--report", str(report),
+        "--keep", "Last activity date", "--exclude", "Company size",
+    )
+    assert code == 0, err
+    saved = json.loads(report.read_text(encoding="utf-8"))
+    assert saved["choices"]["keep"] == ["Last activity date"]
+    assert saved["choices"]["exclude"] == ["Company size"]
+    honest = next(line for line in out.splitlines() if line.startswith("Honest range: With "))
+    assert "'Last activity date'" in honest and "without them" in honest
+    code, card, err = run(capsys, "card", str(model))
+    assert code == 0, err
+    assert "Last activity date" in card and "Company size" in card
+    assert "without" in card.lower()  # the honest range is on the card too

@@ -91,3 +91,13 @@ def test_file_without_outcome_is_refused():
     leads = read_leads(b"email,city\na@b.com,Leeds\nc@d.com,York\n")
     with pytest.raises(LeadScoreInputError, match="No column looks like the outcome"):
         inspect_leads(leads)
+
+
+def test_the_text_report_says_what_the_reader_noticed(tmp_path):
+    """A row with an extra cell is kept in '(extra 1)'; the plain report says so, as the Data page does."""
+    rows = ["lead_id,source,converted"] + [f"L{i},{'Referral' if i % 3 else 'Ads'},{'yes' if i % 4 == 0 else 'no'}" for i in range(40)]
+    rows[5] += ",stray"
+    path = tmp_path / "leads.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = format_inspection(inspect_leads(read_leads(path)))
+    assert "Note: 1 row has more cells than the header has names (line 6)" in report

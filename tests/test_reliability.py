@@ -25,6 +25,7 @@ import pytest
 
 from leadscore import atomic
 from leadscore.cli import main
+from leadscore.errors import LeadScoreInputError
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data" / "leads.csv"
@@ -212,7 +213,9 @@ def _fails_midway(capsys, disk: _FullDisk, args: list) -> None:
     code = main([str(a) for a in args])
     _, err = capsys.readouterr()
     assert disk.failures >= 1, "the write never reached the (full) disk"
-    assert code != 0 and "No space left" in err, err
+    # A full disk is a place that cannot take the file, not a crash: exit 2 and what to do.
+    assert code == 2 and "(the disk is full). Free some space" in err, err
+    assert "unexpected" not in err
 
 
 def test_a_full_disk_while_writing_scored_leads_keeps_the_previous_file(files, tmp_path, capsys, full_disk):
@@ -273,7 +276,7 @@ def test_a_full_disk_while_saving_a_projects_tables_keeps_what_was_saved(files, 
     saved, listing = (db.folder / "leads.parquet").read_bytes(), _listing(db.folder)
 
     disk = full_disk(room=4096)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(LeadScoreInputError, match=r"\(the disk is full\)"):
         db.save_leads(read_leads(files.smaller))
     assert disk.failures == 1
     assert (db.folder / "leads.parquet").read_bytes() == saved
@@ -281,7 +284,7 @@ def test_a_full_disk_while_saving_a_projects_tables_keeps_what_was_saved(files, 
     assert len(LeadProject.open(store, db.id).leads) == len(leads)  # the project opens with its leads
 
     # A scoring run's table: the run is not recorded at all, and no table is left.
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(LeadScoreInputError, match=r"\(the disk is full\)"):
         db.record_run(None, "new_leads.csv", {}, pd.DataFrame({"key": ["a"], "probability": [0.5], "tier": ["Warm"]}), leads)
     assert db.runs().empty
     assert [p.name for p in (db.folder / "runs").iterdir()] == []

@@ -323,3 +323,16 @@ def test_tiers_by_share_of_one_file_take_exact_shares(bundle, tmp_path):
     assert sorted(scored.index[scored["tier"] == "Hot"]) == ["P18", "P19"]
     assert sorted(scored.index[scored["tier"] == "Warm"]) == ["P14", "P15", "P16", "P17"]
     assert summary["policy"].startswith("Tiers by share of scored leads: Hot is the top 10%")
+
+
+def test_a_quote_never_closed_is_named_by_its_line_as_the_reader_names_it(bundle, tmp_path):
+    from tests.hostile import CASES
+
+    case = next(c for c in CASES if c.name == "unterminated_quote")
+    source = case.write(tmp_path)
+    out = tmp_path / "scored.csv"
+    with pytest.raises(LeadScoreInputError) as error:
+        score_file(bundle, source, out, chunksize=5)
+    assert all(word in str(error.value) for word in case.message_words), str(error.value)
+    assert "Error tokenizing" not in str(error.value)
+    assert not out.exists()

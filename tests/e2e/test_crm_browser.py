@@ -40,7 +40,7 @@ def test_a_crm_export_from_upload_to_movers_and_feedback(page, app_url, tmp_path
 
     # Train: the honest range is said in plain words, and the verdict rests on it.
     open_page(page, "Train", "3. Train a model")
-    page.get_by_text("Logistic regression (simple, fast)").click()
+    page.get_by_text("Automatic (try each, keep the best)").click()
     settle(page)
     page.get_by_role("button", name="Train the model").click()
     page.get_by_role("heading", name="Is it ready?").wait_for(timeout=TRAINING_TIMEOUT)
@@ -48,6 +48,9 @@ def test_a_crm_export_from_upload_to_movers_and_feedback(page, app_url, tmp_path
     text = main_text(page)
     assert "The honest range. With 'Lead rating' the model ranks leads at" in text
     assert "This verdict rests on the model without 'Lead rating'" in text
+    # The leaderboard: every model tried, in plain measures.
+    for model in ("logistic regression", "random forest", "gradient boosting"):
+        assert model in text.lower()
     shoot(page, "crm-train")
 
     # Insights: what if a lead further down the list had come from a referral?
