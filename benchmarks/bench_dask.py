@@ -78,10 +78,15 @@ def make_files(folder: Path, partitions: int, leads: int) -> list[Path]:
 
 def train_model(path: Path):
     from leadscore.bundle import save_bundle
-    from leadscore.read import read_leads
-    from leadscore.train import train_from_frame
+    from leadscore.plan import CleaningChoices
+    from leadscore.project import LeadProject
+    from leadscore.train import TrainingSettings
 
-    _, bundle, _ = train_from_frame(read_leads(SAMPLE / "leads.csv"), model="logistic")
+    project = LeadProject.from_file(SAMPLE / "leads.csv")
+    project.set_outcome(project.outcome_suggestion("converted").mapping)
+    project.set_choices(CleaningChoices())
+    project.train(TrainingSettings(model="logistic"))
+    bundle = project.bundle()
     save_bundle(bundle, path)
     return bundle
 
@@ -139,7 +144,7 @@ def measure_dask(bundle, files: list[Path], work: Path, workers: int, repeats: i
 
 def measure_one_machine(bundle, files: list[Path], work: Path) -> dict:
     """``score_file`` on each file in turn in this process: the path without Dask."""
-    from leadscore.score import score_file
+    from leadscore.score_files import score_file
 
     load_before = _load()
     start = time.perf_counter()

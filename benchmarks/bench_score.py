@@ -64,7 +64,7 @@ def worker(step: str, model: str, data: str, out: str, encoded: str) -> dict:
     features = np.load(encoded) if step == "floor" else None
     if step.startswith("leadscore"):
         # Imported before the clock like pandas is for the baseline; import time is in one_lead.
-        from leadscore.score import score_file
+        from leadscore.score_files import score_file
     before = _peak_mb()
     start = time.perf_counter()
     if step == "floor":
