@@ -524,8 +524,11 @@ def lead_trend(history: pd.DataFrame, *, title: str = "Score over time") -> alt.
     """
     data = _require(history, ["run", "at", "probability", "tier"], "lead_trend")
     data["when"] = pd.to_datetime(data["at"], utc=True).dt.tz_localize(None)
+    # Runs within the hour (a test, or scoring twice in a row) get seconds on the axis, or every
+    # tick would read the same minute.
+    close = len(data) > 1 and data["when"].max() - data["when"].min() < pd.Timedelta(hours=1)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X("when:T", title="Scored on", axis=alt.Axis(format="%d %b %H:%M", labelAngle=0)),
+        x=alt.X("when:T", title="Scored on", axis=alt.Axis(format="%d %b %H:%M:%S" if close else "%d %b %H:%M", labelAngle=0)),
         y=alt.Y("probability:Q", title="Chance of converting", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
     )
     line = base.mark_line(color="#4c78a8")

@@ -178,3 +178,16 @@ def test_number_segments_read_in_value_order_not_by_rate():
     spec = charts.segment_rates(rates, overall=0.15).to_dict()
     bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar" or layer["mark"] == "bar")
     assert bars["encoding"]["y"]["sort"] == ["under 12", "12 to 247", "248 to 935", "936 and above", "missing"]
+
+
+def test_a_trend_of_runs_minutes_apart_labels_its_times_with_seconds():
+    """Two runs in the same minute: every tick would read '30 Nov 00:10' without the seconds."""
+    history = pd.DataFrame({
+        "run": [1, 2], "at": ["2026-11-30T00:10:05+00:00", "2026-11-30T00:10:40+00:00"],
+        "probability": [0.35, 0.7], "tier": ["Cool", "Warm"],
+    })
+    close = charts.lead_trend(history).to_dict()
+    assert close["layer"][0]["encoding"]["x"]["axis"]["format"] == "%d %b %H:%M:%S"
+    history["at"] = ["2026-11-23T09:00:00+00:00", "2026-11-30T09:00:00+00:00"]
+    weekly = charts.lead_trend(history).to_dict()
+    assert weekly["layer"][0]["encoding"]["x"]["axis"]["format"] == "%d %b %H:%M"
