@@ -73,30 +73,30 @@ def chromium_path() -> Path:
     pytest.skip(message)
 
 
+# The flags every test server runs with; the privacy tests run without them, on the
+# repository's own .streamlit/config.toml, to check what a user's `streamlit run` gets.
+TEST_SERVER_FLAGS = ("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false")
+
+
 @contextlib.contextmanager
-def _streamlit_server(root: Path):
-    """Run ``streamlit run app.py`` on a free port with private model and key folders."""
+def server_process(root: Path, flags=TEST_SERVER_FLAGS, host: str = "127.0.0.1"):
+    """Run ``streamlit run app.py`` on a free port with private model and key folders; yields
+    the address and the server's process id."""
     log = root / "streamlit.log"
     port = _free_port()
     env = dict(os.environ, LEADSCORE_MODELS_DIR=str(root / "models"), LEADSCORE_HOME=str(root / "home"))
     with log.open("w") as output:
         server = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.port", str(port),
-                "--server.headless", "true",
-                "--server.address", "127.0.0.1",
-                "--browser.gatherUsageStats", "false",
-            ],
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true", *flags],
             cwd=REPO,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     try:
         _wait_until_healthy(url, server, log)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:
@@ -105,7 +105,15 @@ def _streamlit_server(root: Path):
             server.kill()
         # Keep the server log next to the screenshots for whoever looks at a failure.
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(log, SCREENSHOTS.parent / f"streamlit_{root.name}.log")
+        with contextlib.suppress(OSError):
+            shutil.copy(log, SCREENSHOTS.parent / f"streamlit_{root.name}.log")
+
+
+@contextlib.contextmanager
+def _streamlit_server(root: Path):
+    """The app on a free port, loopback only, usage statistics off; yields its address."""
+    with server_process(root) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,50 +11,21 @@ statistics flags on the command line), so these tests check what a user gets:
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import REPO, SCREENSHOTS, _free_port, _wait_until_healthy
+from tests.e2e.conftest import server_process
 from tests.e2e.test_browser_journey import SAMPLE_LEADS, TRAINING_TIMEOUT, open_page, settle, wait_for_table_text
 
 pytestmark = pytest.mark.e2e
 
 
-@contextlib.contextmanager
-def _configured_server(root: Path):
-    """``streamlit run app.py`` with only a port chosen (and no browser opened on the server)."""
-    log = root / "streamlit.log"
-    port = _free_port()
-    env = dict(os.environ, LEADSCORE_MODELS_DIR=str(root / "models"), LEADSCORE_HOME=str(root / "home"))
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
-            cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT,
-        )
-    url = f"http://localhost:{port}"
-    try:
-        _wait_until_healthy(url, server, log)
-        yield url, server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            (SCREENSHOTS.parent / f"streamlit_{root.name}.log").write_bytes(log.read_bytes())
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with _configured_server(tmp_path_factory.mktemp("privacy")) as running:
+    # Only a port chosen (and no browser opened on the server): the rest is the repository's config.
+    with server_process(tmp_path_factory.mktemp("privacy"), flags=(), host="localhost") as running:
         yield running
 
 
