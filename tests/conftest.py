@@ -97,3 +97,24 @@ def keep_the_main_module():
     yield
     if PYTEST_MAIN is not None:
         sys.modules["__main__"] = PYTEST_MAIN
+
+
+@pytest.fixture
+def forced_threads(monkeypatch):
+    """Threads even on small tables (3 of them), and the worker count of every pool started:
+    the list the test reads to check that threads really did the work."""
+    import sklearn.utils.parallel
+
+    from leadscore import _parallel
+
+    pools: list = []
+
+    class CountedParallel(sklearn.utils.parallel.Parallel):
+        def __call__(self, iterable):
+            pools.append(self.n_jobs)
+            return super().__call__(iterable)
+
+    monkeypatch.setattr(sklearn.utils.parallel, "Parallel", CountedParallel)
+    monkeypatch.setattr(_parallel, "PARALLEL_ROWS", 1)
+    monkeypatch.setattr(_parallel, "THREADS", 3)
+    return pools

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore import _parallel
 from leadscore.cleaner import LeadCleaner
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import OutcomeMapping, suggest_outcome
-from leadscore.plan import CleaningPlan, suggest_cleaning_plan
-from leadscore.profile import profile_columns
+from leadscore.outcome import OutcomeMapping
+from leadscore.plan import CleaningPlan
 from leadscore.read import read_leads
 from leadscore.rows import select_training_rows
 
-LINKEDIN_SPELLINGS = ["LINKEDIN", "Linked In", "LinkedIn", "Linkedin", "linkedin", "linkedin "]
-
-
-def _plan(df, outcome_column, date_column=None):
-    mapping = suggest_outcome(df, outcome_column).mapping
-    profiles = profile_columns(df)
-    suspects = find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column)
-    return suggest_cleaning_plan(df, mapping, profiles, suspects, date_column=date_column)
+from tests.tables import LINKEDIN_SPELLINGS, gappy_leads
+from tests.tables import suggested_plan as _plan
 
 
 @pytest.fixture(scope="module")
@@ -46,25 +36,8 @@ def test_sample_source_spellings_are_merged(sample):
     assert cleaner.transform(one)["source"].tolist() == ["LinkedIn", "LinkedIn"]
 
 
-def _gappy_leads() -> pd.DataFrame:
-    rng = np.random.default_rng(1)
-    n = 600
-    converted = rng.random(n) < 0.3
-    time_on_site = np.where(converted | (rng.random(n) < 0.5), rng.normal(10, 2, n).round(1), np.nan)
-    visits = np.where(rng.random(n) < 0.2, np.nan, rng.integers(1, 9, n).astype(float))
-    return pd.DataFrame(
-        {
-            "time_on_site": time_on_site,
-            "visits": visits,
-            "plan": rng.choice(["basic", "pro", None], n, p=[0.5, 0.3, 0.2]),
-            "newsletter": rng.choice(["yes", "no", None], n, p=[0.6, 0.3, 0.1]),
-            "won": np.where(converted, "yes", "no"),
-        }
-    )
-
-
 def test_blanks_are_filled_as_the_plan_says_with_an_indicator_where_it_asks():
-    leads = _gappy_leads()
+    leads = gappy_leads()
     plan = _plan(leads, "won")
     cleaned = LeadCleaner(plan).fit(leads).transform(leads)
     assert cleaned["visits"].isna().sum() == 0
@@ -76,7 +49,7 @@ def test_blanks_are_filled_as_the_plan_says_with_an_indicator_where_it_asks():
 
 
 def test_the_model_strategy_leaves_blanks_for_tree_models():
-    leads = _gappy_leads()
+    leads = gappy_leads()
     plan = _plan(leads, "won")
     plan = CleaningPlan(**{**plan.__dict__, "missing": {**plan.missing, "visits": "model"}})
     cleaned = LeadCleaner(plan).fit(leads).transform(leads)
@@ -149,10 +122,8 @@ def test_input_schema_lists_what_a_new_file_needs(sample):
     assert schema["time_on_site_minutes"]["required"] is False
 
 
-def test_large_tables_clean_alike_on_several_threads(sample, monkeypatch):
+def test_large_tables_clean_alike_on_several_threads(sample, request):
     """Above a size, columns are cleaned on threads: nothing else changes."""
-    import sklearn.utils.parallel
-
     _, plan, rows, _ = sample
     new_leads = rows.X.iloc[::3].astype({"source": "object", "pages_viewed": "object"})
     new_leads.iloc[:5, new_leads.columns.get_loc("source")] = "Carrier pigeon"
@@ -165,16 +136,7 @@ def test_large_tables_clean_alike_on_several_threads(sample, monkeypatch):
         return cleaner, trained, cleaned, cleaner.last_transform_report_
 
     one = run()
-    pools = []
-
-    class CountedParallel(sklearn.utils.parallel.Parallel):
-        def __call__(self, iterable):
-            pools.append(self.n_jobs)
-            return super().__call__(iterable)
-
-    monkeypatch.setattr(sklearn.utils.parallel, "Parallel", CountedParallel)
-    monkeypatch.setattr(_parallel, "PARALLEL_ROWS", 1)
-    monkeypatch.setattr(_parallel, "THREADS", 3)
+    pools = request.getfixturevalue("forced_threads")  # from here on, threads even on small tables
     several = run()
     assert pools and all(jobs > 1 for jobs in pools)  # threads did the work
     assert several[0].fill_values_ == one[0].fill_values_

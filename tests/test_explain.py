@@ -32,29 +32,9 @@ from leadscore.plan import suggest_cleaning_plan
 from leadscore.profile import profile_columns
 from leadscore.rows import select_training_rows
 
+from tests.tables import make_leads
+
 USER_COLUMNS = {"source", "pages_viewed", "visited_pricing_page"}
-
-
-def make_leads(n: int = 800) -> pd.DataFrame:
-    """Leads whose conversion depends on pages viewed, the pricing page and the source."""
-    i = np.arange(n)
-    rng = np.random.default_rng(0)
-    source = np.array(["LinkedIn", "Google Ads", "Referral", "Trade show"])[i % 4]
-    pages = ((i * 7) % 13).astype(float)
-    pricing = np.where(i % 3 == 0, "yes", "no")
-    logit = -2.5 + 0.25 * pages + 1.5 * (pricing == "yes") + np.select(
-        [source == "Referral", source == "Google Ads"], [1.0, -0.8], 0
-    )
-    converted = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "yes", "no")
-    return pd.DataFrame(
-        {
-            "lead_id": [f"L-{k:04d}" for k in i],
-            "source": source,
-            "pages_viewed": pages,
-            "visited_pricing_page": pricing,
-            "converted": converted,
-        }
-    )
 
 
 ESTIMATORS = {

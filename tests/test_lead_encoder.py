@@ -8,7 +8,7 @@ import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import StandardScaler
 
-from leadscore import _lead_encoder, _parallel
+from leadscore import _lead_encoder
 from leadscore._category_encoder import CategoryEncoder
 from leadscore._lead_encoder import LeadEncoder
 from leadscore._text_features import TextFeatures
@@ -58,25 +58,14 @@ def test_lead_encoder_equals_the_column_transformer_it_replaces(cleaned):
         encoder.transform(table.drop(columns=["source"]))
 
 
-def test_large_tables_encode_alike_on_several_threads(cleaned, monkeypatch):
+def test_large_tables_encode_alike_on_several_threads(cleaned, monkeypatch, request):
     """Above a size, blocks and row ranges are written on threads: the bytes are the same."""
-    import sklearn.utils.parallel
-
     plan, table = cleaned
     new = table.iloc[::3]
     one_encoder = _encoder(plan)
     one = (one_encoder.fit_transform(table), one_encoder.transform(new))
 
-    pools = []
-
-    class CountedParallel(sklearn.utils.parallel.Parallel):
-        def __call__(self, iterable):
-            pools.append(self.n_jobs)
-            return super().__call__(iterable)
-
-    monkeypatch.setattr(sklearn.utils.parallel, "Parallel", CountedParallel)
-    monkeypatch.setattr(_parallel, "PARALLEL_ROWS", 1)
-    monkeypatch.setattr(_parallel, "THREADS", 3)
+    pools = request.getfixturevalue("forced_threads")  # from here on, threads even on small tables
     monkeypatch.setattr(_lead_encoder, "THREADS", 3)  # three uneven row ranges
     encoder = _encoder(plan)
     several = (encoder.fit_transform(table), encoder.transform(new))

@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import OutcomeMapping, suggest_outcome
+from leadscore.outcome import OutcomeMapping
 from leadscore.plan import (
     NO_DATE,
     CleaningChoices,
@@ -18,20 +17,12 @@ from leadscore.plan import (
     cleaned_columns,
     cleaning_summary,
     plan_for,
-    suggest_cleaning_plan,
 )
-from leadscore.profile import profile_columns
 from leadscore.read import read_leads
 from leadscore.rows import select_training_rows
 
-LINKEDIN_SPELLINGS = ["LINKEDIN", "Linked In", "LinkedIn", "Linkedin", "linkedin", "linkedin "]
-
-
-def _plan(df, outcome_column, date_column=None):
-    mapping = suggest_outcome(df, outcome_column).mapping
-    profiles = profile_columns(df)
-    suspects = find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column)
-    return suggest_cleaning_plan(df, mapping, profiles, suspects, date_column=date_column)
+from tests.tables import LINKEDIN_SPELLINGS, gappy_leads
+from tests.tables import suggested_plan as _plan
 
 
 @pytest.fixture(scope="module")
@@ -53,26 +44,8 @@ def test_sample_plan_leaves_out_post_outcome_columns_ids_and_personal_data(sampl
     assert {plan.category_mappings["source"][s] for s in LINKEDIN_SPELLINGS} == {"LinkedIn"}
 
 
-def _gappy_leads() -> pd.DataFrame:
-    rng = np.random.default_rng(1)
-    n = 600
-    converted = rng.random(n) < 0.3
-    # Blank time on site goes with not converting (cookie declined); blank visits are random.
-    time_on_site = np.where(converted | (rng.random(n) < 0.5), rng.normal(10, 2, n).round(1), np.nan)
-    visits = np.where(rng.random(n) < 0.2, np.nan, rng.integers(1, 9, n).astype(float))
-    return pd.DataFrame(
-        {
-            "time_on_site": time_on_site,
-            "visits": visits,
-            "plan": rng.choice(["basic", "pro", None], n, p=[0.5, 0.3, 0.2]),
-            "newsletter": rng.choice(["yes", "no", None], n, p=[0.6, 0.3, 0.1]),
-            "won": np.where(converted, "yes", "no"),
-        }
-    )
-
-
 def test_missing_value_defaults_and_an_indicator_only_where_missingness_predicts():
-    plan = _plan(_gappy_leads(), "won")
+    plan = _plan(gappy_leads(), "won")
     assert plan.missing["visits"] == "median"
     assert plan.missing["plan"] == "unknown"
     assert plan.missing["newsletter"] == "most_frequent"
