@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import _ui
+from app_pages import _ui
 
 st.set_page_config(page_title="LeadScore", page_icon=":dart:", layout="wide")
 

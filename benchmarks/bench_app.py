@@ -25,7 +25,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 MODEL_LABELS = {
@@ -34,17 +33,6 @@ MODEL_LABELS = {
     "forest": "Random forest",
     "boosting": "Gradient boosting",
 }
-
-
-def _navigation_only() -> None:
-    # AppTest would otherwise run page files without app.py (see tests/app/conftest.py).
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    PagesManager.__init__ = init
 
 
 def _timed(action) -> float:
@@ -86,7 +74,7 @@ def measure(model: str) -> dict:
     timings["Data: rerun"] = _timed(at.run)
 
     def page(name: str) -> None:
-        at.switch_page(f"pages/{name.lower()}.py").run()
+        at.switch_page(f"app_pages/{name.lower()}.py").run()
         _check(at, name)
 
     timings["Clean: first render"] = _timed(lambda: page("Clean"))
@@ -127,7 +115,6 @@ def main() -> int:
     parser.add_argument("--model", default="logistic", choices=sorted(MODEL_LABELS))
     parser.add_argument("--out", default=str(REPO / "benchmarks" / "results" / "app.json"))
     args = parser.parse_args()
-    _navigation_only()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["LEADSCORE_MODELS_DIR"] = str(Path(folder) / "models")
         os.environ["LEADSCORE_HOME"] = str(Path(folder) / "home")

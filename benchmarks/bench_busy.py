@@ -70,8 +70,8 @@ def prepare(rows: int, folder: Path) -> dict:
     sys.path.insert(0, str(REPO / "benchmarks"))
     from bench_train import build_leads
 
-    from leadscore.plan import CleaningChoices
-    from leadscore.project import LeadProject
+    from leadscore.clean.plan import CleaningChoices
+    from leadscore.project.workflow import LeadProject
 
     project = LeadProject.new(build_leads(rows), "bench", data_name="leads.csv")
     project.set_outcome(project.outcome_suggestion().mapping)
@@ -90,8 +90,8 @@ def measure(step: str, path: str) -> dict:
     sys.path.insert(0, str(REPO / "benchmarks"))
     with open(path, "rb") as handle:
         plan, rows = pickle.load(handle)
-    from leadscore.estimators import make_estimator
-    from leadscore.train import TrainingSettings, train_lead_model
+    from leadscore.model.estimators import make_estimator
+    from leadscore.model.train import TrainingSettings, train_lead_model
 
     if step == "auto":
         started = time.perf_counter()
@@ -107,7 +107,7 @@ def measure(step: str, path: str) -> dict:
         }
     from bench_train import plain_pipeline
 
-    from leadscore.pipeline import build_pipeline
+    from leadscore.model.pipeline import build_pipeline
 
     X, y = rows.X, rows.y
     started = time.perf_counter()

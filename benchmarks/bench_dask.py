@@ -1,13 +1,13 @@
 """Benchmark: scoring lead files with ``--engine dask`` on 1 local worker process versus 2.
 
-What is measured: partitions scored per second by ``leadscore.dask_engine.score_with_dask``
+What is measured: partitions scored per second by ``leadscore.score.dask_engine.score_with_dask``
 (CSV in, Excel-safe CSV parts out, with reasons, as ``leadscore score ... --engine dask``
 runs it), on a local cluster of 1 worker and then of 2 workers (one thread each). The cluster
 is started and its workers warmed up (imports, one small file scored) before the clock, so the
 figure is the steady rate a long job runs at; starting the cluster is reported on its own.
 Each configuration runs ``--repeats`` times; the best run counts (other work on the machine
 only ever slows a run down), all runs are kept. For context, the one-machine path
-(``leadscore.score.score_file`` on each file in turn, in this process) is measured on the
+(``leadscore.score.scoring.score_file`` on each file in turn, in this process) is measured on the
 same files.
 
 Data: ``sample_data/new_leads.csv`` resampled with replacement (``random_state`` = file number)
@@ -77,10 +77,10 @@ def make_files(folder: Path, partitions: int, leads: int) -> list[Path]:
 
 
 def train_model(path: Path):
-    from leadscore.bundle import save_bundle
-    from leadscore.plan import CleaningChoices
-    from leadscore.project import LeadProject
-    from leadscore.train import TrainingSettings
+    from leadscore.model.bundle import save_bundle
+    from leadscore.clean.plan import CleaningChoices
+    from leadscore.project.workflow import LeadProject
+    from leadscore.model.train import TrainingSettings
 
     project = LeadProject.from_file(SAMPLE / "leads.csv")
     project.set_outcome(project.outcome_suggestion("converted").mapping)
@@ -95,7 +95,7 @@ def measure_dask(bundle, files: list[Path], work: Path, workers: int, repeats: i
     """Partitions per second on a local cluster of ``workers`` processes (best of ``repeats``)."""
     from distributed import Client, LocalCluster
 
-    from leadscore.dask_engine import score_with_dask
+    from leadscore.score.dask_engine import score_with_dask
 
     start = time.perf_counter()
     with LocalCluster(
@@ -144,7 +144,7 @@ def measure_dask(bundle, files: list[Path], work: Path, workers: int, repeats: i
 
 def measure_one_machine(bundle, files: list[Path], work: Path) -> dict:
     """``score_file`` on each file in turn in this process: the path without Dask."""
-    from leadscore.score_files import score_file
+    from leadscore.score.score_files import score_file
 
     load_before = _load()
     start = time.perf_counter()
@@ -186,7 +186,7 @@ def main() -> int:
     speedup = clusters["2"]["best"]["partitions_per_second"] / clusters["1"]["best"]["partitions_per_second"]
     result = {
         "what": "score CSV files of resampled sample leads to Excel-safe CSV parts with reasons, "
-        "leadscore.dask_engine.score_with_dask on a local cluster of 1 then 2 worker processes",
+        "leadscore.score.dask_engine.score_with_dask on a local cluster of 1 then 2 worker processes",
         "partitions": args.partitions,
         "leads_per_partition": args.leads,
         "leads": args.partitions * args.leads,

@@ -7,7 +7,7 @@ table (``sample_data/bank-marketing``, shipped gzip-compressed with the reposito
   ``global_importance`` and ``beeswarm_data`` from it;
 - per-lead reasons (``lead_contributions`` + ``lead_reasons``, the path ``score_leads`` uses) for
   10,000 and 100,000 leads resampled from the table (``random_state=0``): exact linear terms for
-  logistic, the Saabas approximation for trees (LeadScore's own, ``leadscore._saabas``);
+  logistic, the Saabas approximation for trees (LeadScore's own, ``leadscore.explain._saabas``);
 - for trees, on 10,000 leads: exact Tree SHAP (why large batches use the approximation), and the
   same Saabas contributions computed by shap's ``TreeExplainer`` (``approximate=True``), with the
   largest difference from LeadScore's own.
@@ -50,9 +50,9 @@ def _timed(function, *args, **kwargs):
 
 def _train(leads, kind: str):
     """A model trained as the app and the command line train it (LeadProject)."""
-    from leadscore.plan import CleaningChoices
-    from leadscore.project import LeadProject
-    from leadscore.train import TrainingSettings
+    from leadscore.clean.plan import CleaningChoices
+    from leadscore.project.workflow import LeadProject
+    from leadscore.model.train import TrainingSettings
 
     project = LeadProject.new(leads, "bank", data_name="bank-additional-full.csv")
     project.set_outcome(project.outcome_suggestion("y").mapping)
@@ -62,7 +62,7 @@ def _train(leads, kind: str):
 
 
 def _bundle(kind: str, models: Path | None, leads):
-    from leadscore.bundle import load_bundle, save_bundle
+    from leadscore.model.bundle import load_bundle, save_bundle
 
     path = (models or Path(tempfile.gettempdir())) / f"bank_{kind}.leadscore"
     if models is not None and path.is_file():
@@ -83,7 +83,7 @@ def main() -> int:
 
     import pandas as pd
 
-    from leadscore.explain import (
+    from leadscore.explain.contributions import (
         _shap_explainer,
         beeswarm_data,
         explain_reference,
@@ -92,9 +92,9 @@ def main() -> int:
         lead_contributions,
         lead_reasons,
     )
-    from leadscore.pipeline import base_estimator
-    from leadscore.read import read_leads
-    from leadscore.samples import BANK_MARKETING_NAME, bank_marketing_csv
+    from leadscore.model.pipeline import base_estimator
+    from leadscore.io.read import read_leads
+    from leadscore.io.samples import BANK_MARKETING_NAME, bank_marketing_csv
 
     leads = read_leads(bank_marketing_csv(), filename=BANK_MARKETING_NAME)
     features = leads.drop(columns=["y"])
@@ -127,7 +127,7 @@ def main() -> int:
             exact, seconds = _timed(lead_contributions, pipeline, batch, reference, exact=True)
             entry[f"exact_tree_shap_{min(args.sizes)}_seconds"] = seconds
             # The same Saabas contributions by shap's TreeExplainer(approximate=True), which
-            # LeadScore's own (leadscore._saabas) replaces in the reasons.
+            # LeadScore's own (leadscore.explain._saabas) replaces in the reasons.
             shap_saabas, seconds = _timed(
                 lead_contributions, pipeline, batch, reference, explainer=_shap_explainer(base_estimator(pipeline))
             )

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from leadscore.drift import DriftReference, compare
-from leadscore.history import lead_keys, lead_trend, movers, outcome_feedback, tier_changes
+from leadscore.score.drift import DriftReference, compare
+from leadscore.score.history import lead_keys, lead_trend, movers, outcome_feedback, tier_changes
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "history.json"
@@ -130,7 +130,7 @@ def main() -> None:
     RESULTS.write_text(
         json.dumps(
             {
-                "what": "leadscore.history and leadscore.drift on made-up data (seed 0)",
+                "what": "leadscore.score.history and leadscore.score.drift on made-up data (seed 0)",
                 "columns": "wall_s / cpu_s: median of the runs after one warm-up",
                 "python": platform.python_version(),
                 "machine": f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",

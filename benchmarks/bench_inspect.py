@@ -34,7 +34,7 @@ def build_file(rows: int, folder: Path) -> Path:
     """Write ``rows`` leads resampled from the bank data, `;`-separated like the original."""
     import pandas as pd
 
-    from leadscore.samples import BANK_MARKETING
+    from leadscore.io.samples import BANK_MARKETING
 
     bank = pd.read_csv(BANK_MARKETING, sep=";")  # pandas reads the .gz as is
     leads = bank.sample(rows, replace=True, random_state=SEED).reset_index(drop=True)
@@ -48,10 +48,10 @@ def measure(path: Path) -> dict:
     sys.path.insert(0, str(REPO))
     import pandas  # noqa: F401  (imported before the baseline so library code is not counted)
 
-    from leadscore.inspect import inspect_leads
-    from leadscore.outcome import suggest_outcome
-    from leadscore.profile import profile_columns
-    from leadscore.read import read_leads
+    from leadscore.inspect.inspection import inspect_leads
+    from leadscore.inspect.outcome import suggest_outcome
+    from leadscore.inspect.profile import profile_columns
+    from leadscore.io.read import read_leads
 
     baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()

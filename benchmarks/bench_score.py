@@ -7,7 +7,7 @@ What is measured (each step in its own fresh Python process, so peak memory is i
   the least any scoring tool must do, giving the same probabilities;
 - ``baseline``: ``pandas.read_csv`` + the fitted pipeline's ``predict_proba`` on the raw leads
   (cleaning and encoding included) + ``to_csv``;
-- ``leadscore``: ``leadscore.score.score_file`` with reasons (chunks of 100k leads, schema checks,
+- ``leadscore``: ``leadscore.score.scoring.score_file`` with reasons (chunks of 100k leads, schema checks,
   tiers, next actions, three reasons per lead, Excel-safe CSV);
 - ``leadscore_no_reasons``: the same without reasons (``leadscore score --no-reasons``);
 - ``one_lead``: the chain command for one lead, ``python -m leadscore.cli score MODEL -`` with one
@@ -58,13 +58,13 @@ def worker(step: str, model: str, data: str, out: str, encoded: str) -> dict:
     import numpy as np
     import pandas as pd
 
-    from leadscore.bundle import load_bundle
+    from leadscore.model.bundle import load_bundle
 
     bundle = load_bundle(model)
     features = np.load(encoded) if step == "floor" else None
     if step.startswith("leadscore"):
         # Imported before the clock like pandas is for the baseline; import time is in one_lead.
-        from leadscore.score_files import score_file
+        from leadscore.score.score_files import score_file
     before = _peak_mb()
     start = time.perf_counter()
     if step == "floor":
@@ -89,14 +89,14 @@ def prepare(rows: int, kind: str, data: str, model_path: str, out: str, encoded:
     import numpy as np
     import pandas as pd
 
-    from leadscore.bundle import load_bundle, save_bundle
-    from leadscore.samples import BANK_MARKETING, BANK_MARKETING_NAME, bank_marketing_csv
+    from leadscore.model.bundle import load_bundle, save_bundle
+    from leadscore.io.samples import BANK_MARKETING, BANK_MARKETING_NAME, bank_marketing_csv
 
     training_seconds = None
     if not model_path:
-        from leadscore.plan import CleaningChoices
-        from leadscore.project import LeadProject
-        from leadscore.train import TrainingSettings
+        from leadscore.clean.plan import CleaningChoices
+        from leadscore.project.workflow import LeadProject
+        from leadscore.model.train import TrainingSettings
 
         start = time.perf_counter()
         project = LeadProject.from_file(bank_marketing_csv(), filename=BANK_MARKETING_NAME)
@@ -154,7 +154,7 @@ def _one_lead(model: Path, lead: dict, env: dict, repeats: int = 5) -> dict:
     times, output = _timed_command([sys.executable, "-m", "leadscore.cli", "score", str(model), "-"], env, json.dumps(lead) + "\n", repeats)
     answer = json.loads(output.strip().splitlines()[-1])
     imports = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import leadscore.score"], capture_output=True, text=True, env=env, cwd=REPO
+        [sys.executable, "-X", "importtime", "-c", "import leadscore.score.scoring"], capture_output=True, text=True, env=env, cwd=REPO
     )
     total_us = max(
         (int(line.split("|")[1]) for line in imports.stderr.splitlines() if line.startswith("import time:") and "|" in line and line.split("|")[1].strip().isdigit()),

@@ -7,7 +7,7 @@ What it measures, in a fresh store in a temporary folder:
 - ``record_run``: one scoring run of 100,000 leads (key, probability, tier, top reason) written
   in one transaction, ten times over, so the lead table ends with 1,000,000 recorded scores;
 - ``movers``: the leads that moved between the last two runs (both runs read from the store and
-  compared with :func:`leadscore.history.movers`), with 1M scores in the table;
+  compared with :func:`leadscore.score.history.movers`), with 1M scores in the table;
 - ``lead_history``: one lead's scores over the ten runs (the trend chart), by its key;
 - the store's size on disk (the SQLite database with its write-ahead log).
 
@@ -29,9 +29,9 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from leadscore.history import movers  # noqa: E402
-from leadscore.store import ProjectStore  # noqa: E402
-from leadscore.tiers import TierPolicy, assign_tiers  # noqa: E402
+from leadscore.score.history import movers  # noqa: E402
+from leadscore.project.store import ProjectStore  # noqa: E402
+from leadscore.model.tiers import TierPolicy, assign_tiers  # noqa: E402
 
 LEADS = 100_000
 RUNS = 10

@@ -79,8 +79,8 @@ def build_leads(rows: int):
     import pandas as pd
 
     sys.path.insert(0, str(REPO))
-    from leadscore.read import read_leads
-    from leadscore.samples import BANK_MARKETING
+    from leadscore.io.read import read_leads
+    from leadscore.io.samples import BANK_MARKETING
 
     spec = importlib.util.spec_from_file_location("make_sample_data", SAMPLE_GENERATOR)
     generator = importlib.util.module_from_spec(spec)
@@ -183,11 +183,11 @@ def measure(rows: int, full_at_1m: bool, repeats: int) -> dict:
     from threadpoolctl import threadpool_limits
 
     sys.path.insert(0, str(REPO))
-    from leadscore.estimators import PARALLEL_MIN_ROWS, make_estimator
-    from leadscore.pipeline import build_pipeline
-    from leadscore.plan import CleaningChoices
-    from leadscore.project import LeadProject
-    from leadscore.train import TrainingSettings, train_lead_model
+    from leadscore.model.estimators import PARALLEL_MIN_ROWS, make_estimator
+    from leadscore.model.pipeline import build_pipeline
+    from leadscore.clean.plan import CleaningChoices
+    from leadscore.project.workflow import LeadProject
+    from leadscore.model.train import TrainingSettings, train_lead_model
 
     leads = build_leads(rows)
     result = {"rows": rows, "columns": leads.shape[1] - 1}

@@ -1,6 +1,6 @@
 """The ``leadscore`` command: the app's journey for scripts and workflows.
 
-Every subcommand drives the same :class:`leadscore.project.LeadProject` the app's pages drive,
+Every subcommand drives the same :class:`leadscore.project.workflow.LeadProject` the app's pages drive,
 and offers the same choices::
 
     leadscore inspect DATA [--target COLUMN] [--converted VALUE ...] [--sheet SHEET] [--json]
@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _project_db(name: str, create: bool = False):
     """A saved project's store by name or id (created when ``create`` and not found)."""
-    from leadscore.store import ProjectStore
+    from leadscore.project.store import ProjectStore
 
     store = ProjectStore()
     found = store.find(name)
@@ -192,7 +192,7 @@ def _check_file(path: str) -> Path:
 
 def _policy(args, base):
     """The tier policy from the options, starting from ``base`` (the model's or the default)."""
-    from leadscore.tiers import TierPolicy
+    from leadscore.model.tiers import TierPolicy
 
     thresholds = (args.hot, args.warm, args.cool)
     shares = (args.hot_share, args.warm_share, args.cool_share)
@@ -215,7 +215,7 @@ def _policy(args, base):
 
 
 def _read(path: str, sheet=None):
-    from leadscore.read import read_leads
+    from leadscore.io.read import read_leads
 
     options = {"sheet": sheet} if sheet else {}
     return read_leads(_check_file(path), **options)
@@ -223,7 +223,7 @@ def _read(path: str, sheet=None):
 
 def _outcome(project, args) -> None:
     """Set the project's outcome from --target / --converted / --not-converted / --open."""
-    from leadscore.outcome import OutcomeMapping
+    from leadscore.inspect.outcome import OutcomeMapping
 
     if args.converted or args.not_converted or args.open:
         if not args.target:
@@ -251,8 +251,8 @@ def _outcome_line(project) -> str:
 
 
 def _run_inspect(args) -> int:
-    from leadscore.inspect import format_inspection, inspect_leads
-    from leadscore.outcome import OutcomeMapping
+    from leadscore.inspect.inspection import format_inspection, inspect_leads
+    from leadscore.inspect.outcome import OutcomeMapping
 
     leads = _read(args.data, args.sheet)
     outcome = None
@@ -273,7 +273,7 @@ def _progress_line(message: str, fraction: float) -> None:
 
 
 def _choices(args, columns):
-    from leadscore.plan import NO_DATE, CleaningChoices
+    from leadscore.clean.plan import NO_DATE, CleaningChoices
 
     base = {}
     if args.choices:
@@ -304,12 +304,12 @@ def _choices(args, columns):
 
 
 def _run_train(args) -> int:
-    from leadscore.atomic import check_output_path
-    from leadscore.bundle import MODEL_FILE_EXAMPLE, save_bundle
-    from leadscore.project import LeadProject
-    from leadscore.store import ProjectStore
-    from leadscore.tiers import TierPolicy
-    from leadscore.train import TrainingSettings
+    from leadscore.io.atomic import check_output_path
+    from leadscore.model.bundle import MODEL_FILE_EXAMPLE, save_bundle
+    from leadscore.project.workflow import LeadProject
+    from leadscore.project.store import ProjectStore
+    from leadscore.model.tiers import TierPolicy
+    from leadscore.model.train import TrainingSettings
 
     if not args.out and not args.project:
         raise LeadScoreInputError("Say where to keep the model: --out MODEL_FILE, or --project NAME (or both).")
@@ -332,7 +332,7 @@ def _run_train(args) -> int:
     bundle = project.model_with_policy()
     report = project.training_report()
     if args.report:
-        from leadscore.atomic import atomic_output
+        from leadscore.io.atomic import atomic_output
 
         with atomic_output(args.report, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(report, indent=2, ensure_ascii=False))
@@ -353,8 +353,8 @@ def _run_train(args) -> int:
 
 
 def _run_score(args) -> int:
-    from leadscore.bundle import load_bundle
-    from leadscore.score_files import score_file
+    from leadscore.model.bundle import load_bundle
+    from leadscore.score.score_files import score_file
 
     bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
     policy = _policy(args, bundle.policy)
@@ -362,7 +362,7 @@ def _run_score(args) -> int:
         return _score_dask(bundle, policy, args)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
-    from leadscore.atomic import check_output_path
+    from leadscore.io.atomic import check_output_path
 
     for output, what in ((args.out, "the scored leads"), (args.summary_json, "the summary")):
         if output:  # the model was read, but writing over it would lose it
@@ -374,7 +374,7 @@ def _run_score(args) -> int:
     if args.format == "crm":
         return _score_crm(bundle, policy, args)
     if args.summary_json:
-        from leadscore.atomic import check_output_path
+        from leadscore.io.atomic import check_output_path
 
         check_output_path(args.summary_json, inputs=[args.data], what="the summary")
     batches: dict = {}
@@ -406,8 +406,8 @@ def _record(bundle, policy, args, batches: dict, summary: dict) -> None:
     """Record the run in the project (``--project``) and write its summary (``--summary-json``)."""
     import pandas as pd
 
-    from leadscore.atomic import atomic_output
-    from leadscore.runs import key_scheme, run_leads, run_summary
+    from leadscore.io.atomic import atomic_output
+    from leadscore.score.runs import key_scheme, run_leads, run_summary
 
     scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
     scheme = key_scheme(bundle, scored, args.key)
@@ -424,7 +424,7 @@ def _record(bundle, policy, args, batches: dict, summary: dict) -> None:
 
 
 def _run_history(args) -> int:
-    from leadscore.history import movers
+    from leadscore.score.history import movers
 
     db = _project_db(args.project)
     runs = db.runs()
@@ -468,9 +468,9 @@ def _run_history(args) -> int:
 
 
 def _run_feedback(args) -> int:
-    from leadscore.project import LeadProject
-    from leadscore.runs import feedback_for
-    from leadscore.store import ProjectStore
+    from leadscore.project.workflow import LeadProject
+    from leadscore.score.runs import feedback_for
+    from leadscore.project.store import ProjectStore
 
     db = _project_db(args.project)
     runs = db.runs()
@@ -481,7 +481,7 @@ def _run_feedback(args) -> int:
     if meta.get("outcome"):
         outcome = LeadProject.open(ProjectStore(), db.id).outcome
     else:
-        from leadscore.outcome import suggest_outcome
+        from leadscore.inspect.outcome import suggest_outcome
 
         suggestion = suggest_outcome(leads)
         if suggestion.mapping is None:
@@ -499,7 +499,7 @@ def _run_feedback(args) -> int:
 
 
 def _score_dask(bundle, policy, args) -> int:
-    from leadscore.dask_engine import score_with_dask
+    from leadscore.score.dask_engine import score_with_dask
 
     if not args.out:
         raise LeadScoreInputError("With --engine dask, name the folder for the scored parts with --out (e.g. --out scored/).")
@@ -519,8 +519,8 @@ def _score_dask(bundle, policy, args) -> int:
 
 
 def _stream(bundle, policy, args) -> int:
-    from leadscore.atomic import atomic_output, check_output_path
-    from leadscore.stream import stream_jsonl
+    from leadscore.io.atomic import atomic_output, check_output_path
+    from leadscore.score.stream import stream_jsonl
 
     reasons = not args.no_reasons
     if args.out:
@@ -557,9 +557,9 @@ def _arrivals(stream, size: int = 1 << 16):
 
 
 def _score_crm(bundle, policy, args) -> int:
-    from leadscore.atomic import atomic_output, check_output_path
-    from leadscore.export import crm_csv
-    from leadscore.score import score_leads
+    from leadscore.io.atomic import atomic_output, check_output_path
+    from leadscore.score.export import crm_csv
+    from leadscore.score.scoring import score_leads
 
     data = _check_file(args.data)
     if args.out:
@@ -579,15 +579,15 @@ def _score_crm(bundle, policy, args) -> int:
 
 
 def _run_card(args) -> int:
-    from leadscore.bundle import load_bundle
-    from leadscore.card import model_card
+    from leadscore.model.bundle import load_bundle
+    from leadscore.model.card import model_card
 
     print(model_card(load_bundle(_check_file(args.model), trust=args.trust_model)))
     return 0
 
 
 def _run_projects(args) -> int:
-    from leadscore.store import ProjectStore
+    from leadscore.project.store import ProjectStore
 
     infos = ProjectStore().list()
     if not infos:

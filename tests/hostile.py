@@ -6,7 +6,7 @@ refusal ("refused", with words the message must contain). The files are small an
 is written to disk unless asked (:meth:`Case.write`), so the repository carries no binary files.
 
 The same corpus is meant for every way in: ``tests/test_hostile_read.py`` runs it through
-:func:`leadscore.read.read_leads`; the CLI and the app (AppTest) can loop over it too::
+:func:`leadscore.io.read.read_leads`; the CLI and the app (AppTest) can loop over it too::
 
     from tests.hostile import CASES
     for case in CASES:

@@ -17,16 +17,16 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore.bundle import ModelBundle
+from leadscore.model.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import explain_reference
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.rows import select_training_rows
-from leadscore.tiers import TierPolicy
+from leadscore.explain.contributions import explain_reference
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.clean.rows import select_training_rows
+from leadscore.model.tiers import TierPolicy
 
 REPO = Path(__file__).resolve().parents[1]
 

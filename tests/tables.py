@@ -54,10 +54,10 @@ LINKEDIN_SPELLINGS = ["LINKEDIN", "Linked In", "LinkedIn", "Linkedin", "linkedin
 
 def suggested_plan(df: pd.DataFrame, outcome_column: str, date_column=None):
     """The cleaning plan LeadScore suggests for ``df`` (outcome, profiles, leakage guard)."""
-    from leadscore.leakage import find_leakage_suspects
-    from leadscore.outcome import suggest_outcome
-    from leadscore.plan import suggest_cleaning_plan
-    from leadscore.profile import profile_columns
+    from leadscore.inspect.leakage import find_leakage_suspects
+    from leadscore.inspect.outcome import suggest_outcome
+    from leadscore.clean.plan import suggest_cleaning_plan
+    from leadscore.inspect.profile import profile_columns
 
     mapping = suggest_outcome(df, outcome_column).mapping
     profiles = profile_columns(df)

@@ -1,10 +1,15 @@
-"""The package's shape: imports run one way, no cycle, no module-level mutable state, no Streamlit.
+"""The package's shape: stages that import one way, pages and command that only drive the workflow.
 
-The data flows down once: read -> outcome -> profile -> leakage -> plan -> cleaner -> encoders
--> estimators -> train -> explain -> tiers -> score -> project -> cli. Each module is given its
-layer below; a module may import only modules of lower layers (anywhere in its code, lazy imports
-inside functions included), so a cycle cannot form and a reader can follow one lead through the
-modules top to bottom.
+The data flows down once, and the folders show it::
+
+    io -> inspect -> clean -> model -> explain -> score -> project -> present | cli
+
+A module of a stage may import modules of its own stage and of the stages before it (the base
+modules ``errors``, ``jsonable``, ``labels`` and ``_parallel`` sit below them all), anywhere in its
+code, lazy imports inside functions included. The pages (``app_pages/``, ``app.py``) and the
+command (``leadscore/cli.py``) may use only the workflow (``leadscore.project``), the
+presentation helpers (``leadscore.present``) and the error type: the rule ExplainerDashboard
+follows, where a component only calls the explainer.
 """
 
 from __future__ import annotations
@@ -14,66 +19,97 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "leadscore"
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "leadscore"
 
-# Lower layers first; a module may import only from layers before its own.
-LAYERS: list[tuple[str, ...]] = [
-    ("errors", "jsonable", "samples", "_parallel"),
-    ("atomic", "read", "estimators", "_saabas", "_answers", "metrics", "labels", "sufficiency"),
-    ("outcome", "profile", "categories", "timing", "tiers", "chunks"),
-    ("leakage", "drift", "history"),
-    ("inspect", "plan"),
-    ("rows", "cleaner"),
-    ("_text_features", "_category_encoder"),
-    ("_lead_encoder",),
-    ("pipeline",),
-    ("calibration", "splits", "readiness"),
-    ("train", "explain"),
-    ("segments", "bundle", "export", "charts"),
-    ("insights", "card", "score"),
-    ("runs", "score_files", "stream"),
-    ("store", "dask_engine"),
+BASE = ("errors", "jsonable", "labels", "_parallel")
+# Stages in the order a lead passes them; a stage may import only from itself and stages before it.
+STAGES: list[tuple[str, ...]] = [
+    BASE,
+    ("io",),
+    ("inspect",),
+    ("clean",),
+    ("model",),
+    ("explain",),
+    ("score",),
     ("project",),
-    ("cli",),
+    ("present", "cli"),
 ]
-LAYER = {module: number for number, modules in enumerate(LAYERS) for module in modules}
+STAGE = {name: number for number, names in enumerate(STAGES) for name in names}
+# What the pages and the command may import: the workflow, what the app shows, the error type.
+DRIVER_ALLOWED = ("leadscore.project", "leadscore.present", "leadscore.errors")
+MAX_MODULE_LINES = 800
+MAX_FUNCTION_LINES = 100
 
 
 def _modules() -> list[str]:
-    return sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem != "__init__")
+    """Every module of the package, dotted below ``leadscore`` ("io.read", "cli")."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found.append(".".join(parts[:-1]) if parts[-1] == "__init__" else ".".join(parts))
+    return [name for name in found if name]
 
 
-def _imports(module: str) -> set[str]:
-    """Every leadscore module ``module`` imports, at the top or inside functions."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+def _path(module: str) -> Path:
+    path = PACKAGE.joinpath(*module.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+
+
+def _stage(module: str) -> str:
+    """The stage a module belongs to: its package ("io"), or itself for a base module."""
+    return module.split(".")[0]
+
+
+def _imported(path: Path) -> set[str]:
+    """Every leadscore module a file imports (dotted, "leadscore.io.read"), lazy ones included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            if node.module == "leadscore":
-                found.update(alias.name for alias in node.names)
-            elif node.module.startswith("leadscore."):
-                found.add(node.module.split(".")[1])
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "leadscore" or node.module.startswith("leadscore."):
+                found.add(node.module)
+                for alias in node.names:
+                    candidate = f"{node.module}.{alias.name}"
+                    if _exists(candidate):
+                        found.add(candidate)
         elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith("leadscore."):
-                    found.add(alias.name.split(".")[1])
-    # `import leadscore` alone reads the package's version, not a module.
-    return {name for name in found if (PACKAGE / f"{name}.py").exists()} - {module}
+            found.update(alias.name for alias in node.names if alias.name.startswith("leadscore"))
+    return found
 
 
-def test_every_module_has_a_layer():
-    missing = [module for module in _modules() if module not in LAYER]
-    assert not missing, f"give these modules a layer in LAYERS: {missing}"
+def _exists(dotted: str) -> bool:
+    path = REPO.joinpath(*dotted.split("."))
+    return path.is_dir() or path.with_suffix(".py").exists()
 
 
-@pytest.mark.parametrize("module", _modules())
-def test_imports_run_one_way(module):
-    upward = sorted(name for name in _imports(module) if LAYER.get(name, -1) >= LAYER[module])
-    assert not upward, f"leadscore.{module} (layer {LAYER[module]}) imports {upward}, which sit at the same layer or above"
+def _module_imports(module: str) -> set[str]:
+    """The leadscore modules (dotted below ``leadscore``) that ``module`` imports."""
+    names = {name.removeprefix("leadscore.") for name in _imported(_path(module)) if name != "leadscore"}
+    return {name for name in names if name in MODULES} - {module}
 
 
-def test_no_import_cycle():
-    graph = {module: _imports(module) for module in _modules()}
+MODULES = set(_modules())
+
+
+def test_every_module_belongs_to_a_stage():
+    missing = sorted(module for module in MODULES if _stage(module) not in STAGE)
+    assert not missing, f"put these modules in a stage package (or add their package to STAGES): {missing}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_stages_import_one_way(module):
+    own = STAGE[_stage(module)]
+    upward = sorted(
+        name for name in _module_imports(module)
+        if STAGE[_stage(name)] > own or (STAGE[_stage(name)] == own and _stage(name) != _stage(module))
+    )
+    assert not upward, f"leadscore.{module} (stage {_stage(module)}) imports {upward}, from a later stage"
+
+
+def test_no_import_cycle_between_modules():
+    graph = {module: _module_imports(module) for module in MODULES}
+    # A package's __init__ only re-exports lazily (importlib, by name), so it adds no edge.
     visiting, done = set(), set()
 
     def visit(module, path):
@@ -86,18 +122,43 @@ def test_no_import_cycle():
         visiting.discard(module)
         done.add(module)
 
-    for module in graph:
+    for module in sorted(graph):
         visit(module, [])
 
 
-@pytest.mark.parametrize("module", _modules())
+def _drivers() -> list[Path]:
+    return [REPO / "app.py", *sorted((REPO / "app_pages").glob("*.py")), PACKAGE / "cli.py"]
+
+
+@pytest.mark.parametrize("path", _drivers(), ids=lambda p: str(p.relative_to(REPO)))
+def test_pages_and_command_only_drive_the_workflow(path):
+    used = {name for name in _imported(path) if name != "leadscore"}
+    outside = sorted(name for name in used if not name.startswith(DRIVER_ALLOWED))
+    assert not outside, (
+        f"{path.relative_to(REPO)} imports {outside}: the pages and the command may use only "
+        f"{', '.join(DRIVER_ALLOWED)} (add what they need to the workflow or to leadscore.present)"
+    )
+
+
+def test_the_pages_use_the_workflow_through_its_public_face():
+    """Pages import ``leadscore.project`` itself, never a module inside it."""
+    deep = sorted(
+        f"{path.name}: {name}"
+        for path in _drivers()
+        for name in _imported(path)
+        if name.startswith("leadscore.project.")
+    )
+    assert not deep, f"use the names of leadscore.project's public face instead: {deep}"
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_module_level_mutable_state(module):
     """No module keeps state between calls (it would be shared by every app session).
 
     Constants in capitals may be mappings, as long as nothing assigns into them; a lower-case
     module-level dict, list or set, or a ``global`` statement, is state.
     """
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    tree = ast.parse(_path(module).read_text(encoding="utf-8"))
     problems = []
     for node in tree.body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
@@ -119,10 +180,35 @@ def test_no_module_level_mutable_state(module):
 
 def test_library_never_imports_streamlit():
     offenders = []
-    for module in _modules():
-        tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    for module in sorted(MODULES):
+        tree = ast.parse(_path(module).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             if any(name.split(".")[0] == "streamlit" for name in names):
                 offenders.append(module)
     assert not offenders, f"leadscore modules import Streamlit: {offenders}"
+
+
+def test_no_module_over_800_lines():
+    long = {module: n for module in sorted(MODULES) if (n := len(_path(module).read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"split these modules by idea (over {MAX_MODULE_LINES} lines): {long}"
+
+
+def test_no_function_over_100_lines():
+    long = {}
+    for path in [*(_path(module) for module in sorted(MODULES)), *_drivers()]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                long[f"{path.relative_to(REPO)}:{node.name}"] = node.end_lineno - node.lineno + 1
+    assert not long, f"split these functions (over {MAX_FUNCTION_LINES} lines): {long}"
+
+
+def test_each_stage_has_a_public_face():
+    """Every stage package says what it is for and lists its public names in ``__all__``."""
+    for stage in (name for names in STAGES[1:] for name in names if (PACKAGE / name).is_dir()):
+        init = PACKAGE / stage / "__init__.py"
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        assert ast.get_docstring(tree), f"leadscore/{stage}/__init__.py needs a docstring saying what the stage does"
+        assert any(isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in n.targets) for n in tree.body), (
+            f"leadscore/{stage}/__init__.py needs an __all__"
+        )

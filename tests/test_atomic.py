@@ -1,4 +1,4 @@
-"""Files written whole or not at all, never over their own input (leadscore/atomic.py)."""
+"""Files written whole or not at all, never over their own input (leadscore/io/atomic.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from leadscore.atomic import atomic_output, check_output_path, same_file
+from leadscore.io.atomic import atomic_output, check_output_path, same_file
 from leadscore.errors import LeadScoreInputError
 
 

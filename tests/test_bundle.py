@@ -1,4 +1,4 @@
-"""Saving, loading and signing a model file (leadscore/bundle.py)."""
+"""Saving, loading and signing a model file (leadscore/model/bundle.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from leadscore import bundle as bundle_module
-from leadscore.bundle import MAGIC, ModelBundle, list_bundles, load_bundle, model_file_bytes, save_bundle
+from leadscore.model import bundle as bundle_module
+from leadscore.model.bundle import MAGIC, ModelBundle, list_bundles, load_bundle, model_file_bytes, save_bundle
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping
-from leadscore.tiers import TierPolicy
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.model.tiers import TierPolicy
 
 
 @pytest.fixture(autouse=True)

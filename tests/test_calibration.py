@@ -1,4 +1,4 @@
-"""Calibration (leadscore/calibration.py): chosen with scikit-learn's CalibratedClassifierCV, only when it helps."""
+"""Calibration (leadscore/model/calibration.py): chosen with scikit-learn's CalibratedClassifierCV, only when it helps."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from threadpoolctl import threadpool_limits
 
-from leadscore import calibration
-from leadscore.calibration import calibrate_fitted, calibration_method, choose_calibration
+from leadscore.model import calibration
+from leadscore.model.calibration import calibrate_fitted, calibration_method, choose_calibration
 
 
 @pytest.fixture(autouse=True)

@@ -1,13 +1,13 @@
-"""The model card (leadscore/card.py): what a model learned from, how well it did, its tiers."""
+"""The model card (leadscore/model/card.py): what a model learned from, how well it did, its tiers."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from leadscore.bundle import ModelBundle
-from leadscore.card import model_card
-from leadscore.outcome import OutcomeMapping
-from leadscore.tiers import TierPolicy
+from leadscore.model.bundle import ModelBundle
+from leadscore.model.card import model_card
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.model.tiers import TierPolicy
 
 # Ten held-out leads, hand-counted under Hot 50% / Warm 30% / Cool 10%:
 #   Hot  (>= 50%): 0.95 0.60 0.55 0.50 -> 4 leads, 3 converted, 75.0%, expected 2.6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from leadscore.categories import canonicalize, category_key, suggest_category_mapping
+from leadscore.inspect.categories import canonicalize, category_key, suggest_category_mapping
 
 
 def _column(counts: dict[str, int]) -> pd.Series:

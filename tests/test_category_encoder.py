@@ -1,4 +1,4 @@
-"""One-hot categories with an "other values" column (leadscore/_category_encoder.py): scikit-learn's results."""
+"""One-hot categories with an "other values" column (leadscore/model/_category_encoder.py): scikit-learn's results."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.preprocessing import OneHotEncoder
 
-from leadscore._category_encoder import CategoryEncoder
+from leadscore.model._category_encoder import CategoryEncoder
 
 
 def test_category_encoder_matches_scikit_learn_one_hot_with_other_values():

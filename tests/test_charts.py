@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore import charts
+from leadscore.present import charts
 
 
 def spec(chart) -> dict:

@@ -1,15 +1,15 @@
-"""The cleaner (leadscore/cleaner.py): each plan choice applied identically to training and new leads."""
+"""The cleaner (leadscore/clean/cleaner.py): each plan choice applied identically to training and new leads."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from leadscore.cleaner import LeadCleaner
-from leadscore.outcome import OutcomeMapping
-from leadscore.plan import CleaningPlan
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
+from leadscore.clean.cleaner import LeadCleaner
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.clean.plan import CleaningPlan
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
 
 from tests.tables import LINKEDIN_SPELLINGS, gappy_leads
 from tests.tables import suggested_plan as _plan

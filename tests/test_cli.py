@@ -266,7 +266,7 @@ def test_score_streams_json_lines_and_an_error_line_does_not_stop_it(capsys, mod
 
 
 def test_the_apps_json_lines_example_scores_with_that_model(capsys, model_home, monkeypatch):
-    from leadscore.bundle import load_bundle
+    from leadscore.model.bundle import load_bundle
 
     bundle = load_bundle(model_home["model"])
     example = examples(str(model_home["model"]), bundle.schema)["jsonl"]

@@ -1,4 +1,4 @@
-"""Tests for leadscore/dask_engine.py: scoring lead files on a Dask cluster of 2 local worker
+"""Tests for leadscore/score/dask_engine.py: scoring lead files on a Dask cluster of 2 local worker
 processes gives exactly what the one-machine path (``leadscore score``) gives.
 
 Expected values always come from the one-machine path (``score_file`` / ``score_leads``).
@@ -14,15 +14,15 @@ import pytest
 
 pytest.importorskip("distributed", reason="the Dask extra is in requirements-test.txt")
 
-from leadscore.bundle import load_bundle, save_bundle  # noqa: E402
-from leadscore.dask_engine import DASK_MISSING, _check_worker_libraries, score_with_dask  # noqa: E402
+from leadscore.model.bundle import load_bundle, save_bundle  # noqa: E402
+from leadscore.score.dask_engine import DASK_MISSING, _check_worker_libraries, score_with_dask  # noqa: E402
 from leadscore.errors import LeadScoreInputError  # noqa: E402
-from leadscore.read import read_leads  # noqa: E402
-from leadscore.score import score_leads  # noqa: E402
-from leadscore.score_files import score_file  # noqa: E402
-from leadscore.plan import CleaningChoices  # noqa: E402
-from leadscore.project import LeadProject  # noqa: E402
-from leadscore.train import TrainingSettings  # noqa: E402
+from leadscore.io.read import read_leads  # noqa: E402
+from leadscore.score.scoring import score_leads  # noqa: E402
+from leadscore.score.score_files import score_file  # noqa: E402
+from leadscore.clean.plan import CleaningChoices  # noqa: E402
+from leadscore.project.workflow import LeadProject  # noqa: E402
+from leadscore.model.train import TrainingSettings  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 # Natural order: a person expects leads-2 before leads-10 (plain sorting puts it after).

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.drift import (
+from leadscore.score.drift import (
     FLOOR,
     DriftReference,
     compare,

@@ -1,4 +1,4 @@
-"""The three model kinds (leadscore/estimators.py): true rates, bounded trees, the same scores twice."""
+"""The three model kinds (leadscore/model/estimators.py): true rates, bounded trees, the same scores twice."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from leadscore.estimators import MODEL_KINDS, make_estimator
+from leadscore.model.estimators import MODEL_KINDS, make_estimator
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Why the model scores leads as it does (leadscore/explain.py): importance, reasons, waterfall."""
+"""Why the model scores leads as it does (leadscore/explain/contributions.py): importance, reasons, waterfall."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sklearn.pipeline import Pipeline
 from threadpoolctl import threadpool_limits
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import (
+from leadscore.explain.contributions import (
     beeswarm_data,
     dependence_data,
     explain_lead,
@@ -25,12 +25,12 @@ from leadscore.explain import (
     predict_and_explain,
     tree_explainer,
 )
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import base_estimator, build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.rows import select_training_rows
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import base_estimator, build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.clean.rows import select_training_rows
 
 from tests.tables import make_leads
 

@@ -1,4 +1,4 @@
-"""Scored leads out (leadscore/export.py): the cell text a spreadsheet or a CRM reads.
+"""Scored leads out (leadscore/score/export.py): the cell text a spreadsheet or a CRM reads.
 
 Spreadsheets run a cell starting with = + - @ as a formula (CSV injection, OWASP). The tests read
 the written CSV back the way a spreadsheet splits it (Python's csv module removes the quoting
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.export import crm_csv, excel_safe, is_formula, jsonl, ranked, scored_csv, tier_zip
+from leadscore.score.export import crm_csv, excel_safe, is_formula, jsonl, ranked, scored_csv, tier_zip
 
 # OWASP's CSV-injection payloads, and variants spreadsheets are known to run.
 FORMULAS = [

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.history import lead_keys, lead_trend, movers, outcome_feedback, tier_changes
+from leadscore.score.history import lead_keys, lead_trend, movers, outcome_feedback, tier_changes
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -96,7 +96,7 @@ def test_chosen_columns_keep_keys_when_the_export_gains_a_column():
 def test_keys_are_the_same_in_another_process():
     leads = pd.DataFrame({"source": ["Ads", "Referral"], "pages": [3.0, 7.5], "pricing": ["yes", None]})
     script = (
-        "import pandas as pd, json; from leadscore.history import lead_keys; "
+        "import pandas as pd, json; from leadscore.score.history import lead_keys; "
         "leads = pd.DataFrame({'source': ['Ads', 'Referral'], 'pages': [3.0, 7.5], 'pricing': ['yes', None]}); "
         "print(json.dumps(lead_keys(leads).tolist()))"
     )

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.read import read_leads
+from leadscore.io.read import read_leads
 from tests.hostile import CASES, Case
 
 # Every refusal tells the user what to do next, with one of these verbs.

@@ -1,4 +1,4 @@
-"""What the Insights page shows about one model (leadscore/insights.py), through LeadProject."""
+"""What the Insights page shows about one model (leadscore/explain/insights.py), through LeadProject."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.plan import CleaningChoices
-from leadscore.project import LeadProject
-from leadscore.train import TrainingSettings
+from leadscore.clean.plan import CleaningChoices
+from leadscore.project.workflow import LeadProject
+from leadscore.model.train import TrainingSettings
 
 
 def _leads(n: int = 600) -> pd.DataFrame:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.inspect import format_inspection, inspect_leads
-from leadscore.outcome import OutcomeMapping
-from leadscore.read import read_leads
+from leadscore.inspect.inspection import format_inspection, inspect_leads
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.io.read import read_leads
 
 
 def test_bank_marketing(bank_csv):

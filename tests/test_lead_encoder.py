@@ -1,4 +1,4 @@
-"""The encode step (leadscore/_lead_encoder.py): what ColumnTransformer returns, in one array."""
+"""The encode step (leadscore/model/_lead_encoder.py): what ColumnTransformer returns, in one array."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.preprocessing import StandardScaler
 
-from leadscore import _lead_encoder
-from leadscore._category_encoder import CategoryEncoder
-from leadscore._lead_encoder import LeadEncoder
-from leadscore._text_features import TextFeatures
-from leadscore.cleaner import LeadCleaner
+from leadscore.model import _lead_encoder
+from leadscore.model._category_encoder import CategoryEncoder
+from leadscore.model._lead_encoder import LeadEncoder
+from leadscore.model._text_features import TextFeatures
+from leadscore.clean.cleaner import LeadCleaner
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.plan import cleaned_columns, suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.clean.plan import cleaned_columns, suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore import leakage
-from leadscore.leakage import (
+from leadscore.inspect import leakage
+from leadscore.inspect.leakage import (
     LeakageReport,
     default_exclusions,
     evidence_sentences,
@@ -18,9 +18,9 @@ from leadscore.leakage import (
     name_evidence,
     post_outcome_name_hint,
 )
-from leadscore.outcome import suggest_outcome
-from leadscore.profile import profile_columns
-from leadscore.read import read_leads
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.inspect.profile import profile_columns
+from leadscore.io.read import read_leads
 
 
 def _suspects(df, outcome_column, date_column=None):

@@ -1,11 +1,11 @@
-"""How well probabilities match what happened (leadscore/metrics.py), checked by hand."""
+"""How well probabilities match what happened (leadscore/model/metrics.py), checked by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from leadscore.metrics import expected_calibration_error, holdout_metrics, lift_top_share, reliability_curve
+from leadscore.model.metrics import expected_calibration_error, holdout_metrics, lift_top_share, reliability_curve
 
 
 def test_metrics_on_hand_checked_numbers():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping, mapping_from_table, require_two_outcomes, suggest_outcome, value_table
+from leadscore.inspect.outcome import OutcomeMapping, mapping_from_table, require_two_outcomes, suggest_outcome, value_table
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_no_known_outcome_is_refused():
 
 
 def test_bank_marketing_outcome(bank_csv):
-    from leadscore.read import read_leads
+    from leadscore.io.read import read_leads
 
     leads = read_leads(bank_csv)
     suggestion = suggest_outcome(leads)

@@ -1,4 +1,4 @@
-"""One pipeline per model (leadscore/pipeline.py): clean, encode, model, applied alike to new leads."""
+"""One pipeline per model (leadscore/model/pipeline.py): clean, encode, model, applied alike to new leads."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import base_estimator, build_pipeline, feature_sources
-from leadscore.plan import CleaningChoices, plan_for, suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import base_estimator, build_pipeline, feature_sources
+from leadscore.clean.plan import CleaningChoices, plan_for, suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
 
 
 def _plan(df, outcome_column):

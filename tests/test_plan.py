@@ -1,4 +1,4 @@
-"""The cleaning plan (leadscore/plan.py): what is used, left out or warned about, and the user's choices."""
+"""The cleaning plan (leadscore/clean/plan.py): what is used, left out or warned about, and the user's choices."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping
-from leadscore.plan import (
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.clean.plan import (
     NO_DATE,
     CleaningChoices,
     CleaningPlan,
@@ -18,8 +18,8 @@ from leadscore.plan import (
     cleaning_summary,
     plan_for,
 )
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
 
 from tests.tables import LINKEDIN_SPELLINGS, gappy_leads
 from tests.tables import suggested_plan as _plan

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from leadscore.read import MAX_UPLOAD_BYTES
+from leadscore.io.read import MAX_UPLOAD_BYTES
 
 CONFIG = Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml"
 

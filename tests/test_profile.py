@@ -9,8 +9,8 @@ import uuid
 import pandas as pd
 import pytest
 
-from leadscore.profile import KINDS, looks_like_code, profile_columns, profile_table
-from leadscore.read import read_leads
+from leadscore.inspect.profile import KINDS, looks_like_code, profile_columns, profile_table
+from leadscore.io.read import read_leads
 
 
 def _by_name(df: pd.DataFrame) -> dict:

@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.card import model_card
+from leadscore.model.card import model_card
 from leadscore.errors import LeadScoreInputError
-from leadscore.export import scored_csv
-from leadscore.plan import CleaningChoices
-from leadscore.project import LeadProject
-from leadscore.read import read_leads
-from leadscore.store import ProjectStore
-from leadscore.tiers import TierPolicy
-from leadscore.train import TrainingSettings
+from leadscore.score.export import scored_csv
+from leadscore.clean.plan import CleaningChoices
+from leadscore.project.workflow import LeadProject
+from leadscore.io.read import read_leads
+from leadscore.project.store import ProjectStore
+from leadscore.model.tiers import TierPolicy
+from leadscore.model.train import TrainingSettings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data" / "leads.csv"
@@ -270,7 +270,7 @@ def test_two_versions_compare_on_the_held_out_leads_they_share(home, history):
 
 
 def test_a_renamed_column_reads_the_new_way_in_reasons_and_every_download(trained, new_leads):
-    from leadscore.export import crm_csv, scored_csv, tier_zip
+    from leadscore.score.export import crm_csv, scored_csv, tier_zip
 
     store, project = trained
     project.set_label("visited_pricing_page", "Saw the pricing page")

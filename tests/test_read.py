@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.read import list_sheets, read_leads, to_number
+from leadscore.io.read import list_sheets, read_leads, to_number
 
 TABLE = "name,city,deal size,converted\nAnna Müller,Köln,\"€1,200\",yes\nJosé Peña,Málaga,\"€3,500\",no\n"
 
@@ -40,7 +40,7 @@ def test_a_few_accents_in_windows_1252_are_not_mistaken_for_another_alphabet():
 
 
 def test_utf8_head_cut_inside_a_character_is_still_utf8():
-    from leadscore.read import detect_encoding
+    from leadscore.io.read import detect_encoding
 
     data = ("lead,city\n" + "1,Zürich\n" * 10_000).encode("utf-8")
     cut = data.index("ü".encode(), 70_000) + 1  # between the two bytes of "ü"

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.read import read_leads, to_number
+from leadscore.io.read import read_leads, to_number
 
 PROPERTY = settings(
     max_examples=100,

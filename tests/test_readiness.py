@@ -1,10 +1,10 @@
-"""The verdicts on a trained model, in words (leadscore/readiness.py)."""
+"""The verdicts on a trained model, in words (leadscore/model/readiness.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from leadscore.readiness import honest_range_sentence, judge_readiness, learning_curve_answer
+from leadscore.model.readiness import honest_range_sentence, judge_readiness, learning_curve_answer
 
 GOOD = {"rows": 2000, "roc_auc": 0.82, "ece": 0.02, "lift_top_decile": 3.5}
 

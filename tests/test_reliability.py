@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leadscore import atomic
+from leadscore.io import atomic
 from leadscore.cli import main
 from leadscore.errors import LeadScoreInputError
 
@@ -170,7 +170,7 @@ def test_training_into_the_data_file_is_refused_before_training(files, tmp_path,
 
 
 class _FullDisk:
-    """``os`` for leadscore.atomic, whose files take ``room`` bytes and then fail as a full disk."""
+    """``os`` for leadscore.io.atomic, whose files take ``room`` bytes and then fail as a full disk."""
 
     def __init__(self, room: int):
         self.room = room
@@ -264,9 +264,9 @@ def test_a_full_disk_while_saving_the_model_or_the_report_keeps_the_previous_one
 
 
 def test_a_full_disk_while_saving_a_projects_tables_keeps_what_was_saved(files, tmp_path, full_disk, monkeypatch):
-    from leadscore.project import LeadProject
-    from leadscore.read import read_leads
-    from leadscore.store import ProjectStore
+    from leadscore.project.workflow import LeadProject
+    from leadscore.io.read import read_leads
+    from leadscore.project.store import ProjectStore
 
     monkeypatch.setenv("LEADSCORE_HOME", str(tmp_path / "home"))
     store = ProjectStore()

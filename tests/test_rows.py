@@ -1,4 +1,4 @@
-"""Which leads a model learns from (leadscore/rows.py): the outcome window and open leads."""
+"""Which leads a model learns from (leadscore/clean/rows.py): the outcome window and open leads."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping
-from leadscore.plan import CleaningPlan
-from leadscore.rows import select_training_rows
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.clean.plan import CleaningPlan
+from leadscore.clean.rows import select_training_rows
 
 
 def _dated_leads() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Saabas contributions without shap (leadscore/_saabas.py): shap's own answer, to 1e-8.
+"""Saabas contributions without shap (leadscore/explain/_saabas.py): shap's own answer, to 1e-8.
 
 The expected values are those of the library being replaced: shap's
 ``TreeExplainer(model).shap_values(X, approximate=True)`` for the converted class, on both model
@@ -15,9 +15,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassif
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore import _parallel, _saabas
-from leadscore._saabas import SaabasExplainer, supports
-from leadscore.estimators import make_estimator
+from leadscore import _parallel
+from leadscore.explain import _saabas
+from leadscore.explain._saabas import SaabasExplainer, supports
+from leadscore.model.estimators import make_estimator
 
 
 @pytest.fixture(autouse=True)

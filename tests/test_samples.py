@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from leadscore.read import read_leads
-from leadscore.samples import BANK_MARKETING, BANK_MARKETING_NAME, bank_marketing_csv
+from leadscore.io.read import read_leads
+from leadscore.io.samples import BANK_MARKETING, BANK_MARKETING_NAME, bank_marketing_csv
 
 # SHA-256 of bank-additional-full.csv in UCI's bank+marketing.zip, as published.
 PUBLISHED_SHA256 = "74adfc578bf77a7ff4bb1ba4a9f8709d9e3c6907342959c2c8416847e0afb4d8"

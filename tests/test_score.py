@@ -1,4 +1,4 @@
-"""The scoring core (leadscore/score.py): rows kept, schema drift reported, reasons."""
+"""The scoring core (leadscore/score/scoring.py): rows kept, schema drift reported, reasons."""
 
 from __future__ import annotations
 
@@ -17,19 +17,19 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore.bundle import ModelBundle
+from leadscore.model.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
-from leadscore.score import SCORE_COLUMNS, score_leads
-from leadscore.score_files import score_file
-from leadscore.stream import stream_jsonl
-from leadscore.tiers import TierPolicy
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
+from leadscore.score.scoring import SCORE_COLUMNS, score_leads
+from leadscore.score.score_files import score_file
+from leadscore.score.stream import stream_jsonl
+from leadscore.model.tiers import TierPolicy
 
 from tests.scoring import REPO, dated_history, history, make_bundle, new_leads  # noqa: F401
 
@@ -270,7 +270,7 @@ def test_scoring_imports_no_app_or_plotting_libraries(kind, request, tmp_path):
     joblib.dump(request.getfixturevalue(kind), model)
     code = (
         "import sys, io, json, joblib\n"
-        "from leadscore.stream import stream_jsonl\n"
+        "from leadscore.score.stream import stream_jsonl\n"
         f"bundle = joblib.load({str(model)!r})\n"
         "out = io.StringIO()\n"
         "stream_jsonl(bundle, [json.dumps({'source': 'Referral', 'pages_viewed': 3, 'visited_pricing_page': 'no'})], out)\n"
@@ -286,7 +286,7 @@ def test_downloaded_reasons_match_the_apps_explanation_of_the_same_lead(boosting
     """The Score download and the Insights page must tell a lead the same story."""
     import dataclasses
 
-    from leadscore.explain import explain_lead, explain_reference
+    from leadscore.explain.contributions import explain_lead, explain_reference
 
     X = history().drop(columns=["converted"])
     reference = explain_reference(boosting_bundle.pipeline, X, random_state=0)

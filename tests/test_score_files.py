@@ -1,4 +1,4 @@
-"""Scoring files (leadscore/score_files.py, chunks.py): every row kept, outputs written whole, never over their input."""
+"""Scoring files (leadscore/score/score_files.py, chunks.py): every row kept, outputs written whole, never over their input."""
 
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore.bundle import ModelBundle
+from leadscore.model.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.rows import select_training_rows
-from leadscore.score import SCORE_COLUMNS, score_leads
-from leadscore.score_files import score_file
-from leadscore.stream import stream_jsonl
-from leadscore.tiers import TierPolicy
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.clean.rows import select_training_rows
+from leadscore.score.scoring import SCORE_COLUMNS, score_leads
+from leadscore.score.score_files import score_file
+from leadscore.score.stream import stream_jsonl
+from leadscore.model.tiers import TierPolicy
 
 from tests.scoring import REPO, history, make_bundle, new_leads  # noqa: F401
 
@@ -176,7 +176,7 @@ def test_a_file_mixing_utf8_and_windows_1252_lines_scores_every_name_as_written(
 
 
 def test_windows_1252_lines_past_the_first_megabyte_are_read_and_told(tmp_path):
-    from leadscore.chunks import FileNotes, iter_lead_chunks
+    from leadscore.io.chunks import FileNotes, iter_lead_chunks
 
     names = [f"José Müller {i}" for i in range(30_000)]
     lines = [f"{name},{'x' * 40}\n".encode("cp1252" if i in (25_000, 29_999) else "utf-8") for i, name in enumerate(names)]
@@ -239,7 +239,7 @@ def test_writing_over_the_input_is_refused_and_the_input_is_intact(bundle, tmp_p
 
 
 def test_a_failed_run_leaves_an_existing_output_unchanged(bundle, tmp_path, monkeypatch):
-    from leadscore import score_files as score_module
+    from leadscore.score import score_files as score_module
 
     out = tmp_path / "scored.csv"
     out.write_bytes(b"lead_id,tier\nOLD-1,Hot\n")

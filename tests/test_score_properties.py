@@ -8,7 +8,7 @@ control characters. Whatever the cells:
 - every row comes back, in order, with its index and every cell of the user's columns as given;
 - every lead gets a probability between 0 and 1, a score from 0 to 100 and a tier;
 - the only refusal is a LeadScoreInputError, and only when a column the model needs is missing;
-- the CSV LeadScore writes (:func:`leadscore.export.scored_csv`) has no cell a spreadsheet would
+- the CSV LeadScore writes (:func:`leadscore.score.export.scored_csv`) has no cell a spreadsheet would
   run: a risky cell or column name is written with one apostrophe in front, any other text
   exactly as given.
 
@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.export import excel_safe, is_formula, scored_csv
-from leadscore.score import SCORE_COLUMNS, score_leads
-from leadscore.tiers import TIERS
+from leadscore.score.export import excel_safe, is_formula, scored_csv
+from leadscore.score.scoring import SCORE_COLUMNS, score_leads
+from leadscore.model.tiers import TIERS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -47,10 +47,10 @@ PROPERTY = settings(
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     """A logistic model of the first 1,500 sample leads (numbers, yes/no, categories, dates, text)."""
-    from leadscore.plan import CleaningChoices
-    from leadscore.project import LeadProject
-    from leadscore.read import read_leads
-    from leadscore.train import TrainingSettings
+    from leadscore.clean.plan import CleaningChoices
+    from leadscore.project.workflow import LeadProject
+    from leadscore.io.read import read_leads
+    from leadscore.model.train import TrainingSettings
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEADSCORE_HOME", str(tmp_path_factory.mktemp("home")))

@@ -1,4 +1,4 @@
-"""Conversion rates by segment (leadscore/segments.py), counted by hand."""
+"""Conversion rates by segment (leadscore/explain/segments.py), counted by hand."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.explain import global_contributions, global_importance, shown_values
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.rows import select_training_rows
-from leadscore.segments import segment_rates, segment_sentences
+from leadscore.explain.contributions import global_contributions, global_importance, shown_values
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.clean.rows import select_training_rows
+from leadscore.explain.segments import segment_rates, segment_sentences
 
 from tests.tables import make_leads
 

@@ -1,4 +1,4 @@
-"""How leads are split to measure a model honestly (leadscore/splits.py)."""
+"""How leads are split to measure a model honestly (leadscore/model/splits.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.splits import inner_folds, one_split, split_holdout
+from leadscore.model.splits import inner_folds, one_split, split_holdout
 
 
 def test_dated_leads_hold_out_the_newest():

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.store import ProjectStore
+from leadscore.project.store import ProjectStore
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_one_training_job_at_a_time_unless_the_first_is_gone(store):
 
 
 def _write_meta(folder, worker, rounds):
-    from leadscore.store import ProjectDB
+    from leadscore.project.store import ProjectDB
 
     db = ProjectDB(folder)
     for number in range(rounds):
@@ -125,7 +125,7 @@ def test_two_processes_writing_one_project_lose_nothing(store):
 
 
 def _record_runs(folder, rounds, leads):
-    from leadscore.store import ProjectDB
+    from leadscore.project.store import ProjectDB
 
     db = ProjectDB(folder)
     table = pd.DataFrame({"key": [f"L{i}" for i in range(leads)], "probability": 0.5, "tier": "Warm", "reason": ""})

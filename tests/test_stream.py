@@ -1,4 +1,4 @@
-"""Scoring leads as they arrive (leadscore/stream.py): one JSON result per line, the stream goes on."""
+"""Scoring leads as they arrive (leadscore/score/stream.py): one JSON result per line, the stream goes on."""
 
 from __future__ import annotations
 
@@ -17,18 +17,18 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore.bundle import ModelBundle
+from leadscore.model.bundle import ModelBundle
 from leadscore.errors import LeadScoreInputError
-from leadscore.leakage import find_leakage_suspects
-from leadscore.outcome import suggest_outcome
-from leadscore.pipeline import build_pipeline
-from leadscore.plan import suggest_cleaning_plan
-from leadscore.profile import profile_columns
-from leadscore.rows import select_training_rows
-from leadscore.score import SCORE_COLUMNS, score_leads
-from leadscore.score_files import score_file
-from leadscore.stream import stream_jsonl
-from leadscore.tiers import TierPolicy
+from leadscore.inspect.leakage import find_leakage_suspects
+from leadscore.inspect.outcome import suggest_outcome
+from leadscore.model.pipeline import build_pipeline
+from leadscore.clean.plan import suggest_cleaning_plan
+from leadscore.inspect.profile import profile_columns
+from leadscore.clean.rows import select_training_rows
+from leadscore.score.scoring import SCORE_COLUMNS, score_leads
+from leadscore.score.score_files import score_file
+from leadscore.score.stream import stream_jsonl
+from leadscore.model.tiers import TierPolicy
 
 from tests.scoring import REPO, history, make_bundle, new_leads  # noqa: F401
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leadscore.sufficiency import judge_sufficiency
+from leadscore.inspect.sufficiency import judge_sufficiency
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Word features from free text (leadscore/_text_features.py): scikit-learn's TF-IDF, answer by answer."""
+"""Word features from free text (leadscore/model/_text_features.py): scikit-learn's TF-IDF, answer by answer."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from leadscore._text_features import TextFeatures
-from leadscore.read import read_leads
+from leadscore.model._text_features import TextFeatures
+from leadscore.io.read import read_leads
 
 TRICKY_ANSWERS = [
     "Need a DEMO, pricing for 10-50 seats", "", None, "need SLA-reminders; demo!", "ÉCOLE école Straße 3D x",

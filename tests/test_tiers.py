@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.tiers import (
+from leadscore.model.tiers import (
     DEFAULT_ACTIONS,
     TierPolicy,
     TierStats,

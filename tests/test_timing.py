@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.timing import followup_name, has_time_of_day, timing_features
+from leadscore.inspect.timing import followup_name, has_time_of_day, timing_features
 
 
 def test_day_hour_and_followup_minutes():

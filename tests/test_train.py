@@ -1,4 +1,4 @@
-"""Training (leadscore/train.py): honest validation, model choice, calibration, the honest range.
+"""Training (leadscore/model/train.py): honest validation, model choice, calibration, the honest range.
 
 The sample data's documented signal (sample_data/README.md) is learned from the 5,000 sample
 leads through :class:`LeadProject` (as the app and the command line train), once per module.
@@ -17,19 +17,19 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
-from leadscore import train
-from leadscore.bundle import load_bundle, save_bundle
-from leadscore.card import model_card
+from leadscore.model import train
+from leadscore.model.bundle import load_bundle, save_bundle
+from leadscore.model.card import model_card
 from leadscore.errors import LeadScoreInputError
-from leadscore.outcome import OutcomeMapping
-from leadscore.calibration import calibrate_fitted
-from leadscore.estimators import make_estimator
-from leadscore.pipeline import base_estimator, build_pipeline
-from leadscore.plan import CleaningChoices, CleaningPlan
-from leadscore.project import LeadProject
-from leadscore.read import read_leads
-from leadscore.rows import select_training_rows
-from leadscore.train import TrainingSettings, train_lead_model
+from leadscore.inspect.outcome import OutcomeMapping
+from leadscore.model.calibration import calibrate_fitted
+from leadscore.model.estimators import make_estimator
+from leadscore.model.pipeline import base_estimator, build_pipeline
+from leadscore.clean.plan import CleaningChoices, CleaningPlan
+from leadscore.project.workflow import LeadProject
+from leadscore.io.read import read_leads
+from leadscore.clean.rows import select_training_rows
+from leadscore.model.train import TrainingSettings, train_lead_model
 
 # Columns of the sample data that the generator gave no effect (sample_data/README.md).
 ZERO_EFFECT = {"country", "industry", "forms_submitted", "number_of_visits", "days_since_first_visit"}

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,27 +17,6 @@ APP = REPO / "app.py"
 SAMPLE_LEADS = REPO / "sample_data" / "leads.csv"
 SAMPLE_NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
 TIMEOUT = 120  # seconds per script run; training on 2 busy cores can take a while
-
-
-@pytest.fixture(scope="session", autouse=True)
-def navigation_only():
-    """Make AppTest run ``app.py`` (our ``st.navigation``) instead of Streamlit's legacy mode.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and the legacy flag
-    turns on because a ``pages/`` folder exists; ``switch_page`` would then run the page file
-    alone, without the entry point (streamlit/streamlit#9446, fixed only for apps without a
-    ``pages/`` folder). A real server clears the flag for good at the first ``st.navigation``
-    call, or at a page's first run (``pages/_ui.intro``); tests/e2e checks that case.
-    """
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(PagesManager, "__init__", init)
-        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,7 +71,7 @@ def title(at: AppTest) -> str:
 
 def go(at: AppTest, page: str) -> AppTest:
     """Open a page by its name (as in the sidebar) and run it."""
-    return at.switch_page(f"pages/{page.lower()}.py").run()
+    return at.switch_page(f"app_pages/{page.lower()}.py").run()
 
 
 def train_journey(at: AppTest, history: bytes, name: str = "history.csv") -> AppTest:

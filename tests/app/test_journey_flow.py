@@ -170,8 +170,8 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
 
 
 def test_the_model_download_carries_the_tiers_in_use(trained, tmp_path):
-    from leadscore.bundle import load_bundle, model_file_bytes
-    from leadscore.tiers import TierPolicy
+    from leadscore.model.bundle import load_bundle, model_file_bytes
+    from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
     current.set_policy(TierPolicy(hot=0.5, warm=0.3, cool=0.1))
@@ -199,7 +199,7 @@ def test_new_leads_without_the_models_columns_get_a_message_in_plain_sight(train
 
 def test_picking_another_version_brings_its_own_saved_tiers(trained):
     """Picking a saved model silently reset the tiers to 70/40/15 and the default actions."""
-    from leadscore.tiers import TierPolicy
+    from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
     current.set_policy(TierPolicy(hot=0.55, warm=0.35, cool=0.12, actions={"Hot": "Ring today"}))
@@ -272,7 +272,7 @@ def test_scoring_again_shows_drift_movers_a_trend_and_outcome_feedback(trained):
 
 
 def test_an_empty_tier_shows_a_dash_not_none(trained):
-    from leadscore.tiers import TierPolicy
+    from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
     current.set_policy(TierPolicy(hot=0.99, warm=0.4, cool=0.15))  # nobody reaches 99%

@@ -68,7 +68,7 @@ def test_confirming_the_untouched_clean_page_keeps_leadscores_suggested_plan():
     button(at, "Use this cleaning plan").click().run()
     assert problems(at) == []
     confirmed = project(at)
-    from leadscore.plan import CleaningChoices
+    from leadscore.clean.plan import CleaningChoices
 
     assert confirmed.choices == CleaningChoices()
     assert confirmed.plan.to_dict() == confirmed.suggested_plan().to_dict()
@@ -152,12 +152,12 @@ def test_two_sessions_never_see_each_others_data():
 
 
 def test_an_unexpected_error_shows_a_friendly_message_and_is_recorded(monkeypatch):
-    import leadscore.profile
+    import leadscore.inspect.profile
 
     def broken(profiles):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(leadscore.profile, "profile_table", broken)
+    monkeypatch.setattr(leadscore.inspect.profile, "profile_table", broken)
     at = new_app()
 
     assert at.exception == []

@@ -1,0 +1,225 @@
+"""Score: score new leads with the model in use, download the call list, automate it."""
+
+import streamlit as st
+
+from leadscore import cli
+from leadscore.present import charts
+from leadscore.score import export
+from leadscore.score import history
+from leadscore.score import scoring as score
+from leadscore.model.bundle import model_file_bytes
+from leadscore.model.card import model_card
+from leadscore.errors import LeadScoreInputError
+from leadscore.model.estimators import MODEL_NAMES
+from leadscore.model.tiers import TIERS, tier_table
+from app_pages import _ui
+
+state = st.session_state
+
+_ui.intro(
+    "6. Score leads",
+    "Now the model puts a chance of converting on every lead, best first: that is your call "
+    "list. Score this week's new leads with the model in use, so next week you do not have to "
+    "train again. New leads are cleaned exactly like the history was.",
+)
+_ui.require("Score")
+project = _ui.project()
+
+# --- Controls: which model ----------------------------------------------------------------
+st.subheader("Which model")
+versions = project.versions()
+names = {v.name: v.id for v in versions}
+current = next(text for text, number in names.items() if number == project.current_version)
+picked = st.selectbox("Model version", list(names), index=list(names).index(current), key=f"score_version:{project.id}")
+if names[picked] != project.current_version:
+    project.make_current(names[picked])
+    st.rerun()
+bundle = project.bundle()
+st.caption(f"{MODEL_NAMES.get(bundle.kind, bundle.kind).capitalize()}, trained {bundle.trained_at[:10]} on {bundle.data_name}. {project.policy.describe()}")
+
+# --- Controls: which leads ----------------------------------------------------------------
+st.subheader("Which leads")
+options = ["Upload new leads", "The sample new leads", "My lead history"]
+is_sample = project.data_name == _ui.SAMPLE_LEADS.name
+source = st.radio("Leads to score", options, horizontal=True, index=1 if is_sample else 0, key=f"score_source:{project.id}")
+leads, name = None, None
+if source == "Upload new leads":
+    upload = st.file_uploader("New leads (CSV or Excel), same columns as the history", type=["csv", "txt", "tsv", "xlsx"], key="score_upload")
+    if upload is not None:
+        try:
+            leads, name = _ui.read_file(upload.getvalue(), upload.name), upload.name
+        except LeadScoreInputError as problem:
+            st.error(problem.message)
+elif source == "The sample new leads":
+    leads, name = _ui.read_file(_ui.SAMPLE_NEW_LEADS.read_bytes(), _ui.SAMPLE_NEW_LEADS.name), "sample new leads"
+else:
+    leads, name = project.leads, project.data_name
+
+if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"):
+    with st.spinner(f"Scoring {len(leads):,} leads..."):
+        try:
+            project.score(leads, name=name)
+        except LeadScoreInputError as problem:
+            st.error(f"**These leads could not be scored.** {problem.message}")
+            _ui.end_page()
+
+project.restore_last_run()
+run = project.last_run
+if run is None:
+    st.info("Choose the leads and press **Score** to get your call list.")
+    _ui.end_page()
+
+# --- Results ------------------------------------------------------------------------------
+# Tiers follow the tiers in use without re-scoring: only the labels are recomputed.
+scored = export.ranked(score.retier(run.scored, project.policy))
+for warning in run.warnings:
+    st.warning(warning)
+st.subheader(f"Call list: {project.last_run_name}")
+summary = score.tier_summary(scored)
+columns = st.columns(len(summary))
+for column, row in zip(columns, summary.itertuples()):
+    column.metric(f"{row.tier} leads", f"{row.leads:,}", help=f"About {row.expected_conversions:.0f} expected to convert")
+
+# Why the tier shares here can differ from the Tiers page's held-out figures.
+prob, converted = project.holdout()
+promised = tier_table(prob, project.policy, converted).set_index("tier")["share_of_leads"]
+here = summary.set_index("tier")["leads"] / max(len(scored), 1)
+gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.05 and promised.get(t, 0) == promised.get(t, 0)]
+if gaps:
+    tier = gaps[0]
+    st.info(
+        f"On the Tiers page, {float(promised[tier]):.0%} of held-out leads were {tier}; here "
+        f"{float(here[tier]):.0%} are ({int(summary.set_index('tier').at[tier, 'leads']):,} of {len(scored):,}). "
+        "That is expected to some degree: these are other leads (newer, maybe from other sources or "
+        "campaigns), and the model in use was trained again on all your history after it was tested, "
+        "so its scores shift a little. "
+        + ("Tiers by share always take their shares of the leads scored together."
+           if project.policy.by == "share" else "To always get the same share in each tier, set the tiers by share on the Tiers page.")
+    )
+
+kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
+who = [c for c in scored.columns if kinds.get(c) == "identifier"] + [
+    c for c in scored.columns if kinds.get(c) == "personal" and "name" in c.lower()
+]
+calls = export.call_list(scored, who)
+st.dataframe(
+    _ui.tier_coloured(calls),
+    hide_index=True,
+    row_height=76,  # three lines: the reasons wrap instead of running off to the right
+    column_config={
+        **{column: st.column_config.TextColumn(width="medium") for column in calls.columns[:-3]},
+        "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d", width="small"),
+        "tier": _ui.tier_column(),
+        "why": st.column_config.TextColumn("Why (the top reasons)", width="large"),
+    },
+    key="scored_table",
+)
+st.markdown("  \n".join(f"**{tier}**: {project.policy.actions[tier]}" for tier in TIERS))
+_ui.look_at("the reasons say, for each lead, which facts raised or lowered its chance. Every column of your file is in the downloads.")
+
+# --- Is the model still right? -----------------------------------------------------------
+st.subheader("Is the model still right?")
+drift = run.drift
+if drift:
+    box = {"stable": st.success, "watch": st.warning}.get(drift["verdict"], st.error)
+    box(f"**{drift['message']}**")
+    with st.expander("How these leads compare with the leads the model learned from"):
+        st.dataframe(
+            score.drift_table(drift, project.labels),
+            hide_index=True,
+            column_config={
+                "psi": st.column_config.NumberColumn("Change (PSI)", format="%.2f", help="Population stability index: under 0.1 stable, 0.1 to 0.25 worth watching, above 0.25 shifted."),
+                "unseen_share": st.column_config.NumberColumn("Values never seen in training", format="percent"),
+            },
+        )
+        st.caption("A PSI under 0.1 means the column looks as it did in training; from 0.25 it has clearly shifted. Values never seen in training get scores that are guesses.")
+moved = project.movers()
+if moved is not None and len(moved):
+    changes = history.tier_changes(moved)
+    st.markdown(f"**Since the previous scoring run**, {int(moved['tier_changed'].sum()):,} leads changed tier:")
+    if len(changes):
+        st.dataframe(
+            changes[["key", "summary", "before", "after"]].head(200),
+            hide_index=True,
+            column_config={
+                "key": "Lead",
+                "summary": st.column_config.TextColumn("Tier change", width="medium"),
+                "before": st.column_config.NumberColumn("Before", format="percent"),
+                "after": st.column_config.NumberColumn("Now", format="percent"),
+            },
+        )
+    left, right = st.columns([2, 3])
+    with left:
+        picked_key = st.selectbox("Follow one lead (the biggest movers first)", moved["key"].head(200).tolist(), key="score_trend_lead")
+    with right:
+        _ui.chart(charts.lead_trend(project.lead_trend(picked_key), title=f"{picked_key}: chance over time"))
+    st.download_button("Download the movers (CSV)", export.scored_csv(moved), "movers.csv", "text/csv", on_click="ignore", key="download_movers")
+elif project.id:
+    st.caption("Score these leads again later (say next week): the leads whose score rose or fell, and every tier change, will show here.")
+
+with st.expander("Did the scores come true? Check them against outcomes"):
+    st.markdown(
+        "Upload a later export of leads you scored here, with their outcomes filled in: LeadScore "
+        "matches them to their earlier scores and shows how each tier really converted."
+    )
+    outcomes_file = st.file_uploader("Export with outcomes", type=["csv", "txt", "tsv", "xlsx"], key="score_feedback_upload")
+    if outcomes_file is not None:
+        report = project.feedback(_ui.read_file(outcomes_file.getvalue(), outcomes_file.name))
+        box = st.error if report.verdict == "retrain" else st.info
+        box(report.message)
+        st.dataframe(
+            [row.to_dict() for row in report.tiers],
+            hide_index=True,
+            column_config={
+                "tier": "Tier",
+                "leads": st.column_config.NumberColumn("Leads", format="localized"),
+                "promised": st.column_config.NumberColumn("The model promised", format="percent"),
+                "converted": st.column_config.NumberColumn("Really converted", format="percent"),
+            },
+        )
+        if report.roc_auc is not None:
+            st.caption(f"{report.matched:,} leads matched; on them the scores rank leads at {report.roc_auc:.2f} (ROC AUC).")
+
+# --- What if, for one lead of the call list ----------------------------------------------
+with st.expander("What would move one of these leads up?"):
+    top = scored.head(200)
+    labels = {
+        f"{' · '.join(str(top.at[i, c]) for c in who[:2]) or f'Row {i + 1}'}: {top.at[i, 'lead_score']} ({top.at[i, 'tier']})": i
+        for i in top.index
+    }
+    lead = labels[st.selectbox("Lead (the 200 best)", list(labels), key="score_whatif_lead")]
+    _ui.what_if_panel(project.insights(), run.scored.loc[[lead]].drop(columns=list(score.SCORE_COLUMNS), errors="ignore"), key="score_whatif")
+
+# --- Downloads ----------------------------------------------------------------------------
+st.subheader("Take it with you")
+stem = "scored_leads"
+a, b, c = st.columns(3)
+a.download_button("Call list for Excel (CSV)", export.scored_csv(scored), f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
+b.download_button(
+    "For CRM import (CSV)", export.crm_csv(scored, [c for c in scored.columns if kinds.get(c) in ("identifier", "personal")]),
+    f"{stem}_crm.csv", "text/csv", on_click="ignore", key="download_crm",
+    help="Identifier, score, tier, next action and top reason; UTF-8 without formula escaping. For importing into a CRM, not for opening in Excel.",
+)
+c.download_button("One file per tier (zip)", export.tier_zip(scored), f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
+a, b = st.columns(2)
+model = project.model_with_policy()
+a.download_button("The model file", model_file_bytes(model), f"leadscore-v{project.current_version}.leadscore", "application/octet-stream", on_click="ignore", key="download_model")
+b.download_button("Model card (Markdown)", model_card(model), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
+st.caption(
+    "The Excel file puts an apostrophe in front of cells a spreadsheet would run as a formula; phone "
+    "numbers and other values stay as they are. A model file only opens on the computer that saved "
+    "it (it is signed), unless you tell LeadScore to trust it."
+)
+with st.expander("Model card"):
+    st.markdown(model_card(model))
+
+# --- Automate -----------------------------------------------------------------------------
+with st.expander("Automate this: score every week, or each lead as it arrives, without the app"):
+    path = str(project.db.model_path(project.current_version)) if project.id else "your-model.leadscore"
+    examples = cli.examples(path, bundle.schema)
+    st.markdown("Score a file of new leads into a call list, best first (`--split-tiers` adds one file per tier, `--format crm` a CRM import file):")
+    st.code("\n".join([examples["sorted"], examples["tiers"], examples["crm"]]), language="bash")
+    st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")
+    st.code(examples["jsonl"], language="bash")
+    st.markdown("Run it on a schedule, e.g. with cron:")
+    st.code(examples["weekly"], language="bash")

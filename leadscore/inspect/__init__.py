@@ -1,0 +1,34 @@
+"""The first look at a lead table: the outcome, what each column holds, whether there is enough, and the leakage guard.
+
+Names are imported lazily, so that importing one stage does not load the libraries of the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# public name -> module of this package that defines it
+_EXPORTS = {
+    "OutcomeMapping": "outcome",
+    "OutcomeSuggestion": "outcome",
+    "suggest_outcome": "outcome",
+    "ColumnProfile": "profile",
+    "profile_columns": "profile",
+    "judge_sufficiency": "sufficiency",
+    "LeakageSuspect": "leakage",
+    "find_leakage_suspects": "leakage",
+    "Inspection": "inspection",
+    "inspect_leads": "inspection",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,30 @@
+"""Reading lead exports and writing files whole: any encoding, delimiter or workbook in; temporary file then rename out.
+
+Names are imported lazily, so that importing one stage does not load the libraries of the others.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# public name -> module of this package that defines it
+_EXPORTS = {
+    "read_leads": "read",
+    "list_sheets": "read",
+    "atomic_output": "atomic",
+    "check_output_path": "atomic",
+    "bank_marketing_csv": "samples",
+    "iter_lead_chunks": "chunks",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

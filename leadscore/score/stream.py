@@ -1,0 +1,164 @@
+"""Score leads as they arrive: one JSON lead per line in, one JSON result per line out.
+
+``leadscore score MODEL -`` runs :func:`stream_jsonl`, so a workflow can route every new lead
+by its tier as soon as it is scored. Lines that arrive together are scored together (a file
+piped in scores as fast as the file itself); each lead still gets its own answer line, with its
+own warnings or error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+import pandas as pd
+
+from leadscore.errors import LeadScoreInputError
+from leadscore.score.export import records
+from leadscore.score.scoring import reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
+from leadscore.model.tiers import TierPolicy
+
+__all__ = ["stream_jsonl"]
+
+def _decode(line: bytes | str, number: int) -> tuple[str, str | None]:
+    """A line as text: UTF-8, else Windows-1252 (with a note), so one odd byte never stops a stream."""
+    if isinstance(line, str):
+        return line, None
+    try:
+        return line.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace"), (
+            f"Line {number} was not valid UTF-8; it was read as Windows-1252 text. Check accented "
+            "letters in this lead."
+        )
+
+
+def _parse_line(raw_line, number: int) -> tuple[dict | None, str | None, str | None]:
+    """One input line as (lead, problem, note): the lead's fields, or why it cannot be scored."""
+    line, note = _decode(raw_line, number)
+    if not line.strip():
+        return None, None, None
+    try:
+        lead = json.loads(line)
+    except json.JSONDecodeError as error:
+        return None, (
+            f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
+            'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
+        ), note
+    if not isinstance(lead, dict):
+        return None, (
+            f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
+            '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
+        ), note
+    return lead, None, note
+
+
+class _Stream:
+    """Scores leads as they arrive, keeping what every lead reuses: the tiers, the reference lead
+    and the tree explainer (building one per lead cost more than scoring the lead)."""
+
+    def __init__(self, bundle, policy: TierPolicy, reasons: bool, labels):
+        self.bundle, self.reasons, self.labels = bundle, reasons, labels
+        self.policy, _ = resolve_policy(policy, bundle, None)
+        self.reference = reference_lead(bundle) if reasons else None
+        self.explainer = reasons_explainer(bundle.pipeline) if reasons else None
+
+    def score(self, leads: list[dict]) -> tuple[pd.DataFrame, dict]:
+        frame = pd.DataFrame([{key: _cell(value) for key, value in lead.items()} for lead in leads])
+        return score_batch(self.bundle, frame, self.policy, self.reasons, self.reference, self.labels, explainer=self.explainer)
+
+    def one(self, number: int, lead: dict, note: str | None) -> tuple[str, bool]:
+        """The result line of one lead (its own warnings), or its error line; and whether it scored."""
+        try:
+            scored, report = self.score([lead])
+            result = next(records(scored))
+            notes = report_warnings({key: value for key, value in report.items() if key != "replaced_columns"})
+            notes += [note] if note else []
+            if notes:
+                result["warnings"] = notes
+            return json.dumps(result, ensure_ascii=False, default=str), True
+        except LeadScoreInputError as error:
+            return json.dumps({"line": number, "error": error.message}, ensure_ascii=False), False
+        except Exception as error:  # noqa: BLE001 - one bad lead must never stop the stream
+            message = f"This lead could not be scored ({type(error).__name__}: {error})."
+            return json.dumps({"line": number, "error": message}, ensure_ascii=False), False
+
+    def batch(self, parsed: list[tuple[int, dict, str | None]]) -> list[tuple[str, bool]]:
+        """Result lines for leads that arrived together: scored as one batch when they share
+        their fields and nothing about them needs a warning, else one by one (so every lead
+        still gets its own warnings or error)."""
+        if len(parsed) > 1 and len({tuple(lead) for _, lead, _ in parsed}) == 1:
+            try:
+                scored, report = self.score([lead for _, lead, _ in parsed])
+            except LeadScoreInputError:
+                pass
+            else:
+                if not report_warnings({key: value for key, value in report.items() if key != "replaced_columns"}):
+                    lines = []
+                    for (_, _, note), result in zip(parsed, records(scored)):
+                        if note:
+                            result["warnings"] = [note]
+                        lines.append((json.dumps(result, ensure_ascii=False, default=str), True))
+                    return lines
+        return [self.one(number, lead, note) for number, lead, note in parsed]
+
+
+def stream_jsonl(
+    bundle, lines_in: Iterable, out: TextIO, policy: TierPolicy | None = None, reasons: bool = True, labels=None
+) -> dict:
+    """Score one JSON lead per input line and write one JSON result per line as each arrives.
+
+    Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
+    ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
+    about the lead was unusual), written and flushed as soon as it is scored. A line that cannot
+    be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines are
+    skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
+
+    ``lines_in`` yields lines, or lists of lines that arrived together (a micro-batch, see
+    ``leadscore.cli``): those are scored together, each lead still answered on its own line, in
+    order. Models run on one thread: for a few leads at a time, threads cost more than they save.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+    lines_in : iterable of str, bytes, or lists of them (e.g. ``sys.stdin.buffer``)
+    out : text stream (e.g. ``sys.stdout``)
+    policy : TierPolicy, optional
+        Tiers by share are taken of the model's held-out leads (one lead has no share of itself).
+    reasons : bool
+    labels : mapping, optional
+
+    Returns
+    -------
+    dict with ``scored`` and ``errors`` counts.
+    """
+    from threadpoolctl import threadpool_limits
+
+    stream = _Stream(bundle, policy or getattr(bundle, "policy", None) or TierPolicy(), reasons, labels)
+    counts = {"scored": 0, "errors": 0}
+    number = 0
+    with threadpool_limits(limits=1):
+        for arrived in lines_in:
+            batch = arrived if isinstance(arrived, list) else [arrived]
+            parsed, written = [], []
+            for raw_line in batch:
+                number += 1
+                lead, problem, note = _parse_line(raw_line, number)
+                if problem is not None:
+                    written.append((number, json.dumps({"line": number, "error": problem}, ensure_ascii=False), False))
+                elif lead is not None:
+                    parsed.append((number, lead, note))
+            written += [(n, text, ok) for (n, _, _), (text, ok) in zip(parsed, stream.batch(parsed))]
+            for _, text, ok in sorted(written):
+                counts["scored" if ok else "errors"] += 1
+                out.write(text + "\n")
+            out.flush()
+    return counts
+
+
+def _cell(value):
+    # Nested JSON (lists, objects) is kept as its JSON text: a lead table has flat cells.
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
