@@ -42,8 +42,8 @@ def leadscore_home(tmp_path, monkeypatch):
 
 def _project(leads: pd.DataFrame, choices: CleaningChoices | None = None) -> LeadProject:
     project = LeadProject.new(leads, "sample", data_name="leads.csv")
-    project.set_outcome(project.outcome_suggestion().mapping)
-    project.set_choices(choices or CleaningChoices())
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    project.data.set_choices(choices or CleaningChoices())
     return project
 
 
@@ -52,14 +52,14 @@ def sample(sample_leads_path):
     """Gradient boosting trained on the 5,000 sample leads, and its progress messages."""
     calls = []
     project = _project(read_leads(sample_leads_path))
-    project.train(TrainingSettings(model="boosting"), progress=lambda message, fraction: calls.append((message, fraction)))
-    return project, project.bundle(), project.training_rows(), calls
+    project.training.train(TrainingSettings(model="boosting"), progress=lambda message, fraction: calls.append((message, fraction)))
+    return project, project.models.bundle(), project.data.training_rows(), calls
 
 
 @pytest.fixture(scope="module")
 def sample_logistic(sample):
     project, _, rows, _ = sample
-    return train_lead_model(rows, project.plan, TrainingSettings(model="logistic"))
+    return train_lead_model(rows, project.data.plan, TrainingSettings(model="logistic"))
 
 
 def _segment(leads: pd.DataFrame) -> np.ndarray:
@@ -110,13 +110,13 @@ def test_too_few_conversions_is_a_plain_error(small_leads):
     few.loc[few["converted"] == "yes", "converted"] = ["yes"] * 5 + ["no"] * 55
     project = _project(few)
     with pytest.raises(LeadScoreInputError, match="There are 5 converted and 280 not-converted leads.*at least 10 of each"):
-        project.train(TrainingSettings(model="logistic"))
+        project.training.train(TrainingSettings(model="logistic"))
 
 
 def test_unknown_column_in_exclude_is_a_plain_error(small_leads):
     project = _project(small_leads)
     with pytest.raises(LeadScoreInputError, match="There is no column 'budget'"):
-        project.set_choices(CleaningChoices(exclude=("budget",)))
+        project.data.set_choices(CleaningChoices(exclude=("budget",)))
 
 
 # -- the sample data: finds the documented signal, honestly validated --------------------------
@@ -231,7 +231,7 @@ def test_saved_model_scores_like_the_trained_one_and_its_card_tells_the_method(s
 
 def test_calibration_wraps_only_the_last_step(sample, monkeypatch):
     project, _, rows, _ = sample
-    plan = project.plan
+    plan = project.data.plan
     X, y, dates = rows.X.iloc[:2000], rows.y[:2000], rows.dates.iloc[:2000]
     with threadpool_limits(limits=1):
         calibrated = train._fit_recipe(X, y, None, plan, "logistic", "sigmoid", 0)
