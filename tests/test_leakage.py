@@ -273,11 +273,14 @@ def test_a_name_alone_warns_and_a_name_with_strong_evidence_excludes():
     assert suspects["Lead Owner"].reason.startswith(
         "'Lead Owner' looks like something your team fills in after talking to a lead (an owner)."
     )
-    assert suspects["Lead Owner"].reason.endswith("Is it known when a new lead arrives? If not, leave it out.")
+    # Warned or excluded, a suspect is left out until the user keeps it, and the reason says so.
+    assert suspects["Lead Owner"].reason.endswith(
+        "LeadScore leaves it out unless you keep it: keep it only if it is known when a new lead arrives."
+    )
     assert suspects["Last Activity Date"].reason.startswith(
         "'Last Activity Date' looks like it describes the lead on the day of the export"
     )
-    assert suspects["Lead Rating"].reason.endswith("Is it known when a new lead arrives? If so, keep it.")
+    assert suspects["Lead Rating"].reason.endswith("keep it only if it is known when a new lead arrives.")
     # The honest columns and the person's last name (personal data) are no suspects.
     assert not {"source", "pages_viewed", "last_name"} & set(suspects)
     assert {p.name: p.kind for p in profiles}["last_name"] == "personal"

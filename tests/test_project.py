@@ -219,13 +219,15 @@ def test_a_crm_export_keeps_codes_out_and_reads_its_checkbox():
     plan = project.plan
     assert {"Record ID", "Hubspot hash"} <= set(plan.excluded)
     assert "Requested demo" in plan.used_columns and plan.missing["Requested demo"] == "no"
-    assert "Lead rating" in plan.warned  # a rep's rating: used, with its warning kept
+    # A rep's rating and the export-day snapshot: left out until the user keeps them.
+    assert {"Lead rating", "Last activity date"} <= set(plan.excluded)
+    assert "Lead rating" not in plan.used_columns and plan.warned == {}
 
 
 def test_kept_warned_columns_get_the_honest_range(home):
     from tests.crm_export import crm_export
 
-    project = _crm_project(crm_export(3000, seed=7))
+    project = _crm_project(crm_export(3000, seed=7), keep=("Lead rating",))
     project.train(LOGISTIC)
     validation = project.bundle().metrics["validation"]
     honest = validation["without_warned"]
