@@ -469,6 +469,14 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
     y = outcome.apply(df)
     indicators = tuple(c for c in (*numeric, *boolean) if missing.get(c) != "no" and _missing_matters(df[c], y))
     mappings = {c: suggest_category_mapping(df[c]) for c, kind in kinds.items() if kind == "category" and c in df.columns}
+    # Numbers a model cannot use ("inf", "1e309", text in a number column) were read as blanks.
+    unreadable = (df.attrs.get("leadscore_read") or {}).get("unreadable_numbers") or {}
+    warnings = tuple(
+        f"{count:,} {'value' if count == 1 else 'values'} in '{column}' {'is not a usable number' if count == 1 else 'are not usable numbers'} "
+        f"(text, or a number too large to use such as 1e309 or inf) and {'counts' if count == 1 else 'count'} as blank. Check that column."
+        for column, count in unreadable.items()
+        if column in numeric and count
+    )
 
     return CleaningPlan(
         outcome=outcome,
@@ -487,6 +495,7 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
         missing_indicators=indicators,
         use_text=bool(text),
         column_kinds=kinds,
+        warnings=warnings,
         date_only=date_only,
     )
 

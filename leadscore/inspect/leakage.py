@@ -456,7 +456,7 @@ def _signal_sentences(evidence: dict) -> list[str]:
         sentences.append(f"{_percent(evidence['after_own_date_share'])} of its dates come after the lead's own date.")
     if evidence.get("grade_values"):
         shown = ", ".join(f"'{v}'" for v in evidence["grade_values"][:3])
-        sentences.append(f"Its values are grades ({shown}) that follow the outcome, the way a rep's grading does.")
+        sentences.append(f"Its values are grades ({shown}) that follow the outcome.")
     return sentences
 
 
@@ -475,6 +475,10 @@ def _name_sentence(evidence: dict, column: str | None = None) -> str | None:
             f"{subject} looks like it describes the lead on the day of the export, not on the day it "
             f"arrived (its name says '{evidence['snapshot_hint']}')."
         )
+    if evidence.get("filled_by_pipeline"):
+        return f"{subject} looks like something recorded when a deal closes."
+    if evidence.get("grade_values"):
+        return f"{subject} looks like a grade your team gives after talking to a lead."
     return None
 
 
