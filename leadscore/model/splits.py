@@ -29,8 +29,8 @@ __all__ = ["Split", "split_holdout", "inner_folds", "one_split", "copy_groups", 
 # Below this many training leads, inner validation is 5-fold cross-validation (cheap, and one
 # split would be too noisy to choose a model); above it, one split keeps training fast.
 SMALL_TRAINING_ROWS = 5000
-# Leads that read the same are copies when fewer than this many other leads would read the same
-# by chance (see _chance_matches).
+# Leads that read the same are copies when, over the whole table, fewer than this many leads
+# would read like them by chance (see _chance_matches).
 CHANCE_MATCHES = 0.01
 
 
@@ -61,9 +61,9 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
 
     Two leads are in one group when they share a value of an ID column (a column the plan's
     profiles call an identifier) or have the same values in every column the model reads, where
-    such a combination is too rare to be chance (under 0.01 other leads expected to share it,
-    were the columns independent, counting values among the other leads: pages viewed and a
-    source alone make honest look-alikes); a
+    such a combination is too rare to be chance (under 0.01 look-alikes expected in the whole
+    table, were the columns independent, counting values among the other leads: pages viewed
+    and a source alone make honest look-alikes); a
     chain of such links makes one group (connected components, scipy).
 
     Parameters
@@ -97,7 +97,8 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
         same = pd.factorize(pd.util.hash_pandas_object(X[used], index=False))[0]
         # Only a combination rare enough that two different leads would hardly ever share it by
         # chance is a copy: four columns of a few values each make many honest look-alikes.
-        keys.append(np.where(_chance_matches(X[used], same) < CHANCE_MATCHES, same, -1))
+        # Summed over the whole table (n leads), so a big file does not find look-alikes by chance.
+        keys.append(np.where(_chance_matches(X[used], same) * n < CHANCE_MATCHES, same, -1))
     for column in ids:
         text = X[column].astype("string").str.strip()
         keys.append(pd.factorize(text.where(text != ""), use_na_sentinel=True)[0])
