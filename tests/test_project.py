@@ -300,3 +300,24 @@ def test_renaming_a_column_does_not_make_the_model_out_of_date(trained):
         assert project.model_matches_choices()
     finally:
         project.set_label("pages_viewed", "")
+
+
+def test_a_column_the_model_does_not_read_never_raises_drift(home):
+    """New deals have no close date yet (blank for every open deal) and a last activity of
+    today: both would look like leads that changed, but the model in use reads neither."""
+    from tests.crm_export import crm_pipeline_export
+
+    table = crm_pipeline_export(3000, seed=3)
+    project = _crm_project(table)
+    project.train(LOGISTIC)
+    reads = set(project.bundle().features_used)
+    assert not reads & {"Close date", "Last activity date", "Lead rating", "Activity index", "Profile index"}
+    closed = table[table["Status"] != "open"]
+    new = closed.drop(columns=["Status"]).head(600).copy()
+    new["Close date"] = ""
+    new["Last activity date"] = "2026-02-01"
+    new["Activity index"] = "01.High"
+    result = project.score(read_leads(new.to_csv(index=False).encode(), filename="new.csv"), reasons=False)
+    watched = {column["column"] for column in result.drift["columns"]}
+    assert not any(name.startswith(("Close date", "Last activity", "Activity index")) for name in watched)
+    assert result.drift["verdict"] != "retrain"
