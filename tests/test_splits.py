@@ -80,26 +80,32 @@ def test_copies_share_a_group_by_id_or_by_every_value_the_model_reads():
     leads = pd.DataFrame(
         {
             "id": [f"L{k}" for k in range(200)],
-            "minutes": rng.normal(10, 3, 200).round(4),  # every lead its own
+            # Three measurements to four decimals: two leads reading alike in all is no chance.
+            "minutes": rng.normal(10, 3, 200).round(4),
+            "spend": rng.normal(100, 30, 200).round(4),
+            "score": rng.normal(0, 1, 200).round(4),
             "source": rng.choice(["x", "y", "z"], 200),
         }
     )
+    read = ["minutes", "spend", "score", "source"]
     leads.loc[10, "id"] = "L3"  # the same ID as lead 3
-    leads.loc[20, ["minutes", "source"]] = leads.loc[7, ["minutes", "source"]].to_numpy()  # reads like lead 7
+    leads.loc[20, read] = leads.loc[7, read].to_numpy()  # reads like lead 7
     leads.loc[30, "id"] = ""  # a blank ID links nothing
     leads.loc[31, "id"] = ""
-    groups = copy_groups(leads, _plan(["minutes", "source"], ids=["id"]))
+    groups = copy_groups(leads, _plan(read, ids=["id"]))
     assert groups[10] == groups[3] and groups[20] == groups[7] and groups[30] != groups[31]
     assert len(set(groups)) == 198
     copies, sentence = copies_sentence(groups)
     assert copies == 2 and sentence.startswith("2 leads are copies of another lead")
     # A chain: lead 20 reads like lead 7 and shares its ID with lead 50, so all three are one.
     leads.loc[50, "id"] = leads.loc[20, "id"]
-    assert len(set(copy_groups(leads, _plan(["minutes", "source"], ids=["id"]))[[7, 20, 50]])) == 1
+    assert len(set(copy_groups(leads, _plan(read, ids=["id"]))[[7, 20, 50]])) == 1
     # Leads that read the same only by chance (three sources, two plans) are not copies.
     look_alikes = pd.DataFrame({"source": rng.choice(["x", "y", "z"], 200), "plan": rng.choice(["a", "b"], 200)})
     assert copy_groups(look_alikes, _plan(["source", "plan"])) is None
-    assert copy_groups(leads.drop(index=[10, 20, 50]), _plan(["minutes", "source"], ids=["id"])) is None
+    assert copy_groups(leads.drop(index=[10, 20, 50]), _plan(read, ids=["id"])) is None
+    # One measurement shared by two leads could be chance: not enough to call them copies.
+    assert copy_groups(leads.drop(index=[10, 50]), _plan(["minutes", "source"])) is None
 
 
 def _sides(split, groups):

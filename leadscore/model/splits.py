@@ -62,8 +62,8 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
     Two leads are in one group when they share a value of an ID column (a column the plan's
     profiles call an identifier) or have the same values in every column the model reads, where
     such a combination is too rare to be chance (under 0.01 look-alikes expected in the whole
-    table, were the columns independent, counting values among the other leads: pages viewed
-    and a source alone make honest look-alikes); a
+    table, were the columns independent: pages viewed and a source alone make honest
+    look-alikes, three measurements to four decimals do not); a
     chain of such links makes one group (connected components, scipy).
 
     Parameters
@@ -84,7 +84,10 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
     >>> from types import SimpleNamespace
     >>> leads = pd.DataFrame({"id": ["a", "b", "a", "c"], "pages": [1, 2, 3, 2], "source": ["x", "y", "z", "y"]})
     >>> copy_groups(leads, SimpleNamespace(used_columns=("pages", "source"), column_kinds={"id": "identifier"}))
-    array([0, 1, 0, 1])
+    array([0, 1, 0, 2])
+
+    The second and fourth leads read the same, but among four leads with so few values that
+    could be chance; the first and third share an ID.
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -98,7 +101,7 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
         # Only a combination rare enough that two different leads would hardly ever share it by
         # chance is a copy: four columns of a few values each make many honest look-alikes.
         # Summed over the whole table (n leads), so a big file does not find look-alikes by chance.
-        keys.append(np.where(_chance_matches(X[used], same) * n < CHANCE_MATCHES, same, -1))
+        keys.append(np.where(_chance_matches(X[used]) * n < CHANCE_MATCHES, same, -1))
     for column in ids:
         text = X[column].astype("string").str.strip()
         keys.append(pd.factorize(text.where(text != ""), use_na_sentinel=True)[0])
@@ -117,18 +120,15 @@ def copy_groups(X: pd.DataFrame, plan) -> np.ndarray | None:
     return None if groups.max() + 1 == n else groups
 
 
-def _chance_matches(X: pd.DataFrame, same: np.ndarray) -> np.ndarray:
+def _chance_matches(X: pd.DataFrame) -> np.ndarray:
     """For each lead, how many other leads would share all its values by chance, were the
-    columns independent: (n - 1) x the product of each value's share among the leads outside
-    its look-alike group (``same``), so a lead's own copies do not make its values look common."""
+    columns independent: (n - 1) x the product of each value's share among the other leads."""
     n = len(X)
-    group_size = np.bincount(same)[same]
-    others = np.maximum(n - group_size, 1)
     log_share = np.zeros(n)
     with np.errstate(divide="ignore"):
         for column in X.columns:
             codes = pd.factorize(X[column], use_na_sentinel=False)[0]
-            log_share += np.log((np.bincount(codes)[codes] - group_size) / others)
+            log_share += np.log((np.bincount(codes)[codes] - 1) / max(n - 1, 1))
     return (n - 1) * np.exp(log_share)
 
 

@@ -307,7 +307,7 @@ def _check_rows(X: pd.DataFrame, y: np.ndarray) -> None:
     not_converted = len(y) - converted
     if converted < 10 or not_converted < 10:
         raise LeadScoreInputError(
-            f"There are {converted} converted and {not_converted} not-converted leads with a known "
+            f"There are {converted:,} converted and {not_converted:,} not-converted leads with a known "
             "outcome; LeadScore needs at least 10 of each (and ideally a few hundred conversions) "
             "to learn anything. Add more past leads with their outcome, or check the outcome mapping."
         )
@@ -747,7 +747,6 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     without_warned = None if honest_model is None else _honest(holdout_metrics(y_hold, measured(honest_model)), warned)
     steps.finish("Training finished")
     older = "older " if data.time_ordered else ""
-    newest = "newest" if data.time_ordered else "a random"
     return _Trained(
         leaderboard=leaderboard,
         kind=kind,
@@ -759,7 +758,7 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
         without_warned=without_warned,
         final=_for_scoring(final, len(data.y)),
         selection=(
-            f"Models were compared on the {newest} 20% of the {len(y_train):,} training leads "
+            f"Models were compared on {'the newest' if data.time_ordered else 'a random'} 20% of the {len(y_train):,} training leads "
             f"({len(val):,} leads), each trained on "
             + (f"a random {len(compare):,} of the other {len(fit):,}" if len(compare) < len(fit) else f"the other {len(fit):,}")
             + ", by log loss (lower is better); near-ties go to the simpler model."
