@@ -144,9 +144,11 @@ class TrainingResult:
     validation : dict
         ``method`` ("time" or "stratified"), ``explanation`` (a sentence), ``holdout_rows``,
         ``holdout_converted``, ``roc_auc``, ``average_precision``, ``brier``, ``log_loss``,
-        ``ece``, ``lift_top_decile``, ``conversion_rate``, and ``without_warned`` (None, or
-        ``roc_auc``, ``average_precision``, ``lift_top_decile``, ``ece``, ``columns``,
-        ``sentence``: the same recipe without the columns the leakage guard warned about).
+        ``ece``, ``lift_top_decile``, ``conversion_rate``, ``copies`` (leads that are copies of
+        another, kept on one side of every split), ``describes`` (which model the figures are
+        of: the model in use), and ``without_warned`` (None, or ``roc_auc``,
+        ``average_precision``, ``lift_top_decile``, ``ece``, ``columns``, ``describes``,
+        ``sentence``: the same recipe without the flagged columns the user kept).
     leaderboard : list of dict
         ``{model, roc_auc, average_precision, log_loss, brier, lift_top_decile, ece, fit_seconds,
         training_rows, chosen}`` per model tried, measured on validation leads inside the training
@@ -392,7 +394,19 @@ def _warned_plan(plan):
 
 
 def _honest(metrics: dict, warned: list) -> dict:
-    return {key: metrics[key] for key in ("roc_auc", "average_precision", "lift_top_decile", "ece")} | {"columns": warned}
+    names = ", ".join(f"'{c}'" for c in warned)
+    return {key: metrics[key] for key in ("roc_auc", "average_precision", "lift_top_decile", "ece")} | {
+        "columns": warned,
+        "describes": f"the same recipe without {names}, measured on the same held-out leads",
+    }
+
+
+def _describes(plan, without_warned: dict | None) -> str:
+    """Which model the holdout figures describe, in words."""
+    if not without_warned:
+        return "the model in use"
+    names = ", ".join(f"'{c}'" for c in without_warned["columns"])
+    return f"the model in use, which reads {names} by your choice"
 
 
 def _doing_the_work(plan, X: pd.DataFrame, y: np.ndarray, top: int = 3) -> list[str]:
@@ -474,6 +488,8 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
         "holdout_converted": int(y_hold.sum()),
         **{k: metrics[k] for k in ("roc_auc", "average_precision", "brier", "log_loss", "ece", "lift_top_decile", "conversion_rate")},
         "without_warned": without_warned,
+        # Which model these figures describe: the one that scores the leads.
+        "describes": _describes(plan, without_warned),
     }
     suspicious = metrics["roc_auc"] == metrics["roc_auc"] and metrics["roc_auc"] >= SUSPICIOUS_AUC
     readiness = judge_readiness(
