@@ -102,7 +102,8 @@ def judge_readiness(
         verdict = _verdict(honest, holdout_converted, known_converted)
         verdict["message"] = (
             f"This verdict rests on the model without {_names(without_warned['columns'])}, the figure "
-            "to expect if your team fills them in after talking to a lead. " + verdict["message"]
+            f"to expect if your team fills {'it' if len(without_warned['columns']) == 1 else 'them'} in after talking "
+            "to a lead. " + verdict["message"]
         )
         verdict["rests_on"] = "without warned columns"
         return verdict
