@@ -8,14 +8,15 @@ The flow of :func:`train_lead_model`::
                                       └─ does calibration improve the winner's validation log loss?
                 ──> winner trained on the training part (calibrated if chosen) ──> holdout
                     metrics, reliability curve, readiness verdict
-                ──> the same recipe without the columns the guard warned about (when any are
+                ──> the same recipe without the flagged columns the user kept (when any are
                     kept): the honest range
                 ──> learning curve: the recipe on growing shares of the training part, scored
                     on the holdout
                 ──> final model: the same recipe refit on all known leads (this one is saved)
 
 The holdout is only ever used to *measure* (see :mod:`leadscore.model.splits`), so the holdout figures
-are what a user can expect on future leads.
+are what a user can expect on future leads. Copies of a lead (same ID, or the same values in every
+column the model reads) stay on one side of every split: holdout, inner folds, calibration.
 
 What is fitted, so that training costs a small multiple of one fit:
 
@@ -632,7 +633,7 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
         (f"Measuring the {name} on {len(y_hold):,} held-out leads", _recipe_task(X_train, None, y_train, data.dates_train, plan, kind, calibration, seed, data.groups_train)),
     ]
     if honest_plan is not None:
-        jobs.append(("Measuring the model without the columns LeadScore warned about",
+        jobs.append(("Measuring the model without the flagged columns you kept",
                      _recipe_task(X_train, None, y_train, data.dates_train, honest_plan, kind, calibration, seed, data.groups_train)))
     for share in shares:
         subset = np.sort(order[: int(len(y_train) * share)])
@@ -745,7 +746,7 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     for rung in reversed(to_fit):
         jobs.append((f"Training the {name} on {len(rung):,} training leads (learning curve)", _recipe_task(X_train, rung, y_train, None, plan, kind, "none", seed)))
     if honest_plan is not None:
-        jobs.append(("Measuring the model without the columns LeadScore warned about",
+        jobs.append(("Measuring the model without the flagged columns you kept",
                      _recipe_task(X_train, rungs[-1], y_train, None, honest_plan, kind, "none", seed)))
     final, *rest = steps.run(jobs, workers)
     by_size = {len(compare): compared} | {len(rung): model for rung, model in zip(reversed(to_fit), rest)}
