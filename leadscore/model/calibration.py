@@ -8,7 +8,7 @@ holdout is never used to choose.
 Example
 -------
 >>> choice, note = choose_calibration(fold_models, X_train, y_train, folds, "sigmoid")  # doctest: +SKIP
->>> choice
+>>> choice                                                                               # doctest: +SKIP
 'sigmoid'
 """
 
