@@ -58,6 +58,7 @@ from leadscore.model.estimators import MODEL_KINDS, MODEL_NAMES, PARALLEL_MIN_RO
 from leadscore.inspect.leakage import single_column_auc
 from leadscore.model.metrics import holdout_metrics, reliability_curve
 from leadscore.model.pipeline import base_estimator, build_pipeline
+from leadscore.model.honest import describes, honest_figures, warned_plan
 from leadscore.model.readiness import SUSPICIOUS_AUC, honest_range_sentence, judge_readiness, learning_curve_answer
 from leadscore.clean.rows import TrainingRows
 from leadscore.model.splits import (
@@ -384,32 +385,6 @@ def _by_cost(kinds) -> list:
     return sorted(kinds, key=("forest", "boosting", "logistic").index)
 
 
-def _warned_plan(plan):
-    """The plan without the kept columns the guard warned about (None when there are none, or
-    nothing would be left), and those columns."""
-    warned = [c for c in getattr(plan, "warned", {}) if c in plan.used_columns]
-    if not warned:
-        return None, []
-    honest_plan = plan.with_overrides(exclude=warned)
-    return (honest_plan if honest_plan.used_columns else None), warned
-
-
-def _honest(metrics: dict, warned: list) -> dict:
-    names = ", ".join(f"'{c}'" for c in warned)
-    return {key: metrics[key] for key in ("roc_auc", "average_precision", "lift_top_decile", "ece")} | {
-        "columns": warned,
-        "describes": f"the same recipe without {names}, measured on the same held-out leads",
-    }
-
-
-def _describes(plan, without_warned: dict | None) -> str:
-    """Which model the holdout figures describe, in words."""
-    if not without_warned:
-        return "the model in use"
-    names = ", ".join(f"'{c}'" for c in without_warned["columns"])
-    return f"the model in use, which reads {names} by your choice"
-
-
 def _doing_the_work(plan, X: pd.DataFrame, y: np.ndarray, top: int = 3) -> list[str]:
     """The used columns that alone predict the outcome best (named when a figure is suspicious)."""
     kinds = getattr(plan, "column_kinds", {}) or {}
@@ -490,7 +465,7 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
         **{k: metrics[k] for k in ("roc_auc", "average_precision", "brier", "log_loss", "ece", "lift_top_decile", "conversion_rate")},
         "without_warned": without_warned,
         # Which model these figures describe: the one that scores the leads.
-        "describes": _describes(plan, without_warned),
+        "describes": describes(plan, without_warned),
     }
     suspicious = metrics["roc_auc"] == metrics["roc_auc"] and metrics["roc_auc"] >= SUSPICIOUS_AUC
     readiness = judge_readiness(
@@ -594,7 +569,7 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
     plan, seed = data.plan, data.seed
     X_train, y_train = data.X_train, data.y_train
     X_hold, y_hold = _subset(data.X, data.split.holdout), data.y[data.split.holdout]
-    honest_plan, warned = _warned_plan(plan)
+    honest_plan, warned = warned_plan(plan)
     steps = _Steps(progress, total=len(data.kinds) * len(folds) + 1 + 1 + bool(honest_plan) + 3 + 1)
     steps("Splitting leads into training and held-out parts", 0)
 
@@ -643,7 +618,7 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
     p_hold = _predict(holdout_model, X_hold)
     curve = [_curve_point(share, int(len(y_train) * share), y_hold, _predict(model, X_hold)) for share, model in zip(shares, rest)]
     curve.append(_curve_point(1.0, len(y_train), y_hold, p_hold))
-    without_warned = None if honest_model is None else _honest(holdout_metrics(y_hold, _predict(honest_model, X_hold)), warned)
+    without_warned = None if honest_model is None else honest_figures(holdout_metrics(y_hold, _predict(honest_model, X_hold)), warned)
     steps.finish("Training finished")
     return _Trained(
         leaderboard=leaderboard,
@@ -724,7 +699,7 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     rungs = _rungs(fit, seed)
     quarter = rungs[0]
     compare = quarter if len(quarter) >= COMPARE_MIN_ROWS and _enough(y_train[quarter]) and y_train[quarter].sum() >= 50 else rungs[-1]
-    honest_plan, warned = _warned_plan(plan)
+    honest_plan, warned = warned_plan(plan)
     to_fit = [rung for rung in rungs if len(rung) != len(compare) and (rung is rungs[-1] or _enough(y_train[rung]))]
     steps = _Steps(progress, total=len(data.kinds) + 1 + 1 + len(to_fit) + bool(honest_plan))
     steps("Splitting leads into training and held-out parts", 0)
@@ -761,7 +736,7 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     predicted = {size: measured(model) for size, model in by_size.items()}
     curve = [_curve_point(len(rung) / len(y_train), len(rung), y_hold, predicted[len(rung)]) for rung in rungs if len(rung) in predicted]
     p_hold = predicted[len(rungs[-1])]
-    without_warned = None if honest_model is None else _honest(holdout_metrics(y_hold, measured(honest_model)), warned)
+    without_warned = None if honest_model is None else honest_figures(holdout_metrics(y_hold, measured(honest_model)), warned)
     steps.finish("Training finished")
     older = "older " if data.time_ordered else ""
     return _Trained(
