@@ -120,6 +120,8 @@ if drift:
         )
         st.caption("A PSI under 0.1 means the column looks as it did in training; from 0.25 it has clearly shifted. Values never seen in training get scores that are guesses.")
 moved = runs.movers()
+if moved is not None and moved.attrs.get("tier_rules"):
+    st.info(present.plain(moved.attrs["tier_rules"]))
 if moved is not None and len(moved):
     changes = present.tier_changes(moved)
     st.markdown(f"**Since the previous scoring run**, {int(moved['tier_changed'].sum()):,} leads changed tier:")

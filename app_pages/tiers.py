@@ -120,7 +120,7 @@ if not models.policy_saved():
     saved_policy = models.bundle().policy
     st.info(
         f"These tiers differ from the ones saved with model v{models.current} "
-        f"({saved_policy.describe()}). Scoring here uses the tiers above; save them to the version "
+        f"({saved_policy.describe().rstrip('.')}). Scoring here uses the tiers above; save them to the version "
         "so its model file (and the command line) uses them too."
     )
     left, right = st.columns(2)

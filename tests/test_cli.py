@@ -444,7 +444,8 @@ def test_keep_and_exclude_are_saved_in_the_report_and_the_card_with_the_honest_r
     assert saved["choices"]["keep"] == ["Last activity date"]
     assert saved["choices"]["exclude"] == ["Company size"]
     honest = next(line for line in out.splitlines() if line.startswith("Honest range: With "))
-    assert "'Last activity date'" in honest and "without them" in honest
+    # Only the kept snapshot: the rep's rating is left out by default now, not used unasked.
+    assert "'Last activity date'" in honest and "without it," in honest and "Lead rating" not in honest
     code, card, err = run(capsys, "card", str(model))
     assert code == 0, err
     assert "Last activity date" in card and "Company size" in card

@@ -236,13 +236,15 @@ def test_a_crm_export_keeps_codes_out_and_reads_its_checkbox():
     plan = project.data.plan
     assert {"Record ID", "Hubspot hash"} <= set(plan.excluded)
     assert "Requested demo" in plan.used_columns and plan.missing["Requested demo"] == "no"
-    assert "Lead rating" in plan.warned  # a rep's rating: used, with its warning kept
+    # A rep's rating and the export-day snapshot: left out until the user keeps them.
+    assert {"Lead rating", "Last activity date"} <= set(plan.excluded)
+    assert "Lead rating" not in plan.used_columns and plan.warned == {}
 
 
 def test_kept_warned_columns_get_the_honest_range(home):
     from tests.crm_export import crm_export
 
-    project = _crm_project(crm_export(3000, seed=7))
+    project = _crm_project(crm_export(3000, seed=7), keep=("Lead rating",))
     project.training.train(LOGISTIC)
     validation = project.models.bundle().metrics["validation"]
     honest = validation["without_warned"]
@@ -315,3 +317,24 @@ def test_renaming_a_column_does_not_make_the_model_out_of_date(trained):
         assert project.models.matches_choices()
     finally:
         project.data.set_label("pages_viewed", "")
+
+
+def test_a_column_the_model_does_not_read_never_raises_drift(home):
+    """New deals have no close date yet (blank for every open deal) and a last activity of
+    today: both would look like leads that changed, but the model in use reads neither."""
+    from tests.crm_export import crm_pipeline_export
+
+    table = crm_pipeline_export(3000, seed=3)
+    project = _crm_project(table)
+    project.training.train(LOGISTIC)
+    reads = set(project.models.bundle().features_used)
+    assert not reads & {"Close date", "Last activity date", "Lead rating", "Activity index", "Profile index"}
+    closed = table[table["Status"] != "open"]
+    new = closed.drop(columns=["Status"]).head(600).copy()
+    new["Close date"] = ""
+    new["Last activity date"] = "2026-02-01"
+    new["Activity index"] = "01.High"
+    result = project.scoring.score(read_leads(new.to_csv(index=False).encode(), filename="new.csv"), reasons=False)
+    watched = {column["column"] for column in result.drift["columns"]}
+    assert not any(name.startswith(("Close date", "Last activity", "Activity index")) for name in watched)
+    assert result.drift["verdict"] != "retrain"

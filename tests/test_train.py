@@ -446,3 +446,51 @@ def test_a_forest_that_could_win_is_grown_before_the_choice(monkeypatch):
     result = train_lead_model(rows, plan, TrainingSettings(model="auto"))
     assert grown == [1]
     assert f"first {train.FOREST_FIRST_TREES} trees" not in result.notes["validation"]
+
+
+def test_copies_of_a_lead_never_sit_on_both_sides_so_the_figure_is_the_honest_one():
+    """Each of 500 leads written three times: a model that saw a lead's copy in training looks
+    far better on it (ROC AUC over 0.8 before copies were grouped) than on leads it has never
+    seen (about 0.65 on a fresh table of the same kind)."""
+    from sklearn.metrics import roc_auc_score
+
+    from tests.tables import copied_leads, suggested_plan
+
+    _, repeated = copied_leads(500, copies=3)
+    plan = suggested_plan(repeated, "converted")
+    result = train_lead_model(select_training_rows(repeated, plan), plan, TrainingSettings(model="forest"))
+    assert result.validation["copies"] == 1000  # 1,500 rows, 500 leads
+    assert "1,000 leads are copies of another lead" in result.validation["explanation"]
+    fresh, _ = copied_leads(500, copies=1, seed=5)
+    unseen = roc_auc_score(fresh["converted"] == "yes", result.pipeline.predict_proba(fresh.drop(columns=["converted"]))[:, 1])
+    assert result.validation["roc_auc"] < 0.75 and abs(result.validation["roc_auc"] - unseen) < 0.1
+
+
+def test_with_nothing_kept_every_figure_is_the_model_in_uses_and_a_kept_column_says_which_model():
+    """The CRM pipeline export: the rep's rating, the snapshot, the grades and the close date
+    are left out by default; the figures are those of the model that scores the leads. Keeping
+    the rating gives the honest range, and each figure says which model it describes."""
+    from tests.crm_export import crm_pipeline_export
+    from tests.tables import suggested_plan
+
+    leads = read_leads(crm_pipeline_export(3000, seed=4).to_csv(index=False).encode(), filename="crm.csv")
+    plan = suggested_plan(leads, "Status", date_column="Create date")
+    rows = select_training_rows(leads, plan)
+    default = train_lead_model(rows, plan, TrainingSettings(model="logistic"))
+    assert set(default.features_used) == {
+        "Pages viewed", "Requested demo", "Lead source", "Company size", "What is your current occupation?", "Create date",
+    }
+    assert default.validation["without_warned"] is None and default.validation["describes"] == "the model in use"
+    assert default.readiness["rests_on"] == "as trained"
+
+    from leadscore.clean.plan import plan_for
+
+    kept_plan = plan_for(plan, CleaningChoices(keep=("Lead rating",)))
+    kept = train_lead_model(select_training_rows(leads, kept_plan), kept_plan, TrainingSettings(model="logistic"))
+    assert "Lead rating" in kept.features_used
+    assert kept.validation["describes"] == "the model in use, which reads 'Lead rating' by your choice"
+    honest = kept.validation["without_warned"]
+    assert honest["describes"] == "the same recipe without 'Lead rating', measured on the same held-out leads"
+    # The honest figure is the default model's own figure: same recipe, same held-out leads.
+    assert honest["roc_auc"] == pytest.approx(default.validation["roc_auc"])
+    assert kept.validation["roc_auc"] > honest["roc_auc"]

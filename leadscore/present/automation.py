@@ -17,7 +17,8 @@ def example_lead(schema: list[dict] | None) -> dict[str, object]:
         if kind == "date":
             value: object = "2026-11-27 09:30"
         elif kind == "category" and column.get("categories"):
-            value = fill if fill not in (None, "", "Unknown") else column["categories"][0]
+            # A fill for blanks ("Unknown", "(blank)") is no answer to show in an example.
+            value = fill if fill not in (None, "", "Unknown") and not str(fill).startswith("(blank") else column["categories"][0]
         elif kind == "number":
             value = round(float(fill), 2) if isinstance(fill, (int, float)) and fill == fill else 1
         elif kind == "boolean":

@@ -100,7 +100,8 @@ class ScoringRuns:
         if len(runs) < 2:
             return None
         before, after = runs["run"].iloc[-2], runs["run"].iloc[-1]
-        return movers(self._state.db.run_leads(before), self._state.db.run_leads(after))
+        policies = [runs["summary"].iloc[i].get("policy") for i in (-2, -1)]
+        return movers(self._state.db.run_leads(before), self._state.db.run_leads(after), *policies)
 
     def lead_trend(self, key: str) -> pd.DataFrame:
         """One lead's scores over the recorded runs, oldest first."""

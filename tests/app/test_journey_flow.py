@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pages._ui import DONE
+from app_pages._ui import DONE
 from tests.app.conftest import button, go, new_app, problems, project, title, train_journey
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages._ui import DONE, NOT_DONE
+from app_pages._ui import DONE, NOT_DONE
 from tests.app.conftest import button, go, new_app, problems, project, title
 
 
