@@ -40,7 +40,7 @@ if kind != "success":
 st.subheader("Which leads")
 offered = project.offered_sample_leads()
 options = ["Upload new leads", *(["The sample new leads"] if offered else []), "My lead history"]
-source = st.radio("Leads to score", options, horizontal=True, index=1 if offered else 0, key=f"score_source:{project.id}")
+source = st.radio("Leads to score", options, horizontal=True, index=1 if offered and project.is_sample else 0, key=f"score_source:{project.id}")
 leads, name = None, None
 if source == "Upload new leads":
     upload = st.file_uploader("New leads (CSV or Excel), same columns as the history", type=["csv", "txt", "tsv", "xlsx"], key="score_upload")

@@ -250,12 +250,12 @@ def _run_train(args) -> int:
     return 0
 
 
-def _check_outputs(outputs, inputs) -> None:
+def _check_outputs(outputs, inputs, models=()) -> None:
     from leadscore.project import check_output
 
     for path, what, example in outputs:
         if path:
-            check_output(path, inputs=inputs, what=what, example=example)
+            check_output(path, inputs=inputs, models=models, what=what, example=example)
 
 
 def _run_score(args) -> int:
@@ -275,7 +275,7 @@ def _run_score(args) -> int:
         return _score_dask(scorer, args, data)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
-    _check_outputs([(args.out, "the scored leads", None), (args.summary_json, "the summary", "summary.json")], [p for p in (model, data) if p and p != "-"])
+    _check_outputs([(args.out, "the scored leads", None), (args.summary_json, "the summary", "summary.json")], [data] if data != "-" else [], protect)
     if data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
