@@ -567,7 +567,7 @@ def _score_crm(bundle, policy, args) -> int:
     result = score_leads(bundle, _read(args.data, args.sheet), policy=policy, reasons=not args.no_reasons)
     kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
     identifiers = [c for c in result.scored.columns if kinds.get(c) in ("identifier", "personal")]
-    content = crm_csv(result.scored, identifiers)
+    content = crm_csv(result.scored, identifiers, sort=args.sort)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.out:

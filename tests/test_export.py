@@ -122,16 +122,27 @@ def _scored() -> pd.DataFrame:
     )
 
 
-def test_the_crm_file_is_best_first_identifier_first_and_unescaped():
+def test_the_crm_file_is_in_the_files_order_identifier_first_and_unescaped():
     content = crm_csv(_scored(), identifiers=["lead_id", "email"])
     assert not content.startswith(b"\xef\xbb\xbf")  # UTF-8 without a byte-order mark
     content.decode("utf-8")
     table = cells(content)
     assert table[0] == ["lead_id", "email", "lead_score", "conversion_probability", "tier", "next_action", "reason_1"]
     rows = table[1:]
-    assert [row[0] for row in rows] == ["L-2", "L-3", "L-1", "L-4"]  # best first
-    assert [row[6] for row in rows] == ["Timeline is this month: +18 points", "=cmd", "Source is Event: +2 points", "Pages viewed is 0: -4 points"]
+    assert [row[0] for row in rows] == ["L-1", "L-2", "L-3", "L-4"]  # the file's order, to join back
+    assert [row[6] for row in rows] == ["Source is Event: +2 points", "Timeline is this month: +18 points", "=cmd", "Pages viewed is 0: -4 points"]
     assert not any(cell.startswith("'") for row in rows for cell in row)  # a CRM stores what it gets
+
+
+def test_the_crm_file_is_best_first_when_sorting_is_asked_for():
+    rows = cells(crm_csv(_scored(), identifiers=["lead_id"], sort=True))[1:]
+    assert [row[0] for row in rows] == ["L-2", "L-3", "L-1", "L-4"]  # 0.85, 0.55, 0.2, 0.05
+
+
+def test_the_crm_file_of_ranked_leads_is_back_in_the_files_order():
+    """The app hands over its call list (best first): the CRM file still follows the file."""
+    rows = cells(crm_csv(ranked(_scored()), identifiers=["lead_id"]))[1:]
+    assert [row[0] for row in rows] == ["L-1", "L-2", "L-3", "L-4"]
 
 
 def test_ranked_ties_keep_the_files_order():

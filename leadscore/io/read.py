@@ -62,6 +62,8 @@ from pathlib import Path
 import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.io.as_written import KEY as AS_WRITTEN
+from leadscore.io.as_written import AsWritten
 from leadscore.io.cells import DETECTION_SAMPLE, NAN_SPELLINGS, NEARLY_ALL, blank_rows, blank_text
 from leadscore.io.dates import read_date_column, read_dates, to_datetime_if_dates
 from leadscore.io.decoding import decode_line, decodes_line_by_line, detect_encoding
@@ -132,7 +134,9 @@ def read_leads(
         One row per row of the file, in order. Headers are stripped of spaces; columns of messy
         numbers ("1,200", "$3,500", "45%" -> 45.0) are floats; columns of dates are datetime64;
         yes/no columns keep their text. ``df.attrs["leadscore_read"]`` says how the file was read
-        and what the user should check (see the module documentation).
+        and what the user should check (see the module documentation);
+        ``df.attrs["leadscore_as_written"]`` keeps the cells as the file wrote them, for the
+        outputs (see :func:`leadscore.io.as_written.cells_as_written`).
 
     Raises
     ------
@@ -148,7 +152,8 @@ def read_leads(
         raise LeadScoreInputError(capitalised(EMPTY_FILE.format(shown=shown)))
     notes = ReadNotes()
     if data.startswith(b"PK\x03\x04"):
-        df = read_workbook(data, shown, sheet, notes)
+        df, text = read_workbook(data, shown, sheet, notes)
+        read_text_again = None
         where = f"The sheet '{notes.sheet}' of {shown}" if len(notes.sheets) > 1 else capitalised(shown)
     else:
         if sheet not in (None, 1, "1"):
@@ -160,7 +165,8 @@ def read_leads(
         # Handed over in a list, so that the bytes can be let go while pandas reads the file on disk.
         handed_over = [data]
         del data
-        df = read_text(handed_over, on_disk, shown, notes)
+        df, read_text_again = read_text(handed_over, on_disk, shown, notes)
+        text = None
         where = capitalised(shown)
 
     _drop_unnamed_empty_columns(df, notes)
@@ -178,6 +184,7 @@ def read_leads(
         )
     _convert_text_columns(df, notes, decimal_comma=notes.delimiter == ";")
     df.attrs["leadscore_read"] = notes.as_attrs()
+    df.attrs[AS_WRITTEN] = AsWritten(df, text=text, read_text=read_text_again)
     return df
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -76,7 +76,10 @@ def check_text_table(head: bytes, filename: str | None = None) -> tuple[str, str
 
 
 
-def read_text(handed_over: list[bytes], on_disk: Path | None, shown: str, notes: ReadNotes) -> pd.DataFrame:
+def read_text(
+    handed_over: list[bytes], on_disk: Path | None, shown: str, notes: ReadNotes
+) -> tuple[pd.DataFrame, Callable[[], pd.DataFrame]]:
+    """The table of a text file, and a function that reads its cells again as text, as written."""
     data = handed_over.pop()
     refuse_binary(data, shown)
     encoding = detect_encoding(data)
@@ -122,7 +125,7 @@ def read_text(handed_over: list[bytes], on_disk: Path | None, shown: str, notes:
     if df is None:
         df = reading.with_extra_cells(notes)
     notes.empty_lines = lines.skipped(df, header_breaks=sum(line_breaks(name) for name in header))
-    return df
+    return df, reading.as_text
 
 
 @dataclass
@@ -135,6 +138,9 @@ class _TableReading:
     delimiter: str
     names: list[str]
     shown: str
+    # Set when rows are longer than the header: the names of the "(extra N)" columns, the widest row.
+    extra_columns: list[str] = field(default_factory=list)
+    width: int | None = None
 
     def options(self) -> dict:
         return dict(
@@ -146,6 +152,19 @@ class _TableReading:
             skip_blank_lines=True,
             low_memory=False,
         )
+
+    def as_text(self) -> pd.DataFrame:
+        """The table again, every cell as text exactly as written (a blank cell is ""): the same
+        rows, since the same parser splits them, only nothing is converted."""
+        options = {**self.options(), "dtype": str, "na_filter": False}
+        del options["na_values"]
+        if self.width is not None:
+            names = self.names + self.extra_columns
+            return pd.read_csv(io.StringIO(self.text()), names=names, usecols=range(self.width), **options)
+        if isinstance(self.content, str):
+            return pd.read_csv(io.StringIO(self.content), names=self.names, **options)
+        source = self.on_disk if self.content is None else io.BytesIO(self.content)
+        return pd.read_csv(source, names=self.names, encoding=self.encoding, encoding_errors="replace", **options)
 
     def fast(self) -> pd.DataFrame | None:
         """The table as pandas reads it, or None if a row is longer than the header."""
@@ -174,6 +193,7 @@ class _TableReading:
             raise self.unreadable(str(error)) from error
         notes.rows_with_extra_cells, notes.extra_cell_lines = extra_rows, extra_lines
         notes.extra_columns = unique_names([f"(extra {k})" for k in range(1, width - len(self.names) + 1)], self.names)
+        self.extra_columns, self.width = list(notes.extra_columns), width
         try:
             return pd.read_csv(
                 io.StringIO(text), names=self.names + notes.extra_columns, usecols=range(width), **self.options()

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.io.as_written import cell_text
 from leadscore.io.cells import MISSING_TEXT
 from leadscore.io.header import column_names
 from leadscore.io.notes import ReadNotes
@@ -32,7 +33,8 @@ _FORMULA_WITHOUT_VALUE = re.compile(
 )
 
 
-def read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: ReadNotes) -> pd.DataFrame:
+def read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: ReadNotes) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The table of a sheet, and its cells as text as Excel shows them (None for a sheet with no cells)."""
     workbook = open_workbook(data, shown, data_only=True)
     try:
         notes.sheets = [worksheet.title for worksheet in workbook.worksheets]
@@ -51,7 +53,7 @@ def read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: ReadN
 
     top = next((i for i, row in enumerate(rows) if not _blank_cells(row)), None)
     if top is None:
-        return pd.DataFrame()
+        return pd.DataFrame(), None
     while rows and _blank_cells(rows[-1]):  # formatted but empty rows below the table
         rows.pop()
     width = max(len(row) for row in rows)
@@ -60,13 +62,14 @@ def read_workbook(data: bytes, shown: str, sheet: str | int | None, notes: ReadN
     names = column_names(["" if h is None else h for h in header], shown, notes)
     notes.formula_cells_without_values = _formula_cells_without_values(data, sheet_path, worksheet.title, rows, top, names)
     df = pd.DataFrame(body, columns=names, dtype=object)
+    text = pd.DataFrame([[cell_text(value) for value in row] for row in body], columns=names, dtype=object)
     for column in df.columns:
         values = df[column]
         # Excel text cells that mean "nothing", as pandas reads them from a CSV.
         missing = values.isin(MISSING_TEXT)
         # Column by column: a frame of text only is left as objects by DataFrame.infer_objects.
         df[column] = (values.mask(missing) if missing.any() else values).infer_objects()
-    return df
+    return df, text
 
 
 def open_workbook(data: bytes, shown: str, *, data_only: bool):
