@@ -92,7 +92,7 @@ class Scorer:
         if out:
             check_output(out, inputs=[data], models=protect, what="the CRM file")
         result = self.score_frame(read_leads(data, **({"sheet": sheet} if sheet else {})), reasons=reasons)
-        content = crm_csv(result.scored, identifier_columns(self.bundle.plan, result.scored.columns))
+        content = crm_csv(result.scored, identifier_columns(self.bundle.plan, result.scored.columns), sort=sort)
         if out:
             with atomic_output(out) as handle:
                 handle.write(content)
