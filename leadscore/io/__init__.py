@@ -15,6 +15,9 @@ _EXPORTS = {
     "check_output_path": "atomic",
     "bank_marketing_csv": "samples",
     "iter_lead_chunks": "chunks",
+    "parse_lead": "lead_json",
+    "LeadLimits": "lead_json",
+    "detect_json_encoding": "lead_json",
 }
 
 __all__ = sorted(_EXPORTS)
