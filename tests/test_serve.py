@@ -177,3 +177,29 @@ def test_the_log_names_no_lead_data(server):
     log = "".join(server.lines)
     assert "POST /score 200" in log
     assert "L-SECRET-42" not in log and "secret@example.com" not in log and "Grace" not in log
+
+
+def test_the_automate_snippets_work_as_shown(server, project):
+    from leadscore.automate import automation_snippets
+
+    port = int(server.url.rsplit(":", 1)[1])
+    snippets = automation_snippets(project.bundle().schema, project="Serve test", port=port)
+    assert snippets["serve"] == f"leadscore serve --project 'Serve test' --port {port}"
+    assert snippets["watch"] == "leadscore watch ~/LeadScore/inbox --project 'Serve test' --out ~/LeadScore/scored"
+    done = subprocess.run(["bash", "-c", snippets["curl"]], capture_output=True, text=True, timeout=60)
+    answer = json.loads(done.stdout)
+    assert answer["model_version"] == 1 and answer["tier"] in ("Hot", "Warm", "Cool", "Cold") and "warnings" not in answer
+    node = json.loads(snippets["n8n"])["nodes"][0]
+    assert node["type"] == "n8n-nodes-base.httpRequest" and node["parameters"]["url"] == server.url + "/score"
+    status, scored = call(node["parameters"]["url"], raw=node["parameters"]["jsonBody"].encode())
+    assert status == 200 and scored == answer
+
+
+def test_the_snippets_carry_the_token_and_a_model_file():
+    from leadscore.automate import automation_snippets
+
+    snippets = automation_snippets(None, model_path="models/my model.leadscore", token=TOKEN)
+    assert snippets["serve"] == f"leadscore serve 'models/my model.leadscore' --token {TOKEN}"
+    assert f"-H 'Authorization: Bearer {TOKEN}'" in snippets["curl"]
+    headers = json.loads(snippets["n8n"])["nodes"][0]["parameters"]["headerParameters"]["parameters"]
+    assert headers == [{"name": "Authorization", "value": f"Bearer {TOKEN}"}]

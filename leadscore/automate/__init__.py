@@ -16,7 +16,7 @@ import importlib
 _EXPORTS = {
     "serve": "server",
     "create_app": "server",
-    "watch": "watch",
+    "watch": "folder",
     "Webhooks": "webhooks",
     "sign": "webhooks",
     "ModelSource": "source",
