@@ -8,6 +8,7 @@ a model file is loaded again when the file changes.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,7 @@ class ModelSource:
     def __init__(self, load, project=None, model_path: Path | None = None):
         self._load, self.project, self.model_path = load, project, model_path
         self._key, self._scoring = None, None
+        self._lock = threading.Lock()  # the scoring thread and /health may ask at once
 
     @classmethod
     def from_file(cls, path, trust: bool = False) -> "ModelSource":
@@ -140,7 +142,8 @@ class ModelSource:
 
     def current(self) -> Scoring:
         """The version to score with now (loaded again only when it changed)."""
-        key = self._changed_key()
-        if key != self._key or self._scoring is None:
-            self._scoring, self._key = self._load(), key
-        return self._scoring
+        with self._lock:
+            key = self._changed_key()
+            if key != self._key or self._scoring is None:
+                self._scoring, self._key = self._load(), key
+            return self._scoring
