@@ -18,6 +18,7 @@ _EXPORTS = {
     "parse_lead": "lead_json",
     "LeadLimits": "lead_json",
     "detect_json_encoding": "lead_json",
+    "lead_lines": "lead_json",
 }
 
 __all__ = sorted(_EXPORTS)
