@@ -19,6 +19,10 @@ _EXPORTS = {
     "LeadLimits": "lead_json",
     "detect_json_encoding": "lead_json",
     "lead_lines": "lead_json",
+    "fault_of": "faults",
+    "fault_advice": "faults",
+    "private_folder": "faults",
+    "private_file": "faults",
 }
 
 __all__ = sorted(_EXPORTS)

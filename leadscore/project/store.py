@@ -29,10 +29,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import secrets
 import shutil
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,10 +44,15 @@ from leadscore.io.atomic import atomic_output
 from leadscore.model.bundle import leadscore_home
 from leadscore.errors import LeadScoreInputError
 from leadscore.jsonable import jsonable
+from leadscore.io.faults import BUSY, DAMAGED, DISK_FULL, NO_PERMISSION, READ_ONLY, fault_advice, fault_of, private_file, private_folder
 
-__all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now"]
+__all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now", "project_name"]
 
 DATABASE = "project.sqlite"
+# The project's name beside its database, so that a damaged database still has its name.
+NAME_FILE = "name.json"
+# A project being created lives under this prefix until it is whole, then is renamed into place.
+_CREATING = ".creating-"
 LEADS_FILE = "leads.parquet"
 MODELS = "models"
 RUNS = "runs"
@@ -97,6 +104,26 @@ CREATE INDEX IF NOT EXISTS run_leads_by_key ON run_leads (key, run);
 """
 
 
+def project_name(name) -> str:
+    """A project's name as saved and shown: Unicode composed, spaces collapsed ("Spring  leads"
+    is "Spring leads"), "My leads" when blank. Lookups compare these, ignoring case."""
+    return " ".join(unicodedata.normalize("NFC", str(name or "")).split()) or "My leads"
+
+
+def _name_key(name) -> str:
+    return project_name(name).casefold()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def now() -> str:
     """The current time, UTC, to the second, as ISO 8601 text."""
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -112,6 +139,7 @@ class ProjectInfo:
     leads: int | None
     versions: int
     problem: str | None = None
+    damaged: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,12 +170,13 @@ class ProjectStore:
         self.root = Path(root) if root is not None else leadscore_home() / "projects"
 
     def list(self) -> list[ProjectInfo]:
-        """The projects, most recently changed first; damaged ones are listed with the problem."""
+        """The projects, most recently changed first; damaged ones are listed by their name, with
+        the problem (what is still readable, what to do) and ``damaged`` set."""
         if not self.root.is_dir():
             return []
         infos = []
         for folder in self.root.iterdir():
-            if not (folder / DATABASE).is_file():
+            if folder.name.startswith(".") or not ((folder / DATABASE).is_file() or (folder / NAME_FILE).is_file()):
                 continue
             try:
                 db = ProjectDB(folder)
@@ -155,31 +184,68 @@ class ProjectStore:
                 infos.append(
                     ProjectInfo(
                         id=folder.name,
-                        name=str(meta.get("name", folder.name)),
+                        name=project_name(meta.get("name", folder.name)),
                         updated_at=str(meta.get("updated_at", "")),
                         leads=meta.get("rows"),
                         versions=len(db.versions()),
                     )
                 )
             except LeadScoreInputError as problem:
-                infos.append(ProjectInfo(folder.name, folder.name, "", None, 0, problem.message))
+                damaged = bool(getattr(problem, "damaged", False))
+                infos.append(ProjectInfo(folder.name, _saved_name(folder), "", None, 0, problem.message, damaged))
         return sorted(infos, key=lambda info: info.updated_at, reverse=True)
 
-    def create(self, name: str) -> "ProjectDB":
-        """A new, empty project named ``name`` (names need not be unique; ids are)."""
-        name = " ".join(str(name).split()) or "My leads"
+    def create(self, name: str, leads: pd.DataFrame | None = None) -> "ProjectDB":
+        """A new project named ``name`` (names need not be unique; ids are), with its leads when given.
+
+        The project is made in a hidden folder and renamed into place only once whole, so a full
+        disk, a read-only disk or a kill never leaves a half-made project in the list.
+
+        Raises
+        ------
+        LeadScoreInputError
+            The disk is full, read-only or not the user's to write: which, and that no project
+            was created.
+        """
+        name = project_name(name)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "project"
-        self.root.mkdir(parents=True, exist_ok=True)
-        while True:
-            folder = self.root / f"{slug}-{secrets.token_hex(3)}"
-            try:
-                folder.mkdir()
-                break
-            except FileExistsError:
-                continue
-        db = ProjectDB(folder, create=True)
-        db.set_meta(name=name, created_at=now())
+        staging = None
+        try:
+            private_folder(self.root)
+            self._sweep_creating()
+            while True:
+                final = self.root / f"{slug}-{secrets.token_hex(3)}"
+                staging = self.root / f"{_CREATING}{os.getpid()}-{final.name}"
+                if final.exists():
+                    continue
+                try:
+                    staging.mkdir(mode=0o700)
+                    break
+                except FileExistsError:
+                    continue
+            db = ProjectDB(staging, create=True)
+            db.set_meta(name=name, created_at=now())
+            with atomic_output(staging / NAME_FILE, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"name": name}, ensure_ascii=False))
+            if leads is not None:
+                db.save_leads(leads)
+            os.rename(staging, final)
+            staging = None
+        except (OSError, sqlite3.Error, LeadScoreInputError) as error:
+            raise _not_created(name, self.root, error) from None
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+        db = ProjectDB(final)
+        db._fresh = leads is None  # its leads come next (save_leads); if they cannot, it goes
         return db
+
+    def _sweep_creating(self) -> None:
+        """Remove what a creation killed midway left (its process is gone)."""
+        for folder in self.root.glob(f"{_CREATING}*"):
+            pid = folder.name[len(_CREATING) :].split("-", 1)[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def open(self, project_id: str) -> "ProjectDB":
         """One project's store, by id.
@@ -192,7 +258,7 @@ class ProjectStore:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(project_id or "")):
             raise LeadScoreInputError(f"There is no project '{project_id}'. Open one from the list of projects.")
         folder = self.root / project_id
-        if not (folder / DATABASE).is_file():
+        if not (folder / DATABASE).is_file() and not (folder / NAME_FILE).is_file():
             raise LeadScoreInputError(
                 f"There is no project '{project_id}' on this computer (it may have been deleted). "
                 "Open another one from the list of projects, or start a new one."
@@ -200,75 +266,139 @@ class ProjectStore:
         return ProjectDB(folder)
 
     def find(self, name_or_id: str) -> str | None:
-        """The id of the project with this id or name (the most recent one of that name)."""
-        for info in self.list():
-            if info.id == name_or_id:
-                return info.id
-        for info in self.list():
-            if info.name == name_or_id:
-                return info.id
+        """The id of the project with this id or name (the most recent one of that name).
+
+        Names are compared as saved (see :func:`project_name`), ignoring case: "spring  leads"
+        finds "Spring leads".
+
+        Raises
+        ------
+        LeadScoreInputError
+            The only project of that name (or id) is damaged: says so, with what is still
+            readable, instead of "there is no project".
+        """
+        infos = self.list()
+        key = _name_key(name_or_id)
+        for matches in ([info for info in infos if info.id == name_or_id], [info for info in infos if _name_key(info.name) == key]):
+            intact = [info for info in matches if info.problem is None]
+            if intact:
+                return intact[0].id
+            if matches:
+                raise LeadScoreInputError(matches[0].problem)
         return None
+
+    def find_or_create(self, name: str) -> "ProjectDB":
+        """The project of this name (or id), or a new one of that name when there is none.
+
+        Never a second project behind the user's back: when the project of that name is
+        damaged (or cannot be read), this refuses with what is wrong and what to do, instead of
+        making an empty one of the same name.
+        """
+        found = self.find(name)
+        return self.open(found) if found is not None else self.create(name)
 
     def delete(self, project_id: str) -> None:
         """Remove a project and everything in it (leads, models, runs)."""
-        db = self.open(project_id)
-        shutil.rmtree(db.folder)
+        folder = self.open(project_id).folder
+        try:
+            shutil.rmtree(folder)
+        except OSError as error:
+            raise LeadScoreInputError(
+                f"The project '{project_id}' could not be deleted: {fault_advice(fault_of(error, folder), folder)}."
+            ) from None
 
 
 class ProjectDB:
     """One project's folder: its database, its leads table and its model files.
 
     Every method opens its own short connection, so one object can be used from several
-    threads and several processes can use the same project.
+    threads and several processes can use the same project. On a read-only disk (or a folder
+    the user may only read) the project is still read; writing says why it cannot.
     """
 
     def __init__(self, folder, create: bool = False):
         self.folder = Path(folder)
         self.id = self.folder.name
         if create:
-            (self.folder / MODELS).mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder / MODELS)
+            # SQLite gives its -wal and -shm files the database's own permissions: 0600.
+            os.close(os.open(self.folder / DATABASE, os.O_WRONLY | os.O_CREAT, 0o600))
+        elif not (self.folder / DATABASE).is_file():
+            raise self._damaged(FileNotFoundError(f"{DATABASE} is missing"))
         with self._connect() as connection:
-            try:
+            if not self._read_only:
                 connection.executescript(_SCHEMA)
-            except sqlite3.DatabaseError as error:
-                raise self._damaged(error) from None
+                private_file(self.folder / DATABASE)
 
     # -- connections -------------------------------------------------------------------------
+    _read_only = False
+    _fresh = False
+
     def _damaged(self, error: Exception) -> LeadScoreInputError:
+        problem = LeadScoreInputError(
+            f"The project '{_saved_name(self.folder)}' is damaged: its database ({self.folder / DATABASE}) cannot be "
+            f"read ({error}). Your other projects are not affected. {_still_readable(self.folder)} Copy out what you "
+            f"need, delete the folder {self.folder}, and start the project again from your lead file."
+        )
+        problem.damaged = True
+        return problem
+
+    def _fault(self, error: BaseException, consequence: str) -> LeadScoreInputError:
+        """The error as what it is (damaged, disk full, read-only, permission denied, busy)."""
+        fault = fault_of(error, self.folder)
+        if fault == DAMAGED:
+            return self._damaged(error)
+        if fault == BUSY:
+            return LeadScoreInputError(
+                f"The project '{_saved_name(self.folder)}' is busy (another LeadScore is writing to it). Try again in a minute."
+            )
         return LeadScoreInputError(
-            f"The project '{self.id}' is damaged and cannot be opened ({error}). Your other projects "
-            f"are not affected. Delete this one from the list (its folder is {self.folder}) and "
-            "start it again from your lead file."
+            f"The project '{_saved_name(self.folder)}' could not be saved: {fault_advice(fault, self.folder)}; {consequence}."
         )
 
     @contextlib.contextmanager
-    def _connect(self):
+    def _connect(self, consequence: str = "nothing was changed"):
+        connection = self._open()
         try:
-            connection = sqlite3.connect(self.folder / DATABASE, timeout=_BUSY_SECONDS, isolation_level=None)
-        except sqlite3.Error as error:
-            raise self._damaged(error) from None
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
             yield connection
-        except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-                raise LeadScoreInputError(
-                    f"The project '{self.id}' is busy (another LeadScore is writing to it). Try again in a minute."
-                ) from None
-            raise self._damaged(error) from None
+        except sqlite3.Error as error:
+            raise self._fault(error, consequence) from None
         finally:
             connection.close()
 
+    def _open(self) -> sqlite3.Connection:
+        """A connection; read-only (the file as it is) when the disk or folder takes no writes."""
+        try:
+            connection = sqlite3.connect(self.folder / DATABASE, timeout=_BUSY_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            return connection
+        except sqlite3.Error as error:
+            fault = fault_of(error, self.folder)
+            if fault not in (READ_ONLY, NO_PERMISSION, DISK_FULL):
+                raise self._fault(error, "nothing was changed") from None
+        try:
+            uri = (self.folder / DATABASE).resolve().as_uri() + "?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            raise self._fault(error, "nothing was changed") from None
+        self._read_only = True
+        return connection
+
     @contextlib.contextmanager
-    def transaction(self):
+    def transaction(self, consequence: str = "that change was not saved and the project is as it was"):
         """One write transaction: everything in it is saved together, or nothing is."""
-        with self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._connect(consequence) as connection:
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._fault(error, consequence) from None
             try:
                 yield connection
             except BaseException:
-                connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
 
@@ -283,6 +413,8 @@ class ProjectDB:
         """Save settings (JSON-ready values); ``updated_at`` is set too."""
         # Microseconds: the projects list sorts by it, and several changes fall in one second.
         values = {**values, "updated_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+        if "name" in values:
+            values["name"] = project_name(values["name"])
         with self.transaction() as connection:
             connection.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -291,11 +423,22 @@ class ProjectDB:
 
     # -- the leads -----------------------------------------------------------------------------
     def save_leads(self, leads: pd.DataFrame) -> None:
-        """Keep the lead history as a Parquet table (written whole, then renamed)."""
+        """Keep the lead history as a Parquet table (written whole, then renamed).
+
+        A project just made by :meth:`ProjectStore.create` whose leads cannot be saved (a full
+        disk) is removed again, so no empty project is left in the list.
+        """
         table = _parquet_ready(leads)
-        with atomic_output(self.folder / LEADS_FILE) as handle:
-            table.to_parquet(handle, index=False)
-        self.set_meta(rows=len(leads), read_info=leads.attrs.get("leadscore_read", {}))
+        try:
+            with atomic_output(self.folder / LEADS_FILE) as handle:
+                table.to_parquet(handle, index=False)
+            self.set_meta(rows=len(leads), read_info=leads.attrs.get("leadscore_read", {}))
+        except LeadScoreInputError as error:
+            if not self._fresh or (self.folder / LEADS_FILE).exists():
+                raise
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise _not_created(_saved_name(self.folder), self.folder.parent, error) from None
+        self._fresh = False
 
     def load_leads(self) -> pd.DataFrame:
         """The lead history as saved (same columns, types and order)."""
@@ -442,10 +585,15 @@ class ProjectDB:
         int
             The run's number.
         """
+        not_recorded = "this run was not recorded in the project, which is as it was"
         table = None
         if scored is not None:
-            (self.folder / RUNS).mkdir(exist_ok=True)
-            table = self.folder / RUNS / f"pending-{secrets.token_hex(8)}.parquet"
+            try:
+                private_folder(self.folder / RUNS)
+                self._sweep_pending()
+            except OSError as error:
+                raise self._fault(error, not_recorded) from None
+            table = self.folder / RUNS / f"pending-{os.getpid()}-{secrets.token_hex(8)}.parquet"
             with atomic_output(table) as handle:
                 _parquet_ready(scored).to_parquet(handle, index=False)
         rows = list(
@@ -457,7 +605,7 @@ class ProjectDB:
             )
         )
         try:
-            with self.transaction() as connection:
+            with self.transaction(not_recorded) as connection:
                 cursor = connection.execute(
                     "INSERT INTO runs (at, version, source, rows, summary) VALUES (?, ?, ?, ?, ?)",
                     (now(), None if version is None else int(version), str(source), len(rows), json.dumps(jsonable(summary))),
@@ -472,8 +620,16 @@ class ProjectDB:
                 table.unlink(missing_ok=True)
             raise
         if table is not None:
-            table.replace(self.folder / RUNS / f"run-{run}.parquet")
+            with contextlib.suppress(OSError):  # the run is recorded; only its call list would be missing
+                table.replace(self.folder / RUNS / f"run-{run}.parquet")
         return run
+
+    def _sweep_pending(self) -> None:
+        """Remove the run tables of recordings killed midway (their process is gone)."""
+        for path in (self.folder / RUNS).glob("*pending-*"):  # the tables, and their temporary files
+            pid = path.name.lstrip(".").split("-")[1]
+            if not pid.isdigit() or not _pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
 
     def runs(self) -> pd.DataFrame:
         """Every scoring run, oldest first: ``run``, ``at``, ``version``, ``source``, ``rows``, ``summary``."""
@@ -520,6 +676,43 @@ class ProjectDB:
             return pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged table only loses the call list, not the run
             return None
+
+
+def _saved_name(folder: Path) -> str:
+    """A project's name from the file beside its database (readable when the database is not)."""
+    try:
+        return project_name(json.loads((folder / NAME_FILE).read_text(encoding="utf-8"))["name"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return folder.name
+
+
+def _still_readable(folder: Path) -> str:
+    """What of a damaged project can still be read, as a sentence (its leads, its model files)."""
+    parts = []
+    try:
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(folder / LEADS_FILE).metadata.num_rows
+        parts.append(f"its {rows:,} leads ({folder / LEADS_FILE})")
+    except Exception:  # noqa: BLE001 - absent or broken: not readable, not listed
+        pass
+    models = sorted((folder / MODELS).glob("v*.leadscore"), key=lambda path: path.stat().st_mtime) if (folder / MODELS).is_dir() else []
+    if models:
+        parts.append(
+            f"{len(models)} model file(s), the latest {models[-1]} (score with it: leadscore score {models[-1]} NEW_LEADS.csv)"
+        )
+    return ("Still readable: " + " and ".join(parts) + ".") if parts else "Nothing else in it can be read."
+
+
+def _not_created(name: str, root: Path, error: BaseException) -> LeadScoreInputError:
+    cause = getattr(error, "os_error", None) or error
+    if isinstance(error, LeadScoreInputError) and cause is error:
+        fault = fault_of(OSError(), root)
+        if fault == "other":
+            return LeadScoreInputError(f"The project '{name}' could not be created ({error.message}) No project was created.")
+    else:
+        fault = fault_of(cause, root)
+    return LeadScoreInputError(f"The project '{name}' could not be created: {fault_advice(fault, root)}; no project was created.")
 
 
 def _version(row) -> VersionInfo:
