@@ -5,6 +5,7 @@
     LEADSCORE_HOME/projects/<project id>/
         project.sqlite      SQLite (WAL mode): the project's choices, model versions, jobs, and
                             every scoring run (each lead's key, probability, tier, top reason)
+        name.json           the project's name, readable when the database is not
         leads.parquet       the lead history as read (Parquet, columnar)
         models/v<n>.leadscore   each trained model version, a signed model file
         runs/run-<n>.parquet    the scored leads of a run made in the app (to show it again)
@@ -13,7 +14,10 @@ Each project has its own database, so a damaged project never takes another one 
 Every table file is written to a temporary file and renamed (see :mod:`leadscore.io.atomic`); the
 database takes one writer at a time (WAL, with a wait), so the app and a scheduled
 ``leadscore score`` can record into the same project at once and a reader never sees half of a
-write. Nothing here is ever unpickled except model files, and those only through
+write. Faults are named as what they are (a full disk, a read-only disk, permission denied, a
+damaged database; see :mod:`leadscore.io.faults`), a project is created in a hidden folder and
+renamed into place once whole, and the store is private to its user (folders 0700, files 0600).
+Nothing here is ever unpickled except model files, and those only through
 :func:`leadscore.model.bundle.load_bundle`, which checks this machine's signature first.
 
 Example
@@ -34,7 +38,6 @@ import re
 import secrets
 import shutil
 import sqlite3
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,17 +48,11 @@ from leadscore.model.bundle import leadscore_home
 from leadscore.errors import LeadScoreInputError
 from leadscore.jsonable import jsonable
 from leadscore.io.faults import BUSY, DAMAGED, DISK_FULL, NO_PERMISSION, READ_ONLY, fault_advice, fault_of, private_file, private_folder
+from leadscore.project.layout import CREATING, DATABASE, LEADS_FILE, MODELS, NAME_FILE, RUNS, name_key, not_created, pid_alive
+from leadscore.project.layout import project_name, saved_name, still_readable
 
 __all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now", "project_name"]
 
-DATABASE = "project.sqlite"
-# The project's name beside its database, so that a damaged database still has its name.
-NAME_FILE = "name.json"
-# A project being created lives under this prefix until it is whole, then is renamed into place.
-_CREATING = ".creating-"
-LEADS_FILE = "leads.parquet"
-MODELS = "models"
-RUNS = "runs"
 _SCHEMA_VERSION = 1
 # How long a writer waits for another writer of the same project before giving up.
 _BUSY_SECONDS = 30
@@ -102,26 +99,6 @@ CREATE TABLE IF NOT EXISTS run_leads (
 CREATE INDEX IF NOT EXISTS run_leads_by_run ON run_leads (run);
 CREATE INDEX IF NOT EXISTS run_leads_by_key ON run_leads (key, run);
 """
-
-
-def project_name(name) -> str:
-    """A project's name as saved and shown: Unicode composed, spaces collapsed ("Spring  leads"
-    is "Spring leads"), "My leads" when blank. Lookups compare these, ignoring case."""
-    return " ".join(unicodedata.normalize("NFC", str(name or "")).split()) or "My leads"
-
-
-def _name_key(name) -> str:
-    return project_name(name).casefold()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def now() -> str:
@@ -192,7 +169,7 @@ class ProjectStore:
                 )
             except LeadScoreInputError as problem:
                 damaged = bool(getattr(problem, "damaged", False))
-                infos.append(ProjectInfo(folder.name, _saved_name(folder), "", None, 0, problem.message, damaged))
+                infos.append(ProjectInfo(folder.name, saved_name(folder), "", None, 0, problem.message, damaged))
         return sorted(infos, key=lambda info: info.updated_at, reverse=True)
 
     def create(self, name: str, leads: pd.DataFrame | None = None) -> "ProjectDB":
@@ -215,7 +192,7 @@ class ProjectStore:
             self._sweep_creating()
             while True:
                 final = self.root / f"{slug}-{secrets.token_hex(3)}"
-                staging = self.root / f"{_CREATING}{os.getpid()}-{final.name}"
+                staging = self.root / f"{CREATING}{os.getpid()}-{final.name}"
                 if final.exists():
                     continue
                 try:
@@ -232,7 +209,7 @@ class ProjectStore:
             os.rename(staging, final)
             staging = None
         except (OSError, sqlite3.Error, LeadScoreInputError) as error:
-            raise _not_created(name, self.root, error) from None
+            raise not_created(name, self.root, error) from None
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -242,9 +219,9 @@ class ProjectStore:
 
     def _sweep_creating(self) -> None:
         """Remove what a creation killed midway left (its process is gone)."""
-        for folder in self.root.glob(f"{_CREATING}*"):
-            pid = folder.name[len(_CREATING) :].split("-", 1)[0]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+        for folder in self.root.glob(f"{CREATING}*"):
+            pid = folder.name[len(CREATING) :].split("-", 1)[0]
+            if pid.isdigit() and not pid_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
     def open(self, project_id: str) -> "ProjectDB":
@@ -278,8 +255,8 @@ class ProjectStore:
             readable, instead of "there is no project".
         """
         infos = self.list()
-        key = _name_key(name_or_id)
-        for matches in ([info for info in infos if info.id == name_or_id], [info for info in infos if _name_key(info.name) == key]):
+        key = name_key(name_or_id)
+        for matches in ([info for info in infos if info.id == name_or_id], [info for info in infos if name_key(info.name) == key]):
             intact = [info for info in matches if info.problem is None]
             if intact:
                 return intact[0].id
@@ -336,8 +313,8 @@ class ProjectDB:
 
     def _damaged(self, error: Exception) -> LeadScoreInputError:
         problem = LeadScoreInputError(
-            f"The project '{_saved_name(self.folder)}' is damaged: its database ({self.folder / DATABASE}) cannot be "
-            f"read ({error}). Your other projects are not affected. {_still_readable(self.folder)} Copy out what you "
+            f"The project '{saved_name(self.folder)}' is damaged: its database ({self.folder / DATABASE}) cannot be "
+            f"read ({error}). Your other projects are not affected. {still_readable(self.folder)} Copy out what you "
             f"need, delete the folder {self.folder}, and start the project again from your lead file."
         )
         problem.damaged = True
@@ -350,10 +327,10 @@ class ProjectDB:
             return self._damaged(error)
         if fault == BUSY:
             return LeadScoreInputError(
-                f"The project '{_saved_name(self.folder)}' is busy (another LeadScore is writing to it). Try again in a minute."
+                f"The project '{saved_name(self.folder)}' is busy (another LeadScore is writing to it). Try again in a minute."
             )
         return LeadScoreInputError(
-            f"The project '{_saved_name(self.folder)}' could not be saved: {fault_advice(fault, self.folder)}; {consequence}."
+            f"The project '{saved_name(self.folder)}' could not be saved: {fault_advice(fault, self.folder)}; {consequence}."
         )
 
     @contextlib.contextmanager
@@ -437,7 +414,7 @@ class ProjectDB:
             if not self._fresh or (self.folder / LEADS_FILE).exists():
                 raise
             shutil.rmtree(self.folder, ignore_errors=True)
-            raise _not_created(_saved_name(self.folder), self.folder.parent, error) from None
+            raise not_created(saved_name(self.folder), self.folder.parent, error) from None
         self._fresh = False
 
     def load_leads(self) -> pd.DataFrame:
@@ -628,7 +605,7 @@ class ProjectDB:
         """Remove the run tables of recordings killed midway (their process is gone)."""
         for path in (self.folder / RUNS).glob("*pending-*"):  # the tables, and their temporary files
             pid = path.name.lstrip(".").split("-")[1]
-            if not pid.isdigit() or not _pid_alive(int(pid)):
+            if not pid.isdigit() or not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
 
     def runs(self) -> pd.DataFrame:
@@ -676,43 +653,6 @@ class ProjectDB:
             return pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged table only loses the call list, not the run
             return None
-
-
-def _saved_name(folder: Path) -> str:
-    """A project's name from the file beside its database (readable when the database is not)."""
-    try:
-        return project_name(json.loads((folder / NAME_FILE).read_text(encoding="utf-8"))["name"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return folder.name
-
-
-def _still_readable(folder: Path) -> str:
-    """What of a damaged project can still be read, as a sentence (its leads, its model files)."""
-    parts = []
-    try:
-        import pyarrow.parquet as pq
-
-        rows = pq.ParquetFile(folder / LEADS_FILE).metadata.num_rows
-        parts.append(f"its {rows:,} leads ({folder / LEADS_FILE})")
-    except Exception:  # noqa: BLE001 - absent or broken: not readable, not listed
-        pass
-    models = sorted((folder / MODELS).glob("v*.leadscore"), key=lambda path: path.stat().st_mtime) if (folder / MODELS).is_dir() else []
-    if models:
-        parts.append(
-            f"{len(models)} model file(s), the latest {models[-1]} (score with it: leadscore score {models[-1]} NEW_LEADS.csv)"
-        )
-    return ("Still readable: " + " and ".join(parts) + ".") if parts else "Nothing else in it can be read."
-
-
-def _not_created(name: str, root: Path, error: BaseException) -> LeadScoreInputError:
-    cause = getattr(error, "os_error", None) or error
-    if isinstance(error, LeadScoreInputError) and cause is error:
-        fault = fault_of(OSError(), root)
-        if fault == "other":
-            return LeadScoreInputError(f"The project '{name}' could not be created ({error.message}) No project was created.")
-    else:
-        fault = fault_of(cause, root)
-    return LeadScoreInputError(f"The project '{name}' could not be created: {fault_advice(fault, root)}; no project was created.")
 
 
 def _version(row) -> VersionInfo:
