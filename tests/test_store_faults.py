@@ -372,3 +372,26 @@ def test_kills_at_random_points_never_damage_the_store_nor_leave_files_behind(tm
         store.open(info.id).record_run(None, "stdin", {}, pd.DataFrame({"key": ["A"], "probability": [0.5], "tier": ["Warm"]}), pd.DataFrame({"lead_id": ["A"]}))
     assert _left_behind(root) == []
     assert db.id in {info.id for info in store.list()}
+
+
+def test_kills_while_scoring_into_a_file_leave_no_temporary_file_after_the_next_run(trained, tmp_path):
+    home, _, project_id = trained
+    model = home / "projects" / project_id / "models" / "v1.leadscore"
+    bigger = tmp_path / "leads.csv"
+    lines = NEW_LEADS.read_bytes().splitlines(keepends=True)
+    bigger.write_bytes(lines[0] + b"".join(lines[1:] * 8))  # 4,000 leads: long enough to be killed midway
+    out = tmp_path / "out" / "scored.csv"
+    out.parent.mkdir()
+    environment = {**os.environ, "PYTHONPATH": str(REPO), "LEADSCORE_HOME": str(home)}
+    command = [sys.executable, "-m", "leadscore.cli", "score", str(model), str(bigger), "--out", str(out)]
+    generator = random.Random(7)
+    for _ in range(4):
+        writer = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0 + generator.random() * 2.0)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        assert not out.exists() or len(pd.read_csv(out)) == 4000  # the output is whole or absent
+    finished = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert os.listdir(out.parent) == ["scored.csv"]  # what the killed runs left is gone
+    assert len(pd.read_csv(out)) == 4000

@@ -303,12 +303,11 @@ class ProjectDB:
         elif not (self.folder / DATABASE).is_file():
             raise self._damaged(FileNotFoundError(f"{DATABASE} is missing"))
         with self._connect() as connection:
-            if not self._read_only:
+            if connection not in self._read_only:
                 connection.executescript(_SCHEMA)
                 private_file(self.folder / DATABASE)
 
     # -- connections -------------------------------------------------------------------------
-    _read_only = False
     _fresh = False
 
     def _damaged(self, error: Exception) -> LeadScoreInputError:
@@ -333,6 +332,11 @@ class ProjectDB:
             f"The project '{saved_name(self.folder)}' could not be saved: {fault_advice(fault, self.folder)}; {consequence}."
         )
 
+    @property
+    def _read_only(self) -> dict:
+        # Connections opened read-only, each with the error that made it so (said when writing).
+        return self.__dict__.setdefault("_read_only_connections", {})
+
     @contextlib.contextmanager
     def _connect(self, consequence: str = "nothing was changed"):
         connection = self._open()
@@ -341,32 +345,36 @@ class ProjectDB:
         except sqlite3.Error as error:
             raise self._fault(error, consequence) from None
         finally:
+            self._read_only.pop(connection, None)
             connection.close()
 
     def _open(self) -> sqlite3.Connection:
-        """A connection; read-only (the file as it is) when the disk or folder takes no writes."""
+        """A connection; read-only (the file as it is) when the disk or folder takes no writes
+        (read-only, not this user's, or full: SQLite cannot even make its shared-memory file)."""
         try:
             connection = sqlite3.connect(self.folder / DATABASE, timeout=_BUSY_SECONDS, isolation_level=None)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             return connection
         except sqlite3.Error as error:
-            fault = fault_of(error, self.folder)
-            if fault not in (READ_ONLY, NO_PERMISSION, DISK_FULL):
+            if fault_of(error, self.folder) not in (READ_ONLY, NO_PERMISSION, DISK_FULL):
                 raise self._fault(error, "nothing was changed") from None
+            cause = error
         try:
             uri = (self.folder / DATABASE).resolve().as_uri() + "?mode=ro&immutable=1"
             connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as error:
             raise self._fault(error, "nothing was changed") from None
-        self._read_only = True
+        self._read_only[connection] = cause
         return connection
 
     @contextlib.contextmanager
     def transaction(self, consequence: str = "that change was not saved and the project is as it was"):
         """One write transaction: everything in it is saved together, or nothing is."""
         with self._connect(consequence) as connection:
+            if connection in self._read_only:
+                raise self._fault(self._read_only[connection], consequence)
             try:
                 connection.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
