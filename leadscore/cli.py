@@ -562,40 +562,17 @@ def _score_dask(bundle, policy, args) -> int:
 
 def _stream(bundle, policy, args) -> int:
     from leadscore.io.atomic import atomic_output, check_output_path
+    from leadscore.io.lead_json import lead_lines
     from leadscore.score.stream import stream_jsonl
 
     reasons = not args.no_reasons
     if args.out:
         check_output_path(args.out, what="the scored leads")
         with atomic_output(args.out, "w", encoding="utf-8", newline="\n") as out:
-            stream_jsonl(bundle, _arrivals(sys.stdin.buffer), out, policy=policy, reasons=reasons)
+            stream_jsonl(bundle, lead_lines(sys.stdin.buffer), out, policy=policy, reasons=reasons)
     else:
-        stream_jsonl(bundle, _arrivals(sys.stdin.buffer), sys.stdout, policy=policy, reasons=reasons)
+        stream_jsonl(bundle, lead_lines(sys.stdin.buffer), sys.stdout, policy=policy, reasons=reasons)
     return 0
-
-
-def _arrivals(stream, size: int = 1 << 16):
-    """The lines of a byte stream, grouped by how they arrive: every complete line available at
-    once comes in one list (a file piped in gives big groups, a workflow sending one lead at a
-    time gives one line at a time, answered at once)."""
-    try:
-        descriptor = stream.fileno()
-    except (AttributeError, OSError):
-        descriptor = None
-    if descriptor is None:
-        yield from stream
-        return
-    pending = b""
-    while True:
-        data = os.read(descriptor, size)
-        if not data:
-            break
-        lines = (pending + data).split(b"\n")
-        pending = lines.pop()
-        if lines:
-            yield lines
-    if pending:
-        yield [pending]
 
 
 def _score_crm(bundle, policy, args) -> int:

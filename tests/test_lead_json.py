@@ -90,3 +90,28 @@ def test_what_is_not_a_lead_is_refused_with_what_to_send(data, words):
     assert message.startswith("Line 5 ")
     assert all(word in message for word in words), message
     assert '{"lead_source": "LinkedIn", "pages_viewed": 4}' in message or "UTF-8" in message
+
+
+def _lines(tmp_path, data: bytes, **kwargs) -> list:
+    path = tmp_path / "piped"
+    path.write_bytes(data)
+    from leadscore.io import lead_lines
+
+    with path.open("rb") as stream:
+        return [line for group in lead_lines(stream, **kwargs) for line in group]
+
+
+def test_a_utf16_stream_is_cut_into_lines_after_decoding(tmp_path):
+    # 'Ċ' is U+010A: in UTF-16-LE its first byte is the byte of a newline, b"\n".
+    text = '{"name": "Ċelik"}\r\n{"name": "Ana"}\r\n'
+    lines = _lines(tmp_path, text.encode("utf-16-le"), size=5)  # 5 bytes a read: letters cut in half
+    assert [parse_lead(line)[0] for line in lines] == [{"name": "Ċelik"}, {"name": "Ana"}]
+
+
+def test_a_line_too_long_is_never_held_and_the_next_one_comes(tmp_path):
+    data = b'{"a": 1}\n' + b"x" * 100 + b'\n{"b": 2}\n' + b"y" * 50
+    lines = _lines(tmp_path, data, size=8, limits=LeadLimits(max_chars=10))
+    assert lines[0] == b'{"a": 1}' and lines[2] == b'{"b": 2}'
+    assert isinstance(lines[1], LeadScoreInputError) and lines[1].message.startswith("Line 2 is 100 bytes long")
+    assert isinstance(lines[3], LeadScoreInputError) and lines[3].message.startswith("Line 4 is 50 bytes long")
+    assert len(lines) == 4

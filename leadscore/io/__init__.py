@@ -18,6 +18,11 @@ _EXPORTS = {
     "parse_lead": "lead_json",
     "LeadLimits": "lead_json",
     "detect_json_encoding": "lead_json",
+    "lead_lines": "lead_json",
+    "fault_of": "faults",
+    "fault_advice": "faults",
+    "private_folder": "faults",
+    "private_file": "faults",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from leadscore.errors import LeadScoreInputError
 
-__all__ = ["LeadLimits", "detect_json_encoding", "parse_lead"]
+__all__ = ["LeadLimits", "detect_json_encoding", "lead_lines", "parse_lead"]
 
 _EXAMPLE = '{"lead_source": "LinkedIn", "pages_viewed": 4}'
 # A JSON string (escapes included); brackets and digits inside strings are text, not structure.
@@ -185,3 +185,81 @@ def parse_lead(
             "Send the text as UTF-8, or with both halves of the pair."
         )
     return lead, note
+
+
+def lead_lines(stream, size: int = 1 << 16, limits: LeadLimits = LeadLimits()):
+    """The lines of a byte stream of JSON leads, grouped by how they arrive, in its own encoding.
+
+    Every complete line available at once comes in one list (a file piped in gives big groups,
+    a workflow sending one lead at a time gives one line at a time, answered at once). The
+    encoding is found from the first bytes: UTF-8 lines come as bytes (each read on its own, so
+    one Windows-1252 line does not spoil the others), UTF-16 lines as text, decoded as they
+    arrive (a UTF-16 letter may hold the byte of a newline). A line longer than the limit is
+    never held whole: it comes as a :class:`LeadScoreInputError` in its place, and the stream
+    goes on after it.
+
+    Parameters
+    ----------
+    stream : binary stream with a file descriptor (``sys.stdin.buffer``), else any iterable of lines
+    size : int
+        Bytes read at a time.
+    limits : LeadLimits
+        ``max_chars`` bounds one line (four bytes a character).
+    """
+    import os
+
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError):
+        descriptor = None
+    if descriptor is None:
+        yield from stream
+        return
+    chunks = iter(lambda: os.read(descriptor, size), b"")
+    first = next(chunks, b"")
+    if not first:
+        return
+    encoding = detect_json_encoding(first)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace") if encoding.startswith("utf-16") else None
+    yield from _grouped(_chained(first, chunks), decoder, encoding, limits.max_chars)
+
+
+def _chained(first: bytes, chunks):
+    yield first
+    yield from chunks
+
+
+def _grouped(chunks, decoder, encoding: str, max_chars: int):
+    """Lines of the chunks, one list a chunk; a line over the limit becomes an error in its place."""
+    newline = "\n" if decoder else b"\n"
+    most = max_chars if decoder else 4 * max_chars  # UTF-8 takes up to four bytes a character
+    unit = "characters" if decoder else "bytes"
+    pending, skipped, number, first = newline[:0], 0, 0, True
+    for data in chunks:
+        data = decoder.decode(data) if decoder else data
+        if first and data:
+            data, first = data.lstrip("\ufeff") if decoder else data.removeprefix(codecs.BOM_UTF8), False
+        lines = (pending + data).split(newline)
+        pending = lines.pop()
+        group = []
+        for line in lines:
+            number += 1
+            group.append(_too_long(number, skipped + len(line), max_chars, unit) if skipped else line)
+            skipped = 0
+        if len(pending) > most:  # no line break yet: stop holding the line, remember how long it is
+            skipped, pending = skipped + len(pending), newline[:0]
+        if group:
+            yield group
+    if decoder:
+        pending += decoder.decode(b"", final=True)
+    if skipped:
+        yield [_too_long(number + 1, skipped + len(pending), max_chars, unit)]
+    elif pending:
+        yield [pending]
+
+
+def _too_long(number: int, length: int, max_chars: int, unit: str) -> LeadScoreInputError:
+    return LeadScoreInputError(
+        f"Line {number} is {length:,} {unit} long; a lead may be at most {max_chars:,} characters. Send one lead "
+        "per line, with long notes shortened."
+    )
