@@ -35,9 +35,9 @@ def train_project(name: str):
 
     lines = SAMPLE.read_bytes().splitlines(keepends=True)
     project = LeadProject.new(read_leads(b"".join(lines[:1501]), filename="history.csv"), name, store=ProjectStore(), data_name="history.csv")
-    project.set_outcome(project.outcome_suggestion().mapping)
-    project.set_choices(CleaningChoices())
-    project.train(TrainingSettings(model="logistic"))
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    project.data.set_choices(CleaningChoices())
+    project.training.train(TrainingSettings(model="logistic"))
     return project
 
 

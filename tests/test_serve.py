@@ -132,13 +132,13 @@ def test_a_version_made_current_elsewhere_is_used_from_the_next_request(server, 
     from leadscore.model.train import TrainingSettings
 
     lead = new_lead_rows(1)[0]
-    project.train(TrainingSettings(model="forest"))  # version 2 becomes current, as the app does
+    project.training.train(TrainingSettings(model="forest"))  # version 2 becomes current, as the app does
     try:
         status, result = call(server.url + "/score", lead)
         assert status == 200 and result["model_version"] == 2
         assert call(server.url + "/health")[1]["model_version"] == 2
     finally:
-        project.make_current(1)
+        project.models.make_current(1)
     assert call(server.url + "/score", lead)[1]["model_version"] == 1
 
 
@@ -180,7 +180,7 @@ def test_the_automate_snippets_work_as_shown(server, project):
     from leadscore.automate import automation_snippets
 
     port = int(server.url.rsplit(":", 1)[1])
-    snippets = automation_snippets(project.bundle().schema, project="Serve test", port=port)
+    snippets = automation_snippets(project.models.bundle().schema, project="Serve test", port=port)
     assert snippets["serve"] == f"leadscore serve --project 'Serve test' --port {port}"
     assert snippets["watch"] == "leadscore watch ~/LeadScore/inbox --project 'Serve test' --out ~/LeadScore/scored"
     done = subprocess.run(["bash", "-c", snippets["curl"]], capture_output=True, text=True, timeout=60)

@@ -265,7 +265,7 @@ def serve(model=None, project: str | None = None, host: str = "127.0.0.1", port:
     shown = f"[{address[0]}]" if ":" in address[0] else address[0]
     say(
         f"LeadScore is scoring leads at http://{shown}:{address[1]}/score with {scoring.bundle.name} "
-        f"({'project ' + source.project.name + ', every lead recorded' if source.project else 'model file, nothing recorded'}). Stop with Ctrl+C."
+        f"({'project ' + source.name + ', every lead recorded' if source.db is not None else 'model file, nothing recorded'}). Stop with Ctrl+C."
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     uvicorn.Server(config).run(sockets=[sock])

@@ -7,6 +7,7 @@ a model file is loaded again when the file changes.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from dataclasses import dataclass
@@ -85,8 +86,8 @@ class ModelSource:
     Build it with :meth:`from_file` or :meth:`from_project`.
     """
 
-    def __init__(self, load, project=None, model_path: Path | None = None):
-        self._load, self.project, self.model_path = load, project, model_path
+    def __init__(self, load, db=None, model_path: Path | None = None, name: str = ""):
+        self._load, self.db, self.model_path, self.name = load, db, model_path, name
         self._key, self._scoring = None, None
         self._lock = threading.Lock()  # the scoring thread and /health may ask at once
 
@@ -98,45 +99,45 @@ class ModelSource:
         if not file.is_file():
             raise LeadScoreInputError(f"There is no model file '{path}'. Check the path, or use --project NAME.")
 
-        def load():
+        def load(key):
             bundle = load_bundle(file, trust=trust)
             return Scoring.of(bundle, bundle.policy, (bundle.content_hash or "")[:12])
 
-        source = cls(load, model_path=file)
+        source = cls(load, model_path=file, name=file.name)
         source.current()
         return source
 
     @classmethod
     def from_project(cls, name: str) -> "ModelSource":
+        """A project's version in use, with its tiers in use (a draft from the Tiers page, else
+        the tiers saved with the version), as the app scores with them."""
+        from leadscore.model.bundle import load_bundle
+        from leadscore.model.tiers import TierPolicy
         from leadscore.project.store import ProjectStore
-        from leadscore.project.workflow import LeadProject
 
         store = ProjectStore()
         found = store.find(name)
         if found is None:
             names = ", ".join(f"'{info.name}'" for info in store.list()[:10]) or "none yet"
             raise LeadScoreInputError(f"There is no project '{name}' on this computer (projects: {names}).")
-        project = LeadProject.open(store, found)
-        if project.current_version is None:
-            raise LeadScoreInputError(f"The project '{project.name}' has no model yet. Train one in the app (Train step) first.")
+        db = store.open(found)
+        shown = str(db.meta().get("name", found))
+        if db.current_choice()[0] is None:
+            raise LeadScoreInputError(f"The project '{shown}' has no model yet. Train one in the app (Train step) first.")
 
-        def load():
-            project.sync()
-            version = project.current_version
-            return Scoring.of(project.bundle(version), project.policy, version, version)
+        def load(key):
+            version, drafts, _ = key
+            bundle = load_bundle(db.model_path(version))
+            draft = json.loads(drafts or "{}").get(str(version))
+            return Scoring.of(bundle, TierPolicy.from_dict(draft) if draft else bundle.policy, version, version)
 
-        source = cls(load, project=project)
+        source = cls(load, db=db, name=shown)
         source.current()
         return source
 
-    @property
-    def db(self):
-        """The project's store (None for a model file)."""
-        return None if self.project is None else self.project.db
-
     def _changed_key(self):
-        if self.project is not None:
-            return self.project.db.current_choice()
+        if self.db is not None:
+            return self.db.current_choice()
         stat = os.stat(self.model_path)
         return stat.st_mtime_ns, stat.st_size
 
@@ -145,5 +146,5 @@ class ModelSource:
         with self._lock:
             key = self._changed_key()
             if key != self._key or self._scoring is None:
-                self._scoring, self._key = self._load(), key
+                self._scoring, self._key = self._load(key), key
             return self._scoring

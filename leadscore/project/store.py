@@ -717,13 +717,14 @@ class ProjectDB:
                 latest[key] = row[0]
         return latest
 
-    def current_choice(self) -> tuple[int | None, str | None]:
-        """The current model version and the tiers in use (as saved JSON text), read cheaply: a
-        server asks before every batch of leads whether the app made another version current."""
+    def current_choice(self) -> tuple[int | None, str | None, str | None]:
+        """The version in use, the tiers drafts and that version's saved tiers (JSON text), read
+        cheaply: a server asks before every batch of leads whether the app changed either."""
         with self._connect() as connection:
-            rows = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('current_version', 'policy')").fetchall())
-        version = json.loads(rows["current_version"]) if "current_version" in rows else None
-        return (None if version is None else int(version)), rows.get("policy")
+            rows = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('current_version', 'policy_drafts')").fetchall())
+            version = json.loads(rows["current_version"]) if "current_version" in rows else None
+            saved = None if version is None else connection.execute("SELECT policy FROM versions WHERE id = ?", (int(version),)).fetchone()
+        return (None if version is None else int(version)), rows.get("policy_drafts"), (saved[0] if saved else None)
 
 
 def _version(row) -> VersionInfo:
