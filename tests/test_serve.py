@@ -142,6 +142,20 @@ def test_a_version_made_current_elsewhere_is_used_from_the_next_request(server, 
     assert call(server.url + "/score", lead)[1]["model_version"] == 1
 
 
+def test_tiers_changed_in_the_app_are_used_from_the_next_request(server, project):
+    from leadscore.model.tiers import TierPolicy
+
+    lead = new_lead_rows(1)[0]  # about 1% likely: Cold with the default tiers
+    assert call(server.url + "/score", lead)[1]["tier"] == "Cold"
+    project.models.set_policy(TierPolicy(hot=0.005, warm=0.002, cool=0.001))  # a draft on the Tiers page
+    try:
+        answer = call(server.url + "/score", lead)[1]
+        assert answer["tier"] == "Hot", (answer["conversion_probability"], answer["next_action"])
+    finally:
+        project.models.set_policy(TierPolicy())
+    assert call(server.url + "/score", lead)[1]["tier"] == "Cold"
+
+
 def test_the_token_is_required_and_accepted(home, project):
     with Server(home, "--project", "Serve test", "--token", TOKEN) as guarded:
         lead = new_lead_rows(1)[0]
