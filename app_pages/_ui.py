@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 import traceback
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from leadscore import present
 from leadscore.errors import LeadScoreInputError
-from leadscore.project.workflow import STEPS, LeadProject
-from leadscore.io.read import read_leads
-from leadscore.project.store import ProjectStore
+from leadscore.project import BANK_MARKETING_NAME, BANK_SAMPLE_NAME, SAMPLE_LEADS, SAMPLE_NAME, STEPS, LeadProject, ProjectStore, bank_marketing_csv, read_leads
 
 PAGE_FILES = {step: f"app_pages/{step.lower()}.py" for step in STEPS}
 PAGE_ICONS = {
@@ -35,10 +32,6 @@ PAGE_ICONS = {
     "Tiers": ":material/stacked_bar_chart:",
     "Score": ":material/checklist:",
 }
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_LEADS = REPO / "sample_data" / "leads.csv"
-SAMPLE_NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
-SAMPLE_NAME = "Sample leads"
 DONE = ":green[:material/check_circle:]"
 NOT_DONE = ":gray[:material/radio_button_unchecked:]"
 
@@ -150,21 +143,15 @@ def use_sample_leads() -> None:
     """A fresh, unsaved project on the bundled sample lead history."""
     leads = read_file(SAMPLE_LEADS.read_bytes(), SAMPLE_LEADS.name)
     sample = LeadProject.new(leads, SAMPLE_NAME, data_name=SAMPLE_LEADS.name)
-    suggestion = sample.outcome_suggestion()
-    if suggestion.mapping is not None:
-        sample.set_outcome(suggestion.mapping)
+    sample.data.outcome_from_options(require=False)
     open_project(sample)
 
 
 def use_bank_sample() -> None:
     """A fresh, unsaved project on the real bank telemarketing history shipped with LeadScore."""
-    from leadscore.io.samples import BANK_MARKETING_NAME, bank_marketing_csv
-
     leads = read_file(bank_marketing_csv(), BANK_MARKETING_NAME)
-    bank = LeadProject.new(leads, "Bank telemarketing (sample)", data_name=BANK_MARKETING_NAME)
-    suggestion = bank.outcome_suggestion()
-    if suggestion.mapping is not None:
-        bank.set_outcome(suggestion.mapping)
+    bank = LeadProject.new(leads, BANK_SAMPLE_NAME, data_name=BANK_MARKETING_NAME)
+    bank.data.outcome_from_options(require=False)
     open_project(bank)
 
 
@@ -189,7 +176,7 @@ def journey_sidebar(slot, current: str) -> None:
             name = f"**{step}** ← you are here" if step == current else step
             lines.append(f"{mark} {number}. {name}")
         st.markdown("  \n".join(lines))
-        st.caption(f"Data: {project().data_name} ({len(project().leads):,} leads)")
+        st.caption(f"Data: {project().data_name} ({len(project().data.leads):,} leads)")
         st.caption(
             "Saved on this computer; reopen it any time from the Data page."
             if project().id
@@ -282,29 +269,34 @@ def frame(table) -> pd.DataFrame:
     return table if isinstance(table, pd.DataFrame) else pd.DataFrame(list(table))
 
 
-def wait_for_training() -> dict | None:
-    """Show the running training job's progress and come back every second until it ends.
+def training_progress() -> dict | None:
+    """The latest training job; while it runs, its progress, refreshed every second.
 
-    The job runs in the background (see ``LeadProject.start_training``): clicking elsewhere,
-    leaving the page or refreshing never stops it, and any session of the project sees it.
-    Returns the latest job (None when there was none).
+    The job runs in the background (see ``TrainingJobs.start``): clicking elsewhere, leaving the
+    page or refreshing never stops it, and any session of the project sees it. Only the progress
+    bar is redrawn each second (``st.fragment(run_every=...)``); when the job ends, the whole
+    page is drawn again with the new model. Returns the latest job (None when there was none).
     """
-    job = project().training_job()
+    job = project().training.latest()
+    if job is not None and job["state"] == "running":
+        _progress_fragment()
+    return job
+
+
+@st.fragment(run_every=1.0)
+def _progress_fragment() -> None:
+    job = project().training.latest()
     if job is None or job["state"] != "running":
-        return job
+        project().sync()
+        st.rerun(scope="app")
     st.progress(min(max(float(job["fraction"]), 0.0), 1.0), text=f"Training: {job['message']}...")
     st.caption("You can leave this page or close the browser: training goes on, and the new model appears here when it is done.")
-    time.sleep(1.0)
-    st.rerun()
 
 
 def tier_column():
     """Column config showing the tier in its colour (Hot red, Warm orange, Cool blue, Cold grey)."""
-    from leadscore.present.charts import TIER_COLOURS
-
-    return st.column_config.MultiselectColumn(
-        "Tier", options=list(TIER_COLOURS), color=list(TIER_COLOURS.values()), disabled=True
-    )
+    colours = present.charts.TIER_COLOURS
+    return st.column_config.MultiselectColumn("Tier", options=list(colours), color=list(colours.values()), disabled=True)
 
 
 def tier_coloured(scored: pd.DataFrame) -> pd.DataFrame:
@@ -320,9 +312,6 @@ def tier_coloured(scored: pd.DataFrame) -> pd.DataFrame:
 
 def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
     """Change one or two of a lead's answers and see its new chance, tier and reasons at once."""
-    from leadscore.present import charts
-    from leadscore.labels import format_value
-
     fields = {field.label: field for field in insights.what_if_fields()}
     if not fields:
         st.info("This model reads no answer that can be changed here.")
@@ -335,7 +324,7 @@ def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
         widget_key = f"{key}_{field.name}"
         if field.kind in ("category", "boolean"):
             options = list(field.options)
-            shown = format_value(current)
+            shown = present.format_value(current)
             index = options.index(shown) if shown in options else 0
             changes[field.name] = st.selectbox(text, options, index=index, key=widget_key)
         elif field.kind in ("minutes", "days"):
@@ -358,4 +347,4 @@ def what_if_panel(insights, row: pd.DataFrame, key: str) -> None:
         st.success(f"This would move the lead from **{result['tier_before']}** to **{result['tier_after']}**.")
     else:
         st.info(f"The lead would stay **{result['tier_after']}**.")
-    chart(charts.waterfall(result["waterfall"]))
+    chart(present.charts.waterfall(result["waterfall"]))

@@ -1,13 +1,12 @@
 """Clean: review how the data will be cleaned, and which columns are used or left out and why."""
 
-import json
 from dataclasses import replace
 
 import streamlit as st
 
-from leadscore.clean import plan as plans
-from leadscore.clean.plan import NO_DATE, CleaningChoices
 from app_pages import _ui
+from leadscore import present
+from leadscore.project import CHOICES_FILE_NAME, NO_DATE, CleaningChoices, choices_file_text
 
 _ui.intro(
     "2. Clean the data",
@@ -21,15 +20,16 @@ _ui.intro(
 _ui.require("Clean")
 
 project = _ui.project()
-confirmed = project.choices
+data = project.data
+confirmed = data.choices
 draft = confirmed or CleaningChoices()
-checked = project.inspection()
-key = f"{project.id}:{project.outcome.column}"
+checked = data.inspection()
+key = f"{project.id}:{data.outcome.column}"
 
 # --- Controls: dates and time window ------------------------------------------------------
 st.subheader("Dates and time window")
-suggested_date = project.suggested_plan().date_column
-date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != project.outcome.column]
+suggested_date = data.suggested_plan().date_column
+date_columns = [p.name for p in checked.profiles if p.kind == "date" and p.name != data.outcome.column]
 date_options = ["(none)", *date_columns]
 chosen_date = draft.date_column if draft.date_column is not None else suggested_date
 date_label = st.selectbox(
@@ -39,9 +39,9 @@ date_label = st.selectbox(
     key=f"clean_date:{key}",
 )
 date_column = NO_DATE if date_label == "(none)" else date_label
-draft = replace(draft, date_column=None if date_column == suggested_date else date_column)
-suggested = project.suggested_plan(None if date_column == NO_DATE else date_column)
-plan = project.plan_for(draft)
+draft = data.normalise(replace(draft, date_column=date_column))
+suggested = data.suggested_plan(data.date_choice(draft) if draft.date_column is not None else None)
+plan = data.plan_for(draft)
 
 left, right = st.columns(2)
 with left:
@@ -64,11 +64,8 @@ with right:
         format="%.3f",
         key=f"clean_rare:{key}",
     )
-draft = replace(
-    draft,
-    window_months=None if int(months) == (suggested.window_months or 0) else int(months),
-    rare_share=None if float(rare) == suggested.rare_share else float(rare),
-)
+# Settings equal to LeadScore's suggestion are kept as "LeadScore's choice" (the workflow's rule).
+draft = data.normalise(replace(draft, window_months=int(months), rare_share=float(rare)))
 
 # --- Controls: every column ----------------------------------------------------------------
 st.subheader("Which columns the model may use")
@@ -78,8 +75,8 @@ st.markdown(
     "page, reason and download. For each flagged column, ask yourself: **is it known when a new "
     "lead arrives?** If your team fills it in after talking to the lead, leave it out."
 )
-plan = project.plan_for(draft)
-table = plans.column_table(plan, suggested, checked.leakage_suspects, labels=draft.label_map)
+plan = data.plan_for(draft)
+table = present.column_table(plan, suggested, checked.leakage_suspects, labels=draft.label_map)
 edited = st.data_editor(
     table,
     key=f"clean_columns:{key}:{date_column}",
@@ -95,9 +92,9 @@ edited = st.data_editor(
     },
     column_order=["column", "label", "kind", "suggestion", "use", "why"],
 )
-exclude, keep = plans.overrides_from_column_table(edited, suggested)
-draft = replace(draft, exclude=exclude, keep=keep, labels=plans.labels_from_column_table(edited))
-plan = project.plan_for(draft)
+exclude, keep = present.overrides_from_column_table(edited, suggested)
+draft = replace(draft, exclude=exclude, keep=keep, labels=present.labels_from_column_table(edited))
+plan = data.plan_for(draft)
 
 flagged = [s for s in checked.leakage_suspects]
 if flagged:
@@ -107,13 +104,13 @@ if flagged:
         status = "**used, by your choice**" if used and suspect.action == "exclude" else "used" if used else "left out"
         box = st.warning if used else st.info
         # The reason already says the evidence in sentences and the question to ask.
-        box(f"**{suspect.column}** ({status}): {suspect.reason}")
+        box(f"**{present.plain(suspect.column)}** ({status}): {present.plain(suspect.reason)}")
 else:
     st.success("No column looks like it gives the answer away.")
 
 # --- Controls: category spellings ---------------------------------------------------------
 st.subheader("Category spellings")
-mapping_table = plans.category_mapping_table(plan)
+mapping_table = present.category_mapping_table(plan)
 if len(mapping_table):
     merged = int((mapping_table["raw_value"] != mapping_table["becomes"]).sum())
     if merged:
@@ -135,15 +132,15 @@ if len(mapping_table):
             disabled=["column", "raw_value"],
             column_config={"column": "Column", "raw_value": "Written as", "becomes": "Becomes"},
         )
-    draft = replace(draft, spellings=plans.spellings_from_table(spellings, suggested))
-    plan = project.plan_for(draft)
+    draft = replace(draft, spellings=present.spellings_from_table(spellings, suggested))
+    plan = data.plan_for(draft)
 else:
     st.info("No category needs merging: every value is already spelled one way.")
 
 # --- Results: the plan and its effect -----------------------------------------------------
 st.subheader("The cleaning plan")
 st.dataframe(
-    plans.plan_table(plan),
+    present.plan_table(plan),
     hide_index=True,
     column_config={
         "choice": st.column_config.TextColumn("Choice", width="small"),
@@ -153,10 +150,10 @@ st.dataframe(
 )
 
 st.subheader("Before and after")
-selection = project.training_rows(plan)
-summary = plans.cleaning_summary(plan, selection.report)
+selection = data.training_rows(plan)
+summary = present.cleaning_summary(plan, selection.report)
 for warning in summary["warnings"]:
-    st.warning(warning)
+    st.warning(present.plain(warning))
 left, right = st.columns(2)
 with left:
     st.markdown("**Leads**")
@@ -173,12 +170,12 @@ elif confirmed is not None:
     st.info("You changed the plan in use. Press the button to use the new one (then train again).")
 left, right = st.columns([1, 2])
 if left.button("Use this cleaning plan", type="primary", disabled=in_use):
-    _ui.saved().set_choices(draft)
+    _ui.saved().data.set_choices(draft)
     st.rerun()
 right.download_button(
     "Download these choices (for leadscore train --choices)",
-    json.dumps({"choices": draft.to_dict()}, indent=2),
-    "leadscore-choices.json",
+    choices_file_text(draft),
+    CHOICES_FILE_NAME,
     "application/json",
     on_click="ignore",
     key="clean_download_choices",

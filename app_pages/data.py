@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from leadscore.inspect import outcome as outcomes
-from leadscore.errors import LeadScoreInputError
-from leadscore.inspect.profile import profile_table
-from leadscore.project.workflow import LeadProject
-from leadscore.io.read import list_sheets
 from app_pages import _ui
+from leadscore import present
+from leadscore.errors import LeadScoreInputError
+from leadscore.project import LeadProject, list_sheets
 
 state = st.session_state
 
@@ -96,13 +94,13 @@ if state.get("pending_workbook"):
         _ui.start_project(data, name, sheet=sheet)
 
 project = _ui.project()
-leads = project.leads
+leads = project.data.leads
 
 # --- Results: preview ---------------------------------------------------------------------
 st.subheader("Preview")
 st.markdown(f"**{project.data_name}**: {len(leads):,} leads, {leads.shape[1]} columns.")
 for warning in leads.attrs.get("leadscore_read", {}).get("warnings", []):
-    st.warning(warning)
+    st.warning(present.plain(warning))
 st.dataframe(leads.head(20), hide_index=True)
 _ui.look_at("each row should be one lead, each column one fact about it. Numbers should look like numbers.")
 
@@ -113,28 +111,20 @@ st.markdown(
     "**not converted**, and which mean the lead is **still open** (still open leads are not used "
     "for learning; they are the ones you will want to score)."
 )
-try:
-    found = project.outcome_suggestion(None)
-except LeadScoreInputError as problem:
-    found = None
-    st.warning(problem.message)
 columns = list(leads.columns)
-current = project.outcome
-default = (
-    current.column if current is not None and current.column in columns
-    else found.mapping.column if found is not None and found.mapping is not None
-    else (found.candidates[0] if found is not None and found.candidates else columns[-1])
-)
-column = st.selectbox("Outcome column", columns, index=columns.index(default), key=f"outcome_column:{project.id}")
+current = project.data.outcome
+# The same guess as `leadscore inspect`: the column LeadScore examined, even when it asks about some values.
+default = project.data.outcome_column_guess()
+column = st.selectbox("Outcome column", columns, index=columns.index(default) if default in columns else len(columns) - 1, key=f"outcome_column:{project.id}")
 try:
-    suggested = project.outcome_suggestion(column)
+    suggested = project.data.outcome_suggestion(column)
 except LeadScoreInputError as problem:
     suggested = None
     st.warning(problem.message)
 if suggested is not None and suggested.question and (current is None or current.column != column):
-    st.warning(suggested.question)
+    st.warning(present.plain(suggested.question))
 start = current if current is not None and current.column == column else (suggested.mapping or suggested.proposed if suggested else None)
-table = outcomes.value_table(leads, column, start)
+table = present.value_table(leads, column, start)
 edited = st.data_editor(
     table,
     key=f"outcome_values:{project.id}:{column}",
@@ -143,13 +133,12 @@ edited = st.data_editor(
     column_config={
         "value": st.column_config.TextColumn("Value in the file"),
         "leads": st.column_config.NumberColumn("Leads", format="localized"),
-        "meaning": st.column_config.SelectboxColumn("Means", options=list(outcomes.MEANINGS), required=True),
+        "meaning": st.column_config.SelectboxColumn("Means", options=list(present.MEANINGS), required=True),
     },
 )
-mapping = outcomes.mapping_from_table(column, edited)
-project.set_outcome(mapping)
+project.data.set_outcome(present.mapping_from_table(column, edited))
 
-checked = project.inspection()
+checked = project.data.inspection()
 counts = checked.outcome_counts
 a, b, c = st.columns(3)
 a.metric("Converted", f"{counts['converted']:,}")
@@ -164,7 +153,7 @@ show(f"**{verdict.verdict.capitalize()}.** {verdict.message} {verdict.advice}")
 
 st.subheader("Your columns")
 st.dataframe(
-    profile_table(checked.profiles),
+    present.profile_table(checked.profiles),
     hide_index=True,
     column_config={"examples": st.column_config.TextColumn(width="medium"), "note": st.column_config.TextColumn(width="large")},
 )

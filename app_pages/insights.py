@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from leadscore.present import charts
-from leadscore.labels import label
 from app_pages import _ui
+from leadscore import present
+from leadscore.present import charts
 
 _ui.intro(
     "4. What drives conversion",
@@ -17,7 +17,7 @@ _ui.require("Insights")
 
 project = _ui.project()
 with st.spinner("Working out what drives the scores..."):
-    insights = project.insights()
+    insights = project.models.insights()
     importance = insights.importance()
 _ui.mark_visited("Insights")
 
@@ -47,15 +47,15 @@ story = insights.story()
 if story:
     st.markdown(
         "**What stands out in your history** (across the most important columns, not only the one picked):\n"
-        + "\n".join(f"- {sentence}" for sentence in story)
+        + "\n".join(f"- {present.plain(sentence)}" for sentence in story)
     )
 _ui.look_at("the conversion rates are plain counts from your history; the dashed line is the rate over all leads.")
 
 with st.expander("Rename a column (every page, reason and download uses the new name)"):
-    original = st.selectbox("Column", [c for c in project.leads.columns], key="insights_rename_column")
-    text = st.text_input("Reads as", value=label(original, project.labels), key=f"insights_rename_text:{original}")
+    original = st.selectbox("Column", [c for c in project.data.leads.columns], key="insights_rename_column")
+    text = st.text_input("Reads as", value=present.label(original, project.data.labels), key=f"insights_rename_text:{original}")
     if st.button("Rename", key="insights_rename"):
-        _ui.saved().set_label(original, text)
+        _ui.saved().data.set_label(original, text)
         st.rerun()
 
 # --- Controls + results: one lead --------------------------------------------------------

@@ -2,17 +2,11 @@
 
 import streamlit as st
 
-from leadscore import cli
-from leadscore.present import charts
-from leadscore.score import export
-from leadscore.score import history
-from leadscore.score import scoring as score
-from leadscore.model.bundle import model_file_bytes
-from leadscore.model.card import model_card
-from leadscore.errors import LeadScoreInputError
-from leadscore.model.estimators import MODEL_NAMES
-from leadscore.model.tiers import TIERS, tier_table
 from app_pages import _ui
+from leadscore import present
+from leadscore.errors import LeadScoreInputError
+from leadscore.present import MODEL_NAMES, charts
+from leadscore.project import TIERS
 
 state = st.session_state
 
@@ -27,21 +21,26 @@ project = _ui.project()
 
 # --- Controls: which model ----------------------------------------------------------------
 st.subheader("Which model")
-versions = project.versions()
+models, runs = project.models, project.scoring
+versions = models.list()
 names = {v.name: v.id for v in versions}
-current = next(text for text, number in names.items() if number == project.current_version)
+current = next(text for text, number in names.items() if number == models.current)
 picked = st.selectbox("Model version", list(names), index=list(names).index(current), key=f"score_version:{project.id}")
-if names[picked] != project.current_version:
-    project.make_current(names[picked])
+if names[picked] != models.current:
+    models.make_current(names[picked])
     st.rerun()
-bundle = project.bundle()
-st.caption(f"{MODEL_NAMES.get(bundle.kind, bundle.kind).capitalize()}, trained {bundle.trained_at[:10]} on {bundle.data_name}. {project.policy.describe()}")
+bundle = models.bundle()
+st.caption(f"{MODEL_NAMES.get(bundle.kind, bundle.kind).capitalize()}, trained {bundle.trained_at[:10]} on {bundle.data_name}. {models.policy.describe()}")
+# The verdict travels with the model: said before the call list, in the Train page's words.
+kind, text = present.verdict_box(models.verdict())
+if kind != "success":
+    getattr(st, kind)(f"{text} Scores from this model are shown below, but check the Train page before you act on them.")
 
 # --- Controls: which leads ----------------------------------------------------------------
 st.subheader("Which leads")
-options = ["Upload new leads", "The sample new leads", "My lead history"]
-is_sample = project.data_name == _ui.SAMPLE_LEADS.name
-source = st.radio("Leads to score", options, horizontal=True, index=1 if is_sample else 0, key=f"score_source:{project.id}")
+offered = project.offered_sample_leads()
+options = ["Upload new leads", *(["The sample new leads"] if offered else []), "My lead history"]
+source = st.radio("Leads to score", options, horizontal=True, index=1 if offered else 0, key=f"score_source:{project.id}")
 leads, name = None, None
 if source == "Upload new leads":
     upload = st.file_uploader("New leads (CSV or Excel), same columns as the history", type=["csv", "txt", "tsv", "xlsx"], key="score_upload")
@@ -51,57 +50,44 @@ if source == "Upload new leads":
         except LeadScoreInputError as problem:
             st.error(problem.message)
 elif source == "The sample new leads":
-    leads, name = _ui.read_file(_ui.SAMPLE_NEW_LEADS.read_bytes(), _ui.SAMPLE_NEW_LEADS.name), "sample new leads"
+    name, leads = offered
 else:
-    leads, name = project.leads, project.data_name
+    leads, name = project.data.leads, project.data_name
 
 if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"):
     with st.spinner(f"Scoring {len(leads):,} leads..."):
         try:
-            project.score(leads, name=name)
+            runs.score(leads, name=name)
         except LeadScoreInputError as problem:
             st.error(f"**These leads could not be scored.** {problem.message}")
             _ui.end_page()
 
-project.restore_last_run()
-run = project.last_run
+runs.restore_last()
+run = runs.last
 if run is None:
     st.info("Choose the leads and press **Score** to get your call list.")
     _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
 # Tiers follow the tiers in use without re-scoring: only the labels are recomputed.
-scored = export.ranked(score.retier(run.scored, project.policy))
+scored = present.ranked(present.retier(run.scored, models.policy))
 for warning in run.warnings:
-    st.warning(warning)
-st.subheader(f"Call list: {project.last_run_name}")
-summary = score.tier_summary(scored)
+    st.warning(present.plain(warning))
+st.subheader(f"Call list: {runs.last_name}")
+summary = present.tier_summary(scored)
 columns = st.columns(len(summary))
 for column, row in zip(columns, summary.itertuples()):
     column.metric(f"{row.tier} leads", f"{row.leads:,}", help=f"About {row.expected_conversions:.0f} expected to convert")
 
 # Why the tier shares here can differ from the Tiers page's held-out figures.
-prob, converted = project.holdout()
-promised = tier_table(prob, project.policy, converted).set_index("tier")["share_of_leads"]
-here = summary.set_index("tier")["leads"] / max(len(scored), 1)
-gaps = [t for t in TIERS if abs(float(promised.get(t, 0) or 0) - float(here[t])) >= 0.05 and promised.get(t, 0) == promised.get(t, 0)]
-if gaps:
-    tier = gaps[0]
-    st.info(
-        f"On the Tiers page, {float(promised[tier]):.0%} of held-out leads were {tier}; here "
-        f"{float(here[tier]):.0%} are ({int(summary.set_index('tier').at[tier, 'leads']):,} of {len(scored):,}). "
-        "That is expected to some degree: these are other leads (newer, maybe from other sources or "
-        "campaigns), and the model in use was trained again on all your history after it was tested, "
-        "so its scores shift a little. "
-        + ("Tiers by share always take their shares of the leads scored together."
-           if project.policy.by == "share" else "To always get the same share in each tier, set the tiers by share on the Tiers page.")
-    )
+prob, converted = models.holdout()
+promised = present.tier_table(prob, models.policy, converted).set_index("tier")["share_of_leads"].to_dict()
+note = present.tier_gap_note(promised, summary.set_index("tier")["leads"].to_dict(), len(scored), models.policy.by == "share")
+if note:
+    st.info(note)
 
-kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
-who = [c for c in scored.columns if kinds.get(c) == "identifier"] + [
-    c for c in scored.columns if kinds.get(c) == "personal" and "name" in c.lower()
-]
-calls = export.call_list(scored, who)
+who = present.identifier_columns(bundle.plan, scored.columns, personal="names")
+calls = present.call_list(scored, who)
 st.dataframe(
     _ui.tier_coloured(calls),
     hide_index=True,
@@ -114,7 +100,7 @@ st.dataframe(
     },
     key="scored_table",
 )
-st.markdown("  \n".join(f"**{tier}**: {project.policy.actions[tier]}" for tier in TIERS))
+st.markdown("  \n".join(f"**{tier}**: {present.plain(models.policy.actions[tier])}" for tier in TIERS))
 _ui.look_at("the reasons say, for each lead, which facts raised or lowered its chance. Every column of your file is in the downloads.")
 
 # --- Is the model still right? -----------------------------------------------------------
@@ -122,10 +108,10 @@ st.subheader("Is the model still right?")
 drift = run.drift
 if drift:
     box = {"stable": st.success, "watch": st.warning}.get(drift["verdict"], st.error)
-    box(f"**{drift['message']}**")
+    box(f"**{present.plain(drift['message'])}**")
     with st.expander("How these leads compare with the leads the model learned from"):
         st.dataframe(
-            score.drift_table(drift, project.labels),
+            present.drift_table(drift, project.data.labels),
             hide_index=True,
             column_config={
                 "psi": st.column_config.NumberColumn("Change (PSI)", format="%.2f", help="Population stability index: under 0.1 stable, 0.1 to 0.25 worth watching, above 0.25 shifted."),
@@ -133,9 +119,11 @@ if drift:
             },
         )
         st.caption("A PSI under 0.1 means the column looks as it did in training; from 0.25 it has clearly shifted. Values never seen in training get scores that are guesses.")
-moved = project.movers()
+moved = runs.movers()
+if moved is not None and moved.attrs.get("tier_rules"):
+    st.info(present.plain(moved.attrs["tier_rules"]))
 if moved is not None and len(moved):
-    changes = history.tier_changes(moved)
+    changes = present.tier_changes(moved)
     st.markdown(f"**Since the previous scoring run**, {int(moved['tier_changed'].sum()):,} leads changed tier:")
     if len(changes):
         st.dataframe(
@@ -152,8 +140,8 @@ if moved is not None and len(moved):
     with left:
         picked_key = st.selectbox("Follow one lead (the biggest movers first)", moved["key"].head(200).tolist(), key="score_trend_lead")
     with right:
-        _ui.chart(charts.lead_trend(project.lead_trend(picked_key), title=f"{picked_key}: chance over time"))
-    st.download_button("Download the movers (CSV)", export.scored_csv(moved), "movers.csv", "text/csv", on_click="ignore", key="download_movers")
+        _ui.chart(charts.lead_trend(runs.lead_trend(picked_key), title=f"{picked_key}: chance over time"))
+    st.download_button("Download the movers (CSV)", present.scored_csv(moved), "movers.csv", "text/csv", on_click="ignore", key="download_movers")
 elif project.id:
     st.caption("Score these leads again later (say next week): the leads whose score rose or fell, and every tier change, will show here.")
 
@@ -164,9 +152,9 @@ with st.expander("Did the scores come true? Check them against outcomes"):
     )
     outcomes_file = st.file_uploader("Export with outcomes", type=["csv", "txt", "tsv", "xlsx"], key="score_feedback_upload")
     if outcomes_file is not None:
-        report = project.feedback(_ui.read_file(outcomes_file.getvalue(), outcomes_file.name))
+        report = runs.feedback(_ui.read_file(outcomes_file.getvalue(), outcomes_file.name))
         box = st.error if report.verdict == "retrain" else st.info
-        box(report.message)
+        box(present.plain(report.message))
         st.dataframe(
             [row.to_dict() for row in report.tiers],
             hide_index=True,
@@ -188,35 +176,35 @@ with st.expander("What would move one of these leads up?"):
         for i in top.index
     }
     lead = labels[st.selectbox("Lead (the 200 best)", list(labels), key="score_whatif_lead")]
-    _ui.what_if_panel(project.insights(), run.scored.loc[[lead]].drop(columns=list(score.SCORE_COLUMNS), errors="ignore"), key="score_whatif")
+    _ui.what_if_panel(models.insights(), run.scored.loc[[lead]].drop(columns=list(present.SCORE_COLUMNS), errors="ignore"), key="score_whatif")
 
 # --- Downloads ----------------------------------------------------------------------------
 st.subheader("Take it with you")
 stem = "scored_leads"
 a, b, c = st.columns(3)
-a.download_button("Call list for Excel (CSV)", export.scored_csv(scored), f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
+a.download_button("Call list for Excel (CSV)", present.scored_csv(scored), f"{stem}.csv", "text/csv", on_click="ignore", key="download_scored")
 b.download_button(
-    "For CRM import (CSV)", export.crm_csv(scored, [c for c in scored.columns if kinds.get(c) in ("identifier", "personal")]),
+    "For CRM import (CSV)", present.crm_csv(scored, present.identifier_columns(bundle.plan, scored.columns)),
     f"{stem}_crm.csv", "text/csv", on_click="ignore", key="download_crm",
     help="Identifier, score, tier, next action and top reason; UTF-8 without formula escaping. For importing into a CRM, not for opening in Excel.",
 )
-c.download_button("One file per tier (zip)", export.tier_zip(scored), f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
+c.download_button("One file per tier (zip)", present.tier_zip(scored), f"{stem}_by_tier.zip", "application/zip", on_click="ignore", key="download_tiers")
 a, b = st.columns(2)
-model = project.model_with_policy()
-a.download_button("The model file", model_file_bytes(model), f"leadscore-v{project.current_version}.leadscore", "application/octet-stream", on_click="ignore", key="download_model")
-b.download_button("Model card (Markdown)", model_card(model), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
+model = models.with_policy()
+a.download_button("The model file", present.model_file_bytes(model), f"leadscore-v{models.current}.leadscore", "application/octet-stream", on_click="ignore", key="download_model")
+b.download_button("Model card (Markdown)", present.model_card(model), "model_card.md", "text/markdown", on_click="ignore", key="download_card")
 st.caption(
     "The Excel file puts an apostrophe in front of cells a spreadsheet would run as a formula; phone "
     "numbers and other values stay as they are. A model file only opens on the computer that saved "
     "it (it is signed), unless you tell LeadScore to trust it."
 )
 with st.expander("Model card"):
-    st.markdown(model_card(model))
+    st.markdown(present.model_card(model))
 
 # --- Automate -----------------------------------------------------------------------------
 with st.expander("Automate this: score every week, or each lead as it arrives, without the app"):
-    path = str(project.db.model_path(project.current_version)) if project.id else "your-model.leadscore"
-    examples = cli.examples(path, bundle.schema)
+    path = str(project.db.model_path(models.current)) if project.id else "your-model.leadscore"
+    examples = present.examples(path, bundle.schema)
     st.markdown("Score a file of new leads into a call list, best first (`--split-tiers` adds one file per tier, `--format crm` a CRM import file):")
     st.code("\n".join([examples["sorted"], examples["tiers"], examples["crm"]]), language="bash")
     st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")

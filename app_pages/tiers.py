@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from leadscore.present import charts
-from leadscore.model import tiers
-from leadscore.errors import LeadScoreInputError
 from app_pages import _ui
+from leadscore import present
+from leadscore.errors import LeadScoreInputError
+from leadscore.present import charts
+from leadscore.project import DEFAULT_SHARES, TierPolicy, capacity_policy, policy_from_options
 
 _ui.intro(
     "5. Set the tiers",
@@ -18,62 +19,63 @@ _ui.intro(
 _ui.require("Tiers")
 
 project = _ui.project()
-prob, converted = project.holdout()
+models = project.models
+prob, converted = models.holdout()
 _ui.mark_visited("Tiers")
 st.markdown(
     f"The table and charts below use the **{len(prob):,} held-out leads** of the model in use "
-    f"(v{project.current_version}): the model never learned from them, and their real outcomes are known."
+    f"(v{models.current}): the model never learned from them, and their real outcomes are known."
 )
-policy = project.policy
+policy = models.policy
 # Widgets are named after the version and an epoch that moves on whenever LeadScore sets the
 # tiers itself (capacity planner, "put back"), so the sliders then start from the new tiers.
-suffix = f"{project.current_version}:{st.session_state.setdefault('tier_epoch', 0)}"
+suffix = f"{models.current}:{st.session_state.setdefault('tier_epoch', 0)}"
 
 # --- Controls: thresholds or shares -------------------------------------------------------
 modes = ["By chance of converting", "By share of leads"]
 mode = st.radio("Set the tiers", modes, index=int(policy.by == "share"), horizontal=True, key=f"tier_mode:{suffix}")
 if mode == modes[0]:
-    base = policy if policy.by == "probability" else tiers.TierPolicy(actions=policy.actions)
+    base = policy if policy.by == "probability" else TierPolicy(actions=policy.actions)
     left, middle, right = st.columns(3)
     hot = left.slider("Hot from (%)", 1, 99, int(round(base.hot * 100)), key=f"tier_hot:{suffix}", help="Leads at or above this chance are Hot.")
     warm = middle.slider("Warm from (%)", 1, 99, int(round(base.warm * 100)), key=f"tier_warm:{suffix}")
     cool = right.slider("Cool from (%)", 1, 99, int(round(base.cool * 100)), key=f"tier_cool:{suffix}")
     moved = (hot, warm, cool) != tuple(int(round(v * 100)) for v in (base.hot, base.warm, base.cool))
     # Only a moved slider replaces the thresholds: the capacity planner's are finer than whole percents.
-    candidate = tiers.TierPolicy(hot=hot / 100, warm=warm / 100, cool=cool / 100, actions=policy.actions) if moved else base
+    candidate = policy_from_options(base, hot=hot / 100, warm=warm / 100, cool=cool / 100) if moved else base
     with st.expander("Set Hot by how many leads your team can contact"):
         capacity = st.number_input(
             f"Leads your team can contact (out of these {len(prob):,})", min_value=1, max_value=max(len(prob), 1),
             value=min(50, max(len(prob), 1)), step=10, key="tier_capacity",
         )
         if st.button("Make that many leads Hot"):
-            project.set_policy(tiers.capacity_policy(prob, int(capacity), base))
+            models.set_policy(capacity_policy(prob, int(capacity), base))
             st.session_state["tier_epoch"] += 1
             st.rerun()
 else:
-    shares = policy.shares or tiers.DEFAULT_SHARES
+    shares = policy.shares or DEFAULT_SHARES
     left, middle, right = st.columns(3)
     hot = left.slider("Hot: the top (% of leads)", 1, 50, int(round(shares[0] * 100)), key=f"tier_hot_share:{suffix}")
     warm = middle.slider("Warm: the next (%)", 1, 60, int(round(shares[1] * 100)), key=f"tier_warm_share:{suffix}")
     cool = right.slider("Cool: the next (%)", 1, 80, int(round(shares[2] * 100)), key=f"tier_cool_share:{suffix}")
-    candidate = tiers.TierPolicy.by_share(hot / 100, warm / 100, cool / 100, actions=policy.actions)
+    candidate = policy_from_options(policy, hot_share=hot / 100, warm_share=warm / 100, cool_share=cool / 100)
 try:
     # Building the policy checks the order (Hot above Warm above Cool) and the shares' sum.
-    project.set_policy(candidate)
+    models.set_policy(candidate)
 except LeadScoreInputError as problem:
     st.error(problem.message + " The table below still uses the last valid tiers.")
-policy = project.policy
+policy = models.policy
 
-advice = tiers.tier_advice(prob, policy)
+advice = present.tier_advice(prob, policy)
 if advice:
     st.warning(advice)
 
 # --- Results: the tier table and gains chart ---------------------------------------------
 st.subheader("Leads per tier")
 st.caption(policy.describe())
-table = tiers.tier_table(prob, policy, converted)
+table = present.tier_table(prob, policy, converted)
 st.dataframe(
-    tiers.tier_table_text(table[["tier", "range", "leads", "share_of_leads", "expected_conversions", "conversion_rate", "share_of_conversions"]]),
+    present.tier_table_text(table[["tier", "range", "leads", "share_of_leads", "expected_conversions", "conversion_rate", "share_of_conversions"]]),
     hide_index=True,
     column_config={
         "tier": "Tier",
@@ -93,7 +95,7 @@ _ui.look_at(
 
 left, right = st.columns([3, 2])
 with left:
-    _ui.chart(charts.gains(tiers.gains_curve(prob, converted), tiers.threshold_marks(prob, policy, converted)))
+    _ui.chart(charts.gains(present.gains_curve(prob, converted), present.threshold_marks(prob, policy, converted)))
 with right:
     _ui.chart(charts.tier_bars(table))
 _ui.look_at("the higher the curve above the dashed diagonal, the more conversions you reach by calling the top-scored leads first.")
@@ -101,35 +103,35 @@ _ui.look_at("the higher the curve above the dashed diagonal, the more conversion
 # --- Controls: actions --------------------------------------------------------------------
 st.subheader("What to do with each tier")
 actions = st.data_editor(
-    tiers.action_table(policy),
+    present.action_table(policy),
     key=f"tier_actions:{suffix}",
     hide_index=True,
     disabled=["tier"],
     column_config={"tier": "Tier", "action": st.column_config.TextColumn("Next action", width="large")},
 )
-edited = tiers.actions_from_table(actions)
+edited = present.actions_from_table(actions)
 if edited != dict(policy.actions):
-    project.set_policy(tiers.replace_actions(policy, edited))
-    policy = project.policy
+    models.set_policy(present.replace_actions(policy, edited))
+    policy = models.policy
 st.caption("These actions go into the `next_action` column of every scored lead.")
 
 # --- Save to the model version ------------------------------------------------------------
-if not project.policy_saved():
-    saved_policy = project.bundle().policy
+if not models.policy_saved():
+    saved_policy = models.bundle().policy
     st.info(
-        f"These tiers differ from the ones saved with model v{project.current_version} "
-        f"({saved_policy.describe()}). Scoring here uses the tiers above; save them to the version "
+        f"These tiers differ from the ones saved with model v{models.current} "
+        f"({saved_policy.describe().rstrip('.')}). Scoring here uses the tiers above; save them to the version "
         "so its model file (and the command line) uses them too."
     )
     left, right = st.columns(2)
-    if left.button(f"Save these tiers to v{project.current_version}", type="primary"):
-        _ui.saved().save_policy_to_version()
+    if left.button(f"Save these tiers to v{models.current}", type="primary"):
+        _ui.saved().models.save_policy()
         st.rerun()
-    if right.button(f"Put back v{project.current_version}'s tiers"):
-        project.set_policy(saved_policy)
+    if right.button(f"Put back v{models.current}'s tiers"):
+        models.set_policy(saved_policy)
         st.session_state["tier_epoch"] += 1
         st.rerun()
 else:
-    st.success(f"These tiers are saved with model v{project.current_version}.")
+    st.success(f"These tiers are saved with model v{models.current}.")
 
 _ui.next_step("Score", "Next: score leads →")

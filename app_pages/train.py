@@ -3,11 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from leadscore.present import charts
-from leadscore.model.bundle import model_file_bytes
-from leadscore.model.estimators import MODEL_NAMES
-from leadscore.model.train import MODEL_CHOICES, TrainingSettings
 from app_pages import _ui
+from leadscore import present
+from leadscore.present import MODEL_NAMES, charts
+from leadscore.project import MODEL_CHOICES, TrainingSettings
 
 _ui.intro(
     "3. Train a model",
@@ -19,11 +18,11 @@ _ui.intro(
 _ui.require("Train")
 
 project = _ui.project()
-plan = project.plan
+plan = project.data.plan
 
 # --- Controls -----------------------------------------------------------------------------
 labels = list(MODEL_CHOICES)
-chosen = next((text for text, value in MODEL_CHOICES.items() if value == project.settings.model), labels[0])
+chosen = next((text for text, value in MODEL_CHOICES.items() if value == project.training.settings.model), labels[0])
 label = st.radio("Model", labels, index=labels.index(chosen), horizontal=True, key="train_model_choice")
 if plan.date_column:
     st.markdown(
@@ -37,30 +36,30 @@ else:
         "be singled out."
     )
 
-job = _ui.wait_for_training()
-if st.button("Train the model", type="primary"):
-    _ui.saved().start_training(TrainingSettings(model=MODEL_CHOICES[label], random_state=0))
+job = _ui.training_progress()
+running = job is not None and job["state"] == "running"
+if st.button("Train the model", type="primary", disabled=running, help="A training is running; its result appears here." if running else None):
+    _ui.saved().training.start(TrainingSettings(model=MODEL_CHOICES[label], random_state=0))
     st.rerun()
 if job is not None and job["state"] in ("failed", "stopped"):
     st.error(f"The last training did not finish: {job['message']}")
 
-if not project.has_model:
+if not project.models.has_model:
     _ui.end_page()
 
 # --- Results ------------------------------------------------------------------------------
-bundle = project.bundle()
+bundle = project.models.bundle()
 metrics = bundle.metrics
 validation = metrics["validation"]
-if not project.model_matches_choices():
+if not project.models.matches_choices():
     st.info(
         f"The model in use ({bundle.name}) was trained before your latest outcome or cleaning "
         "choices. Train again to use them."
     )
 
 st.subheader("Is it ready?")
-readiness = metrics["readiness"]
-verdict_box = {"ready": st.success, "usable with caution": st.warning}.get(readiness["verdict"], st.error)
-verdict_box(f"**{readiness['verdict'].capitalize()}.** {readiness['message']}")
+kind, text = present.verdict_box(metrics["readiness"])
+getattr(st, kind)(text)
 honest = validation.get("without_warned")
 if honest:
     st.warning(f"**The honest range.** {honest['sentence']}")
@@ -144,18 +143,9 @@ with right:
 
 # --- Versions -----------------------------------------------------------------------------
 st.subheader("Model versions")
-versions = project.versions()
+versions = project.models.list()
 st.dataframe(
-    [
-        {
-            "Version": f"v{v.id}" + (" (in use)" if v.id == project.current_version else ""),
-            "Model": MODEL_NAMES.get(v.kind, v.kind),
-            "Ranks leads right": v.roc_auc,
-            "Verdict": v.verdict,
-            "Trained": v.created_at[:16].replace("T", " ") + " UTC",
-        }
-        for v in versions
-    ],
+    present.version_rows(versions, project.models.current),
     hide_index=True,
     column_config={"Ranks leads right": st.column_config.NumberColumn(format="%.3f")},
 )
@@ -166,24 +156,24 @@ if len(versions) > 1:
         first = left.selectbox("Version", list(names), index=1, key="train_compare_first")
         second = right.selectbox("Against", list(names), index=0, key="train_compare_second")
         if names[first] != names[second]:
-            compared = project.compare_versions(names[first], names[second])
+            compared = project.models.compare(names[first], names[second])
             st.dataframe(compared, column_config={c: st.column_config.NumberColumn(format="%.3f") for c in compared.columns})
             st.caption(
                 f"On the {compared.attrs['leads']:,} held-out leads both versions were tested on, each with its own "
                 "held-out predictions (made without those leads). Higher is better for the first two rows, lower for the others."
             )
     picked = st.selectbox("Use another version (its saved tiers come with it)", list(names), key="train_version_pick")
-    if st.button("Use this version", disabled=names[picked] == project.current_version):
-        project.make_current(names[picked])
+    if st.button("Use this version", disabled=names[picked] == project.models.current):
+        project.models.make_current(names[picked])
         st.rerun()
 st.download_button(
     "Download the model file (for the leadscore command)",
-    model_file_bytes(project.model_with_policy()),
-    f"leadscore-v{project.current_version}.leadscore",
+    present.model_file_bytes(project.models.with_policy()),
+    f"leadscore-v{project.models.current}.leadscore",
     "application/octet-stream",
     on_click="ignore",
     key="train_download_model",
 )
 if project.id:
-    st.caption(f"Every version is kept in this project on this computer: `{project.db.model_path(project.current_version)}`.")
+    st.caption(f"Every version is kept in this project on this computer: `{project.db.model_path(project.models.current)}`.")
 _ui.next_step("Insights", "Next: what drives conversion →")

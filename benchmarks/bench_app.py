@@ -62,7 +62,7 @@ def _radio(at: AppTest, label: str):
 def _work_done(at: AppTest) -> tuple:
     """Model versions and the last scoring run: a slider move must change neither."""
     project = at.session_state["project"]
-    return tuple(v.id for v in project.versions()), id(project.last_run)
+    return tuple(v.id for v in project.models.list()), id(project.scoring.last)
 
 
 def measure(model: str) -> dict:

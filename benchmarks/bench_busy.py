@@ -74,10 +74,10 @@ def prepare(rows: int, folder: Path) -> dict:
     from leadscore.project.workflow import LeadProject
 
     project = LeadProject.new(build_leads(rows), "bench", data_name="leads.csv")
-    project.set_outcome(project.outcome_suggestion().mapping)
-    project.set_choices(CleaningChoices())
-    plan = project.plan
-    training_rows = project.training_rows(plan)
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    project.data.set_choices(CleaningChoices())
+    plan = project.data.plan
+    training_rows = project.data.training_rows(plan)
     path = folder / "prepared.pkl"
     with open(path, "wb") as handle:
         pickle.dump((plan, training_rows), handle)

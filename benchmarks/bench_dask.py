@@ -83,10 +83,10 @@ def train_model(path: Path):
     from leadscore.model.train import TrainingSettings
 
     project = LeadProject.from_file(SAMPLE / "leads.csv")
-    project.set_outcome(project.outcome_suggestion("converted").mapping)
-    project.set_choices(CleaningChoices())
-    project.train(TrainingSettings(model="logistic"))
-    bundle = project.bundle()
+    project.data.set_outcome(project.data.outcome_suggestion("converted").mapping)
+    project.data.set_choices(CleaningChoices())
+    project.training.train(TrainingSettings(model="logistic"))
+    bundle = project.models.bundle()
     save_bundle(bundle, path)
     return bundle
 

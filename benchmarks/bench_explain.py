@@ -55,10 +55,10 @@ def _train(leads, kind: str):
     from leadscore.model.train import TrainingSettings
 
     project = LeadProject.new(leads, "bank", data_name="bank-additional-full.csv")
-    project.set_outcome(project.outcome_suggestion("y").mapping)
-    project.set_choices(CleaningChoices())
-    project.train(TrainingSettings(model=kind))
-    return project.bundle()
+    project.data.set_outcome(project.data.outcome_suggestion("y").mapping)
+    project.data.set_choices(CleaningChoices())
+    project.training.train(TrainingSettings(model=kind))
+    return project.models.bundle()
 
 
 def _bundle(kind: str, models: Path | None, leads):

@@ -100,11 +100,11 @@ def prepare(rows: int, kind: str, data: str, model_path: str, out: str, encoded:
 
         start = time.perf_counter()
         project = LeadProject.from_file(bank_marketing_csv(), filename=BANK_MARKETING_NAME)
-        project.set_outcome(project.outcome_suggestion("y").mapping)
-        project.set_choices(CleaningChoices())
-        project.train(TrainingSettings(model=kind))
+        project.data.set_outcome(project.data.outcome_suggestion("y").mapping)
+        project.data.set_choices(CleaningChoices())
+        project.training.train(TrainingSettings(model=kind))
         training_seconds = round(time.perf_counter() - start, 1)
-        model_path = str(save_bundle(project.bundle(), out))
+        model_path = str(save_bundle(project.models.bundle(), out))
     bank = pd.read_csv(BANK_MARKETING, sep=";")  # pandas reads the .gz as is
     leads = bank.drop(columns=["y"]).sample(n=rows, replace=True, random_state=0).reset_index(drop=True)
     leads.insert(0, "lead_id", [f"B{i:07d}" for i in range(len(leads))])

@@ -194,10 +194,10 @@ def measure(rows: int, full_at_1m: bool, repeats: int) -> dict:
     started = time.perf_counter()
     # Inspected and planned as the app and the command line do: LeadProject's suggestions.
     project = LeadProject.new(leads, "bench", data_name="leads.csv")
-    project.set_outcome(project.outcome_suggestion().mapping)
-    project.set_choices(CleaningChoices())
-    plan = project.plan
-    training_rows = project.training_rows(plan)
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    project.data.set_choices(CleaningChoices())
+    plan = project.data.plan
+    training_rows = project.data.training_rows(plan)
     result["inspect_and_plan_s"] = round(time.perf_counter() - started, 2)
     result["known_rows"] = int(len(training_rows.y))
     result["features_used"] = len(plan.used_columns)

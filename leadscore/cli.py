@@ -1,12 +1,12 @@
 """The ``leadscore`` command: the app's journey for scripts and workflows.
 
-Every subcommand drives the same :class:`leadscore.project.workflow.LeadProject` the app's pages drive,
-and offers the same choices::
+Every subcommand parses its arguments and calls the workflow (:mod:`leadscore.project`) that the
+app's pages drive, with the same choices, so one file gives one answer in both::
 
     leadscore inspect DATA [--target COLUMN] [--converted VALUE ...] [--sheet SHEET] [--json]
     leadscore train DATA --out MODEL [--project NAME] [outcome, cleaning, model and tier options]
                     [--report REPORT.json]
-    leadscore score MODEL DATA [--out OUT] [--format csv|jsonl|crm] [--sort] [--split-tiers DIR]
+    leadscore score [MODEL] DATA [--project NAME] [--out OUT] [--format csv|jsonl|crm] [--sort] [--split-tiers DIR]
                     [--hot P --warm P --cool P | --hot-share P --warm-share P --cool-share P]
     leadscore card MODEL
     leadscore projects
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from leadscore.errors import LeadScoreInputError
 
-__all__ = ["main", "examples", "example_lead"]
+__all__ = ["main"]
 
 EXIT_INPUT_ERROR = 2
 EXIT_UNEXPECTED = 1
@@ -89,18 +89,14 @@ def _outcome_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads (name or number; default: the first)")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="leadscore",
-        description="Score leads with a model learned from your own lead history. Nothing leaves this machine.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _inspect_command(commands) -> None:
     inspect = commands.add_parser("inspect", help="profile a lead export, map its outcome, judge if there is enough data")
     inspect.add_argument("data", help="CSV or Excel (.xlsx) file of past leads")
     _outcome_options(inspect)
     inspect.add_argument("--json", action="store_true", help="print one JSON object instead of a readable report")
 
+
+def _train_command(commands) -> None:
     train = commands.add_parser("train", help="train, validate and save a model from past leads")
     train.add_argument("data", help="CSV or Excel (.xlsx) file of past leads with outcomes")
     train.add_argument("--out", metavar="MODEL", help="where to save the model file (required unless --project is given)")
@@ -119,9 +115,15 @@ def _parser() -> argparse.ArgumentParser:
     _tier_options(train)
     train.add_argument("--report", metavar="REPORT.json", help="write the full training report as JSON")
 
-    score = commands.add_parser("score", help="score new leads with a saved model")
-    score.add_argument("model", help="a model file saved by 'leadscore train' or the app")
-    score.add_argument("data", help="CSV/Excel file of new leads, or - to read JSON lines from standard input")
+
+def _score_command(commands) -> None:
+    score = commands.add_parser(
+        "score", help="score new leads with a saved model, or with a project's version in use",
+        usage="leadscore score [MODEL] DATA [options]  (MODEL may be left out with --project NAME)",
+    )
+    score.add_argument("paths", nargs="+", metavar="[MODEL] DATA",
+                       help="a model file saved by 'leadscore train' or the app (left out with --project: the project's version in use), "
+                       "then a CSV/Excel file of new leads, or - to read JSON lines from standard input")
     score.add_argument("--out", metavar="OUT", help="output file (default: standard output)")
     score.add_argument(
         "--format",
@@ -143,10 +145,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--no-reasons", action="store_true", help="skip the reason_1..3 columns (faster)")
     score.add_argument("--trust-model", action="store_true", help="load a model file made on another machine (only for files you trust: a model file can run code)")
     history = score.add_argument_group("history (see 'leadscore history')")
-    history.add_argument("--project", metavar="NAME", help="record this run in project NAME (created if new): scores, tiers, drift")
+    history.add_argument("--project", metavar="NAME", help="record this run in project NAME (created if new): scores, tiers, drift; without MODEL, score with its version in use")
     history.add_argument("--key", metavar="COLUMN", help="the column that tells leads apart across runs (default: the ID, else the email, else a hash of the lead's values)")
     history.add_argument("--summary-json", metavar="FILE", help="write the run's summary (rows, tiers, drift) as JSON")
 
+
+def _history_commands(commands) -> None:
     past = commands.add_parser("history", help="a project's scoring runs, the leads that moved, one lead's scores over time")
     past.add_argument("project", metavar="NAME", help="the project (its name or id)")
     past.add_argument("--lead", metavar="KEY", help="one lead's scores over time")
@@ -164,103 +168,43 @@ def _parser() -> argparse.ArgumentParser:
     card.add_argument("--trust-model", action="store_true", help="load a model file made on another machine")
 
     commands.add_parser("projects", help="list the projects saved on this computer")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="leadscore",
+        description="Score leads with a model learned from your own lead history. Nothing leaves this machine.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    _inspect_command(commands)
+    _train_command(commands)
+    _score_command(commands)
+    _history_commands(commands)
     return parser
 
 
-def _project_db(name: str, create: bool = False):
-    """A saved project's store by name or id (created when ``create`` and not found)."""
-    from leadscore.project.store import ProjectStore
-
-    store = ProjectStore()
-    found = store.find(name)
-    if found is not None:
-        return store.open(found)
-    if create:
-        return store.create(name)
-    names = ", ".join(f"'{info.name}'" for info in store.list()[:10]) or "none yet"
-    raise LeadScoreInputError(f"There is no project '{name}' on this computer (projects: {names}).")
-
-
-def _check_file(path: str) -> Path:
-    file = Path(path)
-    if not file.exists():
-        raise LeadScoreInputError(f"There is no file '{path}'. Check the path and the file name.")
-    if file.is_dir():
-        raise LeadScoreInputError(f"'{path}' is a folder. Give the path of a CSV or Excel file.")
-    return file
+def _progress_line(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
 def _policy(args, base):
-    """The tier policy from the options, starting from ``base`` (the model's or the default)."""
-    from leadscore.model.tiers import TierPolicy
+    """The tiers the options give, on top of ``base`` (the model's or the default)."""
+    from leadscore.project import policy_from_options
 
-    thresholds = (args.hot, args.warm, args.cool)
-    shares = (args.hot_share, args.warm_share, args.cool_share)
-    actions = {**dict(base.actions), **{tier.strip().capitalize(): text for tier, text in args.action}}
-    if any(v is not None for v in shares):
-        if any(v is not None for v in thresholds):
-            raise LeadScoreInputError("Give the tiers either by chance (--hot, --warm, --cool) or by share (--hot-share, ...), not both.")
-        if any(v is None for v in shares):
-            raise LeadScoreInputError("Tiers by share need all three: --hot-share, --warm-share and --cool-share (e.g. 5, 15 and 30).")
-        return TierPolicy.by_share(*shares, actions=actions)
-    if all(v is None for v in thresholds) and not args.action:
-        return base
-    resolved = base if base.by == "probability" else TierPolicy(actions=base.actions)
-    return TierPolicy(
-        hot=args.hot if args.hot is not None else resolved.hot,
-        warm=args.warm if args.warm is not None else resolved.warm,
-        cool=args.cool if args.cool is not None else resolved.cool,
-        actions=actions,
-    )
-
-
-def _read(path: str, sheet=None):
-    from leadscore.io.read import read_leads
-
-    options = {"sheet": sheet} if sheet else {}
-    return read_leads(_check_file(path), **options)
-
-
-def _outcome(project, args) -> None:
-    """Set the project's outcome from --target / --converted / --not-converted / --open."""
-    from leadscore.inspect.outcome import OutcomeMapping
-
-    if args.converted or args.not_converted or args.open:
-        if not args.target:
-            raise LeadScoreInputError("Name the outcome column with --target when you give --converted / --not-converted values.")
-        if not args.converted or not args.not_converted:
-            raise LeadScoreInputError("Give at least one --converted value and one --not-converted value (e.g. --converted Won --not-converted Lost).")
-        project.set_outcome(OutcomeMapping(args.target, tuple(args.converted), tuple(args.not_converted), tuple(args.open)))
-        return
-    suggestion = project.outcome_suggestion(args.target)
-    if suggestion.mapping is None:
-        raise LeadScoreInputError(
-            f"{suggestion.question} On the command line, say it with --target COLUMN and "
-            "--converted VALUE / --not-converted VALUE (repeatable); values you do not name count as still in the pipeline."
-        )
-    project.set_outcome(suggestion.mapping)
-
-
-def _outcome_line(project) -> str:
-    outcome, counts = project.outcome, project.outcome.counts(project.leads)
-    return (
-        f"Outcome '{outcome.column}': {counts['converted']:,} converted ({', '.join(outcome.positive_values)}), "
-        f"{counts['not_converted']:,} not converted ({', '.join(outcome.negative_values)}), "
-        f"{counts['open']:,} still in the pipeline (set aside)."
+    return policy_from_options(
+        base, hot=args.hot, warm=args.warm, cool=args.cool, hot_share=args.hot_share, warm_share=args.warm_share,
+        cool_share=args.cool_share, actions=dict(args.action),
     )
 
 
 def _run_inspect(args) -> int:
-    from leadscore.inspect.inspection import format_inspection, inspect_leads
-    from leadscore.inspect.outcome import OutcomeMapping
+    from leadscore.present import format_inspection
+    from leadscore.project import LeadProject
 
-    leads = _read(args.data, args.sheet)
-    outcome = None
-    if args.converted or args.not_converted:
-        if not args.target:
-            raise LeadScoreInputError("Name the outcome column with --target when you give --converted / --not-converted values.")
-        outcome = OutcomeMapping(args.target, tuple(args.converted), tuple(args.not_converted), tuple(args.open))
-    inspection = inspect_leads(leads, target=args.target, outcome=outcome)
+    project = LeadProject.from_file(args.data, sheet=args.sheet)
+    project.data.outcome_from_options(args.target, args.converted, args.not_converted, args.open, require=False)
+    inspection = project.data.inspection(args.target)
     if args.json:
         print(json.dumps(inspection.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -268,81 +212,35 @@ def _run_inspect(args) -> int:
     return 0
 
 
-def _progress_line(message: str, fraction: float) -> None:
-    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
-
-
-def _choices(args, columns):
-    from leadscore.clean.plan import NO_DATE, CleaningChoices
-
-    base = {}
-    if args.choices:
-        try:
-            base = json.loads(_check_file(args.choices).read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            raise LeadScoreInputError(f"'{args.choices}' is not a choices file (JSON). Save it again from the app or a report.") from None
-        base = base.get("choices", base) if isinstance(base, dict) else {}
-    choices = CleaningChoices.from_dict(base)
-    for column in (*args.exclude, *args.keep, *(c for c, _ in args.label)):
-        if column not in columns:
-            raise LeadScoreInputError(
-                f"There is no column '{column}' in this file. Check the spelling; the columns are: {', '.join(map(str, columns))}."
-            )
-    date = args.date_column
-    if date is not None and date.lower() != "none" and date not in columns:
-        raise LeadScoreInputError(f"There is no column '{date}' in this file to use as the date. The columns are: {', '.join(map(str, columns))}.")
-    return CleaningChoices(
-        date_column=(NO_DATE if date and date.lower() == "none" else date) if date is not None else choices.date_column,
-        window_months=args.window if args.window is not None else choices.window_months,
-        rare_share=args.rare_share if args.rare_share is not None else choices.rare_share,
-        exclude=tuple(dict.fromkeys([*choices.exclude, *args.exclude])),
-        keep=tuple(dict.fromkeys([*choices.keep, *args.keep])),
-        spellings=choices.spellings,
-        labels=tuple({**choices.label_map, **dict(args.label)}.items()),
-        use_text=False if args.no_text else choices.use_text,
-    )
-
-
 def _run_train(args) -> int:
-    from leadscore.io.atomic import check_output_path
-    from leadscore.model.bundle import MODEL_FILE_EXAMPLE, save_bundle
-    from leadscore.project.workflow import LeadProject
-    from leadscore.project.store import ProjectStore
-    from leadscore.model.tiers import TierPolicy
-    from leadscore.model.train import TrainingSettings
+    from leadscore.project import LeadProject, ProjectStore, TierPolicy, TrainingSettings, check_file, read_choices_file, write_text
 
     if not args.out and not args.project:
         raise LeadScoreInputError("Say where to keep the model: --out MODEL_FILE, or --project NAME (or both).")
-    data = _check_file(args.data)
+    data = check_file(args.data)
     # Every output is checked before minutes of training, so nothing is left half-done.
-    if args.out:
-        check_output_path(args.out, inputs=[data], what="the model", example=MODEL_FILE_EXAMPLE)
-    if args.report:
-        check_output_path(args.report, inputs=[data], what="the report", example="report.json")
-    leads = _read(args.data, args.sheet)
-    store = ProjectStore() if args.project else None
-    project = LeadProject.new(leads, args.project or data.stem, data_name=data.name)
-    _outcome(project, args)
-    print(_outcome_line(project), file=sys.stderr)
-    project.set_choices(_choices(args, list(leads.columns)))
-    project.set_policy(_policy(args, TierPolicy()))
-    if store is not None:
-        project.save_to(store)
-    project.train(TrainingSettings(model=args.model), progress=_progress_line)
-    bundle = project.model_with_policy()
+    _check_outputs([(args.out, "the model", "leads-model.leadscore"), (args.report, "the report", "report.json")], [data])
+    project = LeadProject.from_file(data, sheet=args.sheet, name=args.project or None)
+    project.data.outcome_from_options(args.target, args.converted, args.not_converted, args.open)
+    print(project.data.outcome_summary(), file=sys.stderr)
+    base = read_choices_file(args.choices) if args.choices else None
+    project.data.set_choices(project.data.choices_from_options(
+        base, date_column=args.date_column, window=args.window, rare_share=args.rare_share, exclude=args.exclude,
+        keep=args.keep, labels=args.label, no_text=args.no_text,
+    ))
+    if args.project:
+        project.save_to(ProjectStore())
+    project.training.train(TrainingSettings(model=args.model), progress=_progress_line, policy=_policy(args, TierPolicy()))
     report = project.training_report()
     if args.report:
-        from leadscore.io.atomic import atomic_output
-
-        with atomic_output(args.report, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(report, indent=2, ensure_ascii=False))
+        write_text(args.report, json.dumps(report, indent=2, ensure_ascii=False))
     if args.out:
-        save_bundle(bundle, args.out)
+        project.models.save_file(args.out)
     validation = report["validation"]
     where = " and ".join(filter(None, [args.out and f"saved to {args.out}", project.id and f"kept in project '{project.name}' ({project.id})"]))
     print(
         f"Trained a {report['model']['kind']} model, {where}. "
-        f"Holdout ({validation['method']}, {validation['holdout_rows']} leads): "
+        f"Holdout ({validation['method']}, {validation['holdout_rows']:,} leads): "
         f"ROC AUC {validation['roc_auc']:.3f}, calibration error {validation['ece']:.3f}. "
         f"{report['readiness']['verdict'].capitalize()}: {report['readiness']['message']}"
     )
@@ -352,106 +250,115 @@ def _run_train(args) -> int:
     return 0
 
 
-def _run_score(args) -> int:
-    from leadscore.model.bundle import load_bundle
-    from leadscore.score.score_files import score_file
+def _check_outputs(outputs, inputs) -> None:
+    from leadscore.project import check_output
 
-    bundle = load_bundle(_check_file(args.model), trust=args.trust_model)
-    policy = _policy(args, bundle.policy)
+    for path, what, example in outputs:
+        if path:
+            check_output(path, inputs=inputs, what=what, example=example)
+
+
+def _run_score(args) -> int:
+    from leadscore.project import LeadProject, Scorer, write_summary
+
+    if len(args.paths) > 2:
+        raise LeadScoreInputError("Give the model file and the leads (two paths), or only the leads with --project NAME.")
+    if len(args.paths) == 1 and not args.project:
+        raise LeadScoreInputError("Give the model file before the leads (leadscore score MODEL DATA), or score with a project's version in use: --project NAME.")
+    model, data = (args.paths if len(args.paths) == 2 else (None, args.paths[0]))
+    project = LeadProject.named(args.project, create=model is not None) if args.project else None
+    scorer = Scorer.load(model, trust=args.trust_model) if model else project.scoring.scorer()
+    scorer = scorer.with_policy(_policy(args, scorer.policy))
+    protect = [model] if model else []
     if args.engine == "dask":
-        return _score_dask(bundle, policy, args)
+        _say_verdict(scorer)
+        return _score_dask(scorer, args, data)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
-    from leadscore.io.atomic import check_output_path
-
-    for output, what in ((args.out, "the scored leads"), (args.summary_json, "the summary")):
-        if output:  # the model was read, but writing over it would lose it
-            check_output_path(output, inputs=[args.model], what=what, read="your model")
-    if args.data == "-":
+    _check_outputs([(args.out, "the scored leads", None), (args.summary_json, "the summary", "summary.json")], [p for p in (model, data) if p and p != "-"])
+    if data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
-        return _stream(bundle, policy, args)
+        _say_verdict(scorer)
+        return _stream(scorer, args)
     if args.format == "crm":
-        return _score_crm(bundle, policy, args)
+        warnings = scorer.score_crm(data, args.out, reasons=not args.no_reasons, sheet=args.sheet, sort=args.sort, protect=protect)
+        _say_verdict(scorer)
+        for line in warnings:
+            print(f"warning: {line}", file=sys.stderr)
+        return 0
+    options = dict(fmt=args.format or "csv", split_dir=args.split_tiers, reasons=not args.no_reasons, sort=args.sort, sheet=args.sheet, protect=protect)
+    if project is not None:
+        summary = project.scoring.score_file(data, args.out, scorer=scorer, key_column=args.key, **options)
+    else:
+        summary = scorer.score_file(data, args.out, **options)
+        summary["readiness"] = scorer.readiness
     if args.summary_json:
-        from leadscore.io.atomic import check_output_path
+        write_summary(summary, args.summary_json)
+    _say_verdict(scorer)
+    _say_scored(summary, args)
+    return 0
 
-        check_output_path(args.summary_json, inputs=[args.data], what="the summary")
-    batches: dict = {}
-    summary = score_file(
-        bundle,
-        _check_file(args.data),
-        args.out,
-        policy=policy,
-        fmt=args.format or "csv",
-        split_dir=args.split_tiers,
-        reasons=not args.no_reasons,
-        sort=args.sort,
-        on_batch=batches.__setitem__ if args.project or args.summary_json else None,
-        sheet=args.sheet,
-    )
-    if args.project or args.summary_json:
-        _record(bundle, policy, args, batches, summary)
+
+def _say_verdict(scorer) -> None:
+    """Say before the call list when the model is not ready (the Train page's words)."""
+    warning = scorer.verdict_warning()
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def _say_scored(summary: dict, args) -> None:
     for warning in summary.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
         if "tiers by share" in warning:
             print("  On the command line: add --hot-share 5 --warm-share 15 --cool-share 30", file=sys.stderr)
+    drift = summary.get("drift") or {}
+    if drift and (args.project or args.summary_json):
+        print(f"Drift: {drift.get('verdict')}. {drift.get('message')}", file=sys.stderr)
     if args.out:
         tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
         print(f"Scored {summary['rows']:,} leads into {args.out} ({tiers}). {summary['policy']}", file=sys.stderr)
+
+
+def _score_dask(scorer, args, data) -> int:
+    if not args.out:
+        raise LeadScoreInputError("With --engine dask, name the folder for the scored parts with --out (e.g. --out scored/).")
+    if data == "-" or args.split_tiers or args.format in ("jsonl", "crm") or args.project or args.sort:
+        raise LeadScoreInputError(
+            "--engine dask scores files into CSV or Parquet parts; leave out '-', --split-tiers, --format jsonl/crm, --sort and --project."
+        )
+    summary = scorer.score_many(data, args.out, reasons=not args.no_reasons, scheduler=args.scheduler, workers=args.workers,
+                                fmt=args.format or "csv", progress=_progress_line)
+    for warning in summary.get("warnings", []):
+        print(f"warning: {warning}", file=sys.stderr)
+    tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
+    print(f"Scored {summary['rows']:,} leads in {summary['partitions']} parts into {args.out} ({tiers}).", file=sys.stderr)
     return 0
 
 
-def _record(bundle, policy, args, batches: dict, summary: dict) -> None:
-    """Record the run in the project (``--project``) and write its summary (``--summary-json``)."""
-    import pandas as pd
+def _stream(scorer, args) -> int:
+    from leadscore.project import output_text
 
-    from leadscore.io.atomic import atomic_output
-    from leadscore.score.runs import key_scheme, run_leads, run_summary
-
-    scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
-    scheme = key_scheme(bundle, scored, args.key)
-    recorded = run_summary(bundle, scored, summary.get("drift"), policy, scheme, summary.get("warnings", []))
-    if args.project:
-        db = _project_db(args.project, create=True)
-        recorded["run"] = db.record_run(None, Path(args.data).name, recorded, run_leads(scored, scheme))
-    drift = recorded.get("drift") or {}
-    if drift:
-        print(f"Drift: {drift.get('verdict')}. {drift.get('message')}", file=sys.stderr)
-    if args.summary_json:
-        with atomic_output(args.summary_json, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"run": recorded.get("run"), **{k: v for k, v in recorded.items() if k != "run"}}, indent=2, ensure_ascii=False))
+    reasons = not args.no_reasons
+    if args.out:
+        with output_text(args.out) as out:
+            scorer.stream(sys.stdin.buffer, out, reasons=reasons)
+    else:
+        scorer.stream(sys.stdin.buffer, sys.stdout, reasons=reasons)
+    return 0
 
 
 def _run_history(args) -> int:
-    from leadscore.score.history import movers
+    from leadscore.project import LeadProject
 
-    db = _project_db(args.project)
-    runs = db.runs()
-    result = {
-        "runs": [
-            {"run": int(row.run), "at": row.at, "rows": int(row.rows), "model": row.summary.get("model"), "source": row.source,
-             "drift": (row.summary.get("drift") or {}).get("verdict")}
-            for row in runs.itertuples()
-        ]
-    }
-    if args.movers or not args.lead:
-        moved = movers(db.run_leads(runs["run"].iloc[-2]), db.run_leads(runs["run"].iloc[-1])) if len(runs) >= 2 else None
-        result["movers"] = [] if moved is None else [
-            {"key": r.key, "before": float(r.before), "after": float(r.after), "tier_before": r.tier_before, "tier_after": r.tier_after}
-            for r in moved.itertuples()
-        ]
-    if args.lead:
-        trend = db.lead_history(args.lead)
-        result["lead"] = {"key": args.lead, "scores": [
-            {"run": int(r.run), "at": r.at, "probability": float(r.probability), "tier": r.tier} for r in trend.itertuples()
-        ]}
+    result = LeadProject.named(args.project).scoring.history(lead=args.lead, with_movers=args.movers)
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
     for run in result["runs"]:
         drift = f", drift: {run['drift']}" if run["drift"] else ""
-        print(f"run {run['run']}  {run['at']}  {run['rows']:,} leads from {run['source']} with {run['model']}{drift}")
+        version = f"v{run['model_version']}" if run["model_version"] is not None else "a model file from elsewhere"
+        print(f"run {run['run']}  {run['at']}  {run['rows']:,} leads from {run['source']} with {version} ({run['model']}){drift}")
     if "movers" in result:
         if not result["movers"]:
             print("No movers yet: score the leads again to see whose score rose or fell.")
@@ -468,26 +375,12 @@ def _run_history(args) -> int:
 
 
 def _run_feedback(args) -> int:
-    from leadscore.project.workflow import LeadProject
-    from leadscore.score.runs import feedback_for
-    from leadscore.project.store import ProjectStore
+    from leadscore.project import LeadProject, check_file, read_leads
 
-    db = _project_db(args.project)
-    runs = db.runs()
-    if runs.empty:
+    project = LeadProject.named(args.project)
+    if project.scoring.runs().empty:
         raise LeadScoreInputError(f"No leads have been scored in project '{args.project}' yet: score them with --project first.")
-    leads = _read(args.data, args.sheet)
-    meta = db.meta()
-    if meta.get("outcome"):
-        outcome = LeadProject.open(ProjectStore(), db.id).outcome
-    else:
-        from leadscore.inspect.outcome import suggest_outcome
-
-        suggestion = suggest_outcome(leads)
-        if suggestion.mapping is None:
-            raise LeadScoreInputError(f"{suggestion.question} Name the outcome the way the app does, or add a yes/no 'converted' column.")
-        outcome = suggestion.mapping
-    report = feedback_for(db.scored_leads(), leads, outcome, runs["summary"].iloc[-1].get("keys") or {})
+    report = project.scoring.feedback(read_leads(check_file(args.data), **({"sheet": args.sheet} if args.sheet else {})))
     if args.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
         return 0
@@ -498,73 +391,15 @@ def _run_feedback(args) -> int:
     return 0
 
 
-def _score_dask(bundle, policy, args) -> int:
-    from leadscore.score.dask_engine import score_with_dask
-
-    if not args.out:
-        raise LeadScoreInputError("With --engine dask, name the folder for the scored parts with --out (e.g. --out scored/).")
-    if args.data == "-" or args.split_tiers or args.format in ("jsonl", "crm") or args.project or args.sort:
-        raise LeadScoreInputError(
-            "--engine dask scores files into CSV or Parquet parts; leave out '-', --split-tiers, --format jsonl/crm, --sort and --project."
-        )
-    summary = score_with_dask(
-        bundle, args.data, args.out, policy=policy, reasons=not args.no_reasons, scheduler=args.scheduler,
-        workers=args.workers, output_format=args.format or "csv", progress=_progress_line,
-    )
-    for warning in summary.get("warnings", []):
-        print(f"warning: {warning}", file=sys.stderr)
-    tiers = ", ".join(f"{count:,} {tier}" for tier, count in summary.get("tiers", {}).items())
-    print(f"Scored {summary['rows']:,} leads in {summary['partitions']} parts into {args.out} ({tiers}).", file=sys.stderr)
-    return 0
-
-
-def _stream(bundle, policy, args) -> int:
-    from leadscore.io.atomic import atomic_output, check_output_path
-    from leadscore.io.lead_json import lead_lines
-    from leadscore.score.stream import stream_jsonl
-
-    reasons = not args.no_reasons
-    if args.out:
-        check_output_path(args.out, what="the scored leads")
-        with atomic_output(args.out, "w", encoding="utf-8", newline="\n") as out:
-            stream_jsonl(bundle, lead_lines(sys.stdin.buffer), out, policy=policy, reasons=reasons)
-    else:
-        stream_jsonl(bundle, lead_lines(sys.stdin.buffer), sys.stdout, policy=policy, reasons=reasons)
-    return 0
-
-
-def _score_crm(bundle, policy, args) -> int:
-    from leadscore.io.atomic import atomic_output, check_output_path
-    from leadscore.score.export import crm_csv
-    from leadscore.score.scoring import score_leads
-
-    data = _check_file(args.data)
-    if args.out:
-        check_output_path(args.out, inputs=[data], what="the CRM file")
-    result = score_leads(bundle, _read(args.data, args.sheet), policy=policy, reasons=not args.no_reasons)
-    kinds = dict(getattr(bundle.plan, "column_kinds", {}) or {})
-    identifiers = [c for c in result.scored.columns if kinds.get(c) in ("identifier", "personal")]
-    content = crm_csv(result.scored, identifiers)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if args.out:
-        with atomic_output(args.out) as handle:
-            handle.write(content)
-    else:
-        sys.stdout.buffer.write(content)
-    return 0
-
-
 def _run_card(args) -> int:
-    from leadscore.model.bundle import load_bundle
-    from leadscore.model.card import model_card
+    from leadscore.project import Scorer
 
-    print(model_card(load_bundle(_check_file(args.model), trust=args.trust_model)))
+    print(Scorer.load(args.model, trust=args.trust_model).card())
     return 0
 
 
 def _run_projects(args) -> int:
-    from leadscore.project.store import ProjectStore
+    from leadscore.project import ProjectStore
 
     infos = ProjectStore().list()
     if not infos:
@@ -574,51 +409,6 @@ def _run_projects(args) -> int:
         leads = f"{info.leads:,} leads" if info.leads is not None else "no leads"
         print(f"{info.id}  {info.name}  {leads}, {info.versions} model version(s), changed {info.updated_at}{problem}")
     return 0
-
-
-def example_lead(schema: list[dict] | None) -> dict[str, object]:
-    """One made-up lead with every column a model reads (typical values), for the JSON example."""
-    if not schema:
-        return {"source": "Referral", "pages_viewed": 7}
-    lead: dict[str, object] = {}
-    for column in schema:
-        kind, fill = column.get("kind"), column.get("fill")
-        if kind == "date":
-            value: object = "2026-11-27 09:30"
-        elif kind == "category" and column.get("categories"):
-            value = fill if fill not in (None, "", "Unknown") else column["categories"][0]
-        elif kind == "number":
-            value = round(float(fill), 2) if isinstance(fill, (int, float)) and fill == fill else 1
-        elif kind == "boolean":
-            value = "yes"
-        else:
-            value = fill if fill not in (None, "") else ""
-        lead[column["name"]] = value
-    return lead
-
-
-def examples(model_path: str = "models/leadscore-model.joblib", schema: list[dict] | None = None) -> dict[str, str]:
-    """Shell examples for scoring with the ``leadscore`` command instead of the app.
-
-    With the model's ``schema``, the JSON-lines example is a lead with exactly the columns that
-    model reads, so it works when pasted into a terminal.
-    """
-    lead = json.dumps(example_lead(schema), ensure_ascii=False).replace("'", "")
-    return {
-        "csv": f"leadscore score {model_path} new_leads.csv --out scored_leads.csv",
-        "sorted": f"leadscore score {model_path} new_leads.csv --sort --out call_list.csv",
-        "tiers": f"leadscore score {model_path} new_leads.csv --out scored_leads.csv --split-tiers by_tier/",
-        "crm": f"leadscore score {model_path} new_leads.csv --format crm --out crm_import.csv",
-        "jsonl": (
-            f"echo '{lead}' \\\n  | leadscore score {model_path} -\n"
-            "# one JSON result per lead, as soon as it is scored: the lead's own fields, then\n"
-            '# "lead_score", "conversion_probability", "tier", "next_action", "reason_1".."reason_3"'
-        ),
-        "weekly": (
-            "# every Monday at 7:00, score the week's export with this model\n"
-            f"0 7 * * 1  leadscore score {model_path} /exports/new_leads.csv --sort --out /exports/call_list.csv"
-        ),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

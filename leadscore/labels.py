@@ -23,7 +23,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["label", "phrase", "format_value", "display_values", "points_text"]
+__all__ = ["label", "phrase", "format_value", "display_values", "points_text", "rate_text", "count_text"]
 
 _FOLLOWUP = re.compile(r"^(minutes|days) from (.+) to (.+)$")
 _TIME_SUFFIX = re.compile(r"\s+(at|date|time|on|timestamp|datetime)$", re.IGNORECASE)
@@ -52,12 +52,84 @@ def label(column: str, labels: Mapping[str, str] | None = None) -> str:
     words = re.sub(r"[_\s]+", " ", spaced).strip().split(" ")
     if not words or not words[0]:
         return str(column)
-    # Acronyms ("CRM") and brand spellings ("LinkedIn") stay; other words read in lower case.
-    kept = [w if (w.isupper() and len(w) > 1) or not w[1:].islower() and not w[1:].isdigit() and w[1:] else w.lower() for w in words]
+    # A question put to the lead ("How did you hear about X Education?") reads as written.
+    if str(column).strip().endswith("?"):
+        return str(column).strip()
+    # Acronyms ("CRM", "X") and brand spellings ("LinkedIn") stay; so do capitalised words
+    # among lower-case ones ("Tags from Salesforce": a proper noun). Other words read in lower
+    # case ("Lead Source" -> "Lead source").
+    proper = any(w[:1].islower() for w in words[1:])
+    kept = [
+        w
+        if w.isupper() or (w[1:] and not w[1:].islower() and not w[1:].isdigit()) or (proper and w[:1].isupper())
+        else w.lower()
+        for w in words
+    ]
     # A brand that starts in lower case ("iPhone", "eBay") keeps its spelling at the start too.
     brand = kept[0][:1].islower() and any(ch.isupper() for ch in kept[0][1:])
     first = kept[0] if brand else kept[0][:1].upper() + kept[0][1:]
     return first + "".join(" " + w for w in kept[1:])
+
+
+def rate_text(share, *against) -> str:
+    """A share (0..1) as a percent with the digits that tell it apart.
+
+    Whole percents from 10% up, one decimal from 1%, two significant digits below; more
+    digits when a value compared with it (``against``) would otherwise read the same, and never
+    "0.0%" for a share above zero. Shown like this, 1.25% against 0.9% reads "1.3% against
+    0.9%", not "1% against 1%".
+
+    Parameters
+    ----------
+    share : float
+        The share to show (None or NaN reads "n/a").
+    *against : float
+        Shares it is compared with in the same sentence.
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> rate_text(0.0125, 0.009), rate_text(0.009, 0.0125), rate_text(0.63), rate_text(0.0004)
+    ('1.3%', '0.9%', '63%', '0.04%')
+    >>> rate_text(0.121, 0.124), rate_text(0.0, 0.01), rate_text(0.00001)
+    ('12.1%', '0%', '0.001%')
+    """
+    if share is None or not np.isfinite(share):
+        return "n/a"
+    percent = float(share) * 100
+    if percent == 0:
+        return "0%"
+    size = abs(percent)
+    # Whole percents from 10%, one decimal from 1%, two significant digits below.
+    digits = 0 if size >= 10 else 1 if size >= 1 else 1 - int(np.floor(np.log10(size)))
+    others = [float(a) * 100 for a in against if a is not None and np.isfinite(a) and float(a) * 100 != percent]
+    while digits < 4 and (
+        float(_rounded(percent, digits)) == 0 or any(_rounded(percent, digits) == _rounded(other, digits) for other in others)
+    ):
+        digits += 1
+    text = _rounded(percent, digits)
+    if "." in text:
+        # Trailing zeros go ("0.90" -> "0.9") unless they are what tells it from another value.
+        short = text.rstrip("0").rstrip(".")
+        places = len(short.split(".")[1]) if "." in short else 0
+        if not any(_rounded(other, places) == short for other in others):
+            text = short
+    return f"{text}%"
+
+
+def _rounded(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, halves rounded up as people do (1.25 -> "1.3")."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def count_text(count) -> str:
+    """A count with thousands separators: 12345 -> "12,345"."""
+    return f"{int(count):,}"
 
 
 def _lower_first(text: str) -> str:

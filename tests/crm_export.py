@@ -87,3 +87,43 @@ def crm_export(n: int = 3000, seed: int = 0, conversion: float = 0.12, amount: b
 def crm_export_csv(*args, **kwargs) -> bytes:
     """:func:`crm_export` as the bytes of a CSV file."""
     return crm_export(*args, **kwargs).to_csv(index=False).encode("utf-8")
+
+
+def crm_pipeline_export(n: int = 4000, seed: int = 0, conversion: float = 0.15, open_share: float = 0.15) -> pd.DataFrame:
+    """:func:`crm_export` with the other columns a real pipeline export carries, as text cells:
+
+    - ``Status``: ``won``, ``lost``, or ``open`` for a share of deals still in the pipeline.
+    - ``Close date``: blank for every open deal, filled for every closed one (recorded at close).
+    - ``Activity index`` and ``Profile index``: ordinal grades (``01.High``, ``02.Medium``,
+      ``03.Low``) a rep gives after contact, higher for the leads that went on to buy.
+    - ``Lead source`` gains ``Partner site``: 30 leads, all converted (a near-pure value held by a
+      few dozen leads, known on arrival).
+    - ``What is your current occupation?``: a sign-up form's question, answered on arrival, with
+      an honest, moderate signal.
+    """
+    rng = np.random.default_rng(seed + 1000)
+    table = crm_export(n, seed=seed, conversion=conversion)
+    converted = (table.pop("Converted") == "yes").to_numpy()
+    # The form answer: students buy less, managers more (known on arrival).
+    occupation = np.where(
+        converted,
+        rng.choice(["Working professional", "Manager", "Student", "Unemployed"], n, p=[0.45, 0.3, 0.1, 0.15]),
+        rng.choice(["Working professional", "Manager", "Student", "Unemployed"], n, p=[0.4, 0.15, 0.25, 0.2]),
+    )
+    partner = rng.choice(np.flatnonzero(converted), 30, replace=False)
+    table.loc[partner, "Lead source"] = "Partner site"
+
+    def grade(shift: float) -> np.ndarray:
+        level = 1.0 + shift * converted + rng.normal(0, 0.7, n)
+        return np.select([level > 1.8, level > 0.9], ["01.High", "02.Medium"], "03.Low")
+
+    still_open = rng.random(n) < open_share
+    still_open[partner] = False
+    created = pd.to_datetime(table["Create date"])
+    closed_on = created + pd.to_timedelta(rng.integers(5, 120, n), unit="D")
+    table["What is your current occupation?"] = occupation
+    table["Activity index"] = grade(1.2)
+    table["Profile index"] = grade(0.9)
+    table["Close date"] = np.where(still_open, "", pd.DatetimeIndex(closed_on).strftime("%Y-%m-%d"))
+    table["Status"] = np.where(still_open, "open", np.where(converted, "won", "lost"))
+    return table

@@ -63,3 +63,25 @@ def suggested_plan(df: pd.DataFrame, outcome_column: str, date_column=None):
     profiles = profile_columns(df)
     suspects = find_leakage_suspects(df, mapping.apply(df), profiles, date_column=date_column)
     return suggest_cleaning_plan(df, mapping, profiles, suspects, date_column=date_column)
+
+
+def copied_leads(n: int = 500, copies: int = 3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` leads, and the same leads each written ``copies`` times in shuffled order (a form
+    sent again, a list merged twice). Conversion depends a little on pages viewed and one
+    measurement; two more measurements are noise a model can only memorise."""
+    rng = np.random.default_rng(seed)
+    pages = rng.poisson(4, n)
+    x = rng.normal(0, 1, (n, 3)).round(3)
+    converted = rng.random(n) < 1 / (1 + np.exp(-(-1 + 0.2 * (pages - 4) + 0.4 * x[:, 0])))
+    leads = pd.DataFrame(
+        {
+            "lead_id": [f"L{k:05d}" for k in range(n)],
+            "pages": pages,
+            "a": x[:, 0],
+            "b": x[:, 1],
+            "c": x[:, 2],
+            "converted": np.where(converted, "yes", "no"),
+        }
+    )
+    repeated = leads.loc[np.repeat(np.arange(n), copies)].sample(frac=1, random_state=1).reset_index(drop=True)
+    return leads, repeated

@@ -2,7 +2,7 @@
 
 The data flows down once, and the folders show it::
 
-    io -> inspect -> clean -> model -> explain -> score -> project -> present | cli
+    io -> inspect -> clean -> model -> explain -> score -> project -> present -> cli
 
 A module of a stage may import modules of its own stage and of the stages before it (the base
 modules ``errors``, ``jsonable``, ``labels`` and ``_parallel`` sit below them all), anywhere in its
@@ -33,7 +33,8 @@ STAGES: list[tuple[str, ...]] = [
     ("explain",),
     ("score",),
     ("project",),
-    ("present", "cli"),
+    ("present",),
+    ("cli",),
 ]
 STAGE = {name: number for number, names in enumerate(STAGES) for name in names}
 # What the pages and the command may import: the workflow, what the app shows, the error type.

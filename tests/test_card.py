@@ -86,7 +86,7 @@ def test_the_honest_range_and_warned_columns_are_on_the_card():
     card = model_card(_bundle(TierPolicy()))
     assert "**The honest range.** With 'rep_rating' the model ranks leads at 0.91 (ROC AUC); without it, 0.74." in card
     assert "The verdict rests on the figure without them." in card
-    assert "Used although LeadScore warned about them:" in card
+    assert "Kept by your choice although LeadScore flagged them:" in card
     assert "- **Rep rating**: Reps fill it in after the first call." in card
 
 
@@ -94,10 +94,11 @@ def test_the_tiers_table_uses_the_models_own_policy():
     card = model_card(_bundle(TierPolicy(hot=0.5, warm=0.3, cool=0.1)))
     assert "- Tiers by chance of converting: Hot from 50%, Warm from 30%, Cool from 10%, Cold below." in card
     assert "On the 10 held-out leads, with these tiers:" in card
-    assert "| Hot | 50% and above | 4 | 3 | 75.0% | 2.6 |" in card
-    assert "| Warm | 30% to 50% | 2 | 0 | 0.0% | 0.7 |" in card
-    assert "| Cool | 10% to 30% | 3 | 1 | 33.3% | 0.4 |" in card
-    assert "| Cold | under 10% | 1 | 0 | 0.0% | 0.0 |" in card
+    # Rates with the digits that tell them apart (labels.rate_text): whole percents here.
+    assert "| Hot | 50% and above | 4 | 3 | 75% | 2.6 |" in card
+    assert "| Warm | 30% to 50% | 2 | 0 | 0% | 0.7 |" in card
+    assert "| Cool | 10% to 30% | 3 | 1 | 33% | 0.4 |" in card
+    assert "| Cold | under 10% | 1 | 0 | 0% | 0.0 |" in card
     # The table saved with other thresholds is not shown.
     assert "| Hot | 70% and above | 5 | 4 |" not in card and "70%" not in card
 

@@ -145,3 +145,41 @@ def test_large_tables_clean_alike_on_several_threads(sample, request):
     pd.testing.assert_frame_equal(several[2], one[2])
     assert several[3] == one[3]
     assert several[3]["grouped_as_other"]["source"] == 5 and several[3]["unreadable_numbers"] == {"pages_viewed": 6}
+
+
+def test_the_fill_for_blanks_never_equals_a_value_in_the_file():
+    """Blank sources filled as 'Unknown' merged with the file's own 'unknown' into two reasons
+    that read alike (issue 21): the fill must differ from every value, in any spelling."""
+    leads = pd.DataFrame(
+        {
+            "source": ["LinkedIn", None, "unknown", "Referral", None, "unknown"] * 50,
+            "won": ["yes", "no", "no", "yes", "no", "no"] * 50,
+        }
+    )
+    plan = CleaningPlan(outcome=OutcomeMapping("won", ("yes",), ("no",)), categorical=("source",), missing={"source": "unknown"})
+    cleaned = LeadCleaner(plan).fit_transform(leads)
+    assert cleaned["source"].head(6).tolist() == ["LinkedIn", "(blank)", "unknown", "Referral", "(blank)", "unknown"]
+    # Without the word in the file, blanks read "Unknown" as before.
+    plain = leads.assign(source=leads["source"].replace("unknown", "Webinar"))
+    assert LeadCleaner(plan).fit_transform(plain)["source"].iloc[1] == "Unknown"
+
+
+def test_numbers_too_large_to_use_count_as_blank_for_every_model_kind():
+    """1e309, inf and -inf (issue 25) are blanks, filled like any other; training never fails."""
+    import numpy as np
+
+    from leadscore.model.train import TrainingSettings, train_lead_model
+
+    n = 300
+    pages = np.arange(n) % 9 * 1.0
+    pages[:3] = [np.inf, -np.inf, float("1e309")]
+    leads = pd.DataFrame({"pages": pages, "won": np.where(np.arange(n) % 9 >= 5, "yes", "no")})
+    plan = CleaningPlan(outcome=OutcomeMapping("won", ("yes",), ("no",)), numeric=("pages",), missing={"pages": "median"})
+    cleaner = LeadCleaner(plan)
+    cleaned = cleaner.fit_transform(leads)
+    assert cleaned["pages"].head(3).tolist() == [4.0, 4.0, 4.0]  # the median of 0..8
+    assert cleaner.last_transform_report_["unreadable_numbers"] == {"pages": 3}
+    rows = select_training_rows(leads, plan)
+    for kind in ("logistic", "forest", "boosting"):
+        result = train_lead_model(rows, plan, TrainingSettings(model=kind))
+        assert np.isfinite(result.validation["roc_auc"])

@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leadscore.cli import examples, main
+from leadscore.cli import main
+from leadscore.present import examples
 
 REPO = Path(__file__).resolve().parents[1]
 NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
@@ -326,7 +327,7 @@ def test_train_needs_somewhere_to_keep_the_model(capsys, sample_leads_path, tmp_
 
 
 def _stages(tmp_path) -> Path:
-    """A CRM export whose outcome is a deal stage: Won, Lost, and two stages still in the pipeline."""
+    """A CRM export whose outcome is a deal stage: Won, Lost, a stage LeadScore knows is open and one it does not."""
     import numpy as np
 
     rng = np.random.default_rng(4)
@@ -334,7 +335,7 @@ def _stages(tmp_path) -> Path:
     source = rng.choice(["Referral", "Ads", "Webinar"], n)
     won = rng.random(n) < np.where(source == "Referral", 0.45, 0.15)
     stage = np.where(won, "Won", "Lost")
-    stage = np.where(rng.random(n) < 0.2, rng.choice(["Engaging", "Prospecting"], n), stage)
+    stage = np.where(rng.random(n) < 0.2, rng.choice(["Engaging", "Parked"], n), stage)
     path = tmp_path / "stages.csv"
     pd.DataFrame({"deal": [f"D{i:04d}" for i in range(n)], "source": source, "visits": rng.integers(1, 9, n), "stage": stage}).to_csv(path, index=False)
     return path
@@ -350,7 +351,7 @@ def test_an_outcome_it_cannot_read_by_itself_is_named_with_flags(capsys, tmp_pat
     )
     assert code == 0, err
     stages = pd.read_csv(data)["stage"]
-    still_open = int(stages.isin(["Engaging", "Prospecting"]).sum())
+    still_open = int(stages.isin(["Engaging", "Parked"]).sum())
     assert f"{still_open:,} still in the pipeline" in err  # the values not named, counted
     assert f"{int((stages == 'Won').sum()):,} converted (won)" in err
 
@@ -443,7 +444,8 @@ def test_keep_and_exclude_are_saved_in_the_report_and_the_card_with_the_honest_r
     assert saved["choices"]["keep"] == ["Last activity date"]
     assert saved["choices"]["exclude"] == ["Company size"]
     honest = next(line for line in out.splitlines() if line.startswith("Honest range: With "))
-    assert "'Last activity date'" in honest and "without them" in honest
+    # Only the kept snapshot: the rep's rating is left out by default now, not used unasked.
+    assert "'Last activity date'" in honest and "without it," in honest and "Lead rating" not in honest
     code, card, err = run(capsys, "card", str(model))
     assert code == 0, err
     assert "Last activity date" in card and "Company size" in card

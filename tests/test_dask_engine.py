@@ -37,10 +37,10 @@ def model(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("LEADSCORE_HOME", str(home))
         project = LeadProject.new(read_leads(SAMPLE / "leads.csv").head(1500), "dask")
-        project.set_outcome(project.outcome_suggestion().mapping)
-        project.set_choices(CleaningChoices())
-        project.train(TrainingSettings(model="logistic"))
-        path = save_bundle(project.bundle(), tmp_path_factory.mktemp("model") / "leads.joblib")
+        project.data.set_outcome(project.data.outcome_suggestion().mapping)
+        project.data.set_choices(CleaningChoices())
+        project.training.train(TrainingSettings(model="logistic"))
+        path = save_bundle(project.models.bundle(), tmp_path_factory.mktemp("model") / "leads.joblib")
         yield {"path": path, "bundle": load_bundle(path)}
 
 

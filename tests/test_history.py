@@ -334,3 +334,30 @@ def test_no_matching_keys_says_what_to_check():
     assert report.message == (
         "No scored lead has a known outcome yet. Check that the outcomes use the same lead IDs as the scored leads."
     )
+
+
+# --- Tier rules against movers (issue 21) ------------------------------------------------------
+
+def test_a_change_of_tier_rules_is_said_as_such_and_leads_whose_chance_stayed_are_not_movers():
+    from leadscore.score.history import movers, tier_changes
+
+    before = pd.DataFrame({"key": ["A", "B", "C"], "probability": [0.71, 0.30, 0.45], "tier": ["Hot", "Cool", "Warm"]})
+    # The rules switched from chances to shares: A and B changed tier at the same chance;
+    # C's chance moved from 45% to 80% and it became Hot.
+    after = pd.DataFrame({"key": ["A", "B", "C"], "probability": [0.71, 0.30, 0.80], "tier": ["Warm", "Warm", "Hot"]})
+    table = movers(
+        before,
+        after,
+        "Tiers by chance of converting: Hot from 70%, Warm from 40%, Cool from 15%, Cold below.",
+        "Tiers by share of scored leads: Hot is the top 10%, Warm the next 20%, Cool the next 30%, Cold the rest.",
+    )
+    assert table.set_index("key")["tier_changed"].to_dict() == {"A": False, "B": False, "C": True}
+    assert int(table["tier_changed"].sum()) == 1 and table.attrs["rules_only"] == 2
+    assert table.attrs["tier_rules"].startswith(
+        "The tier rules changed between these runs (before: tiers by chance of converting: Hot from 70%"
+    )
+    assert "now: tiers by share of scored leads: Hot is the top 10%" in table.attrs["tier_rules"]
+    assert tier_changes(table)["summary"].tolist() == ["Warm -> Hot: call now"]
+    # Same rules: nothing to say.
+    same = movers(before, after, "Tiers by share.", "Tiers by share.")
+    assert same.attrs["tier_rules"] is None

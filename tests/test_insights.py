@@ -36,10 +36,10 @@ def _leads(n: int = 600) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def insights():
     project = LeadProject.new(_leads(), "insights")
-    project.set_outcome(project.outcome_suggestion("won").mapping)
-    project.set_choices(CleaningChoices(labels=(("pricing", "Saw pricing"),)))
-    project.train(TrainingSettings(model="logistic"))
-    return project.insights()
+    project.data.set_outcome(project.data.outcome_suggestion("won").mapping)
+    project.data.set_choices(CleaningChoices(labels=(("pricing", "Saw pricing"),)))
+    project.training.train(TrainingSettings(model="logistic"))
+    return project.models.insights()
 
 
 def test_importance_names_the_drivers_in_the_users_labels(insights):

@@ -92,3 +92,43 @@ def test_a_date_column_whose_name_is_not_an_event_keeps_its_name():
     # "Create date" without "date" would read "Create on a Tuesday".
     assert phrase("Create date: day of week", "Tuesday") == "Create date on a Tuesday"
     assert phrase("closed_on: day of week", "Friday") == "Closed on a Friday"
+
+
+@pytest.mark.parametrize(
+    "share, against, shown",
+    [
+        (0.0125, (0.009,), "1.3%"),   # a segment at 1.25% against 0.9% overall (issue 21)
+        (0.009, (0.0125,), "0.9%"),
+        (0.0004, (), "0.04%"),        # "off by 0.04% on average", never "off by 0.0%"
+        (0.00001, (), "0.001%"),
+        (0.63, (), "63%"),
+        (0.121, (0.124,), "12.1%"),  # whole percents would read 12% against 12%
+        (0.5, (0.5001,), "50.00%"),
+        (0.0, (), "0%"),
+        (float("nan"), (), "n/a"),
+    ],
+)
+def test_rates_are_shown_with_the_digits_that_tell_them_apart(share, against, shown):
+    from leadscore.labels import rate_text
+
+    assert rate_text(share, *against) == shown
+
+
+def test_counts_get_thousands_separators():
+    from leadscore.labels import count_text
+
+    assert count_text(1234567) == "1,234,567"
+
+
+@pytest.mark.parametrize(
+    "column, shown",
+    [
+        ("How did you hear about X Education", "How did you hear about X Education"),
+        ("What is your current occupation?", "What is your current occupation?"),
+        ("Tags from Salesforce", "Tags from Salesforce"),
+        ("Lead Source", "Lead source"),
+        ("Last Notable Activity", "Last notable activity"),
+    ],
+)
+def test_proper_nouns_and_questions_keep_their_capitals(column, shown):
+    assert label(column) == shown

@@ -21,6 +21,7 @@ from leadscore.clean.plan import (
 from leadscore.io.read import read_leads
 from leadscore.clean.rows import select_training_rows
 
+from leadscore.inspect.profile import profile_columns
 from tests.tables import LINKEDIN_SPELLINGS, gappy_leads
 from tests.tables import suggested_plan as _plan
 
@@ -179,3 +180,59 @@ def test_a_label_can_be_set_and_removed():
     choices = CleaningChoices().with_label("source", "Lead source")
     assert choices.label_map == {"source": "Lead source"}
     assert choices.with_label("source", "").label_map == {}
+
+
+# --- Honest by default (issue 21) --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def crm_pipeline():
+    from tests.crm_export import crm_pipeline_export
+
+    leads = read_leads(crm_pipeline_export(3000, seed=1).to_csv(index=False).encode(), filename="crm.csv")
+    return leads, _plan(leads, "Status", date_column="Create date")
+
+
+def test_every_flagged_column_is_left_out_until_the_user_keeps_it(crm_pipeline):
+    from leadscore.clean.plan import CleaningChoices, column_table, overrides_from_column_table, plan_for
+
+    leads, suggested = crm_pipeline
+    flagged = {"Lead rating", "Last activity date", "Close date", "Activity index", "Profile index"}
+    assert flagged <= set(suggested.excluded) and not flagged & set(suggested.used_columns)
+    assert suggested.warned == {}  # nothing kept, nothing to measure an honest range against
+    assert {"Lead source", "What is your current occupation?", "Pages viewed"} <= set(suggested.used_columns)
+
+    table = column_table(suggested, suggested, _suspects_of(leads)).set_index("column")
+    # The "Use" tick starts unticked for every flagged column; the advice says what to check.
+    assert not table.loc[sorted(flagged), "use"].any()
+    assert set(table.loc[sorted(flagged), "suggestion"]) == {"leave out, unless known on arrival"}
+    assert table.loc["Lead source", "suggestion"] == "use" and table.loc["Lead source", "use"]
+
+    # Ticking one keeps it, and the plan remembers the warning for the honest range.
+    edited = table.reset_index()
+    edited.loc[edited["column"] == "Lead rating", "use"] = True
+    exclude, keep = overrides_from_column_table(edited, suggested)
+    assert (exclude, keep) == ((), ("Lead rating",))
+    kept = plan_for(suggested, CleaningChoices(keep=keep))
+    assert "Lead rating" in kept.used_columns and set(kept.warned) == {"Lead rating"}
+    assert column_table(kept, suggested, _suspects_of(leads)).set_index("column").loc["Lead rating", "use"]
+
+
+def _suspects_of(leads):
+    from leadscore.inspect.leakage import find_leakage_suspects
+    from leadscore.inspect.outcome import suggest_outcome
+
+    mapping = suggest_outcome(leads, "Status").mapping
+    return find_leakage_suspects(leads, mapping.apply(leads), profile_columns(leads), date_column="Create date")
+
+
+def test_numbers_too_large_to_use_count_as_blank_with_a_warning_naming_the_column():
+    n = 200
+    csv = "visits,spend,won\n" + "".join(
+        f"{'1e309' if i == 0 else '-inf' if i == 1 else i % 9},{'inf' if i == 2 else i * 1.5},{'yes' if i % 4 == 0 else 'no'}\n"
+        for i in range(n)
+    )
+    leads = read_leads(csv.encode(), filename="big.csv")
+    plan = _plan(leads, "won")
+    assert "visits" in plan.numeric and "spend" in plan.numeric
+    assert any(w.startswith("2 values in 'visits' are not usable numbers") for w in plan.warnings)
+    assert any(w.startswith("1 value in 'spend' is not a usable number") for w in plan.warnings)

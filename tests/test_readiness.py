@@ -65,3 +65,10 @@ def test_learning_curve_answer_reads_the_curve():
     levelling = pd.DataFrame({"training_rows": [250, 500, 750, 1000], "roc_auc": [0.70, 0.75, 0.77, 0.775]})
     assert learning_curve_answer(levelling).startswith("A little")
     assert learning_curve_answer(climbing.head(1)).startswith("Not enough")
+
+
+def test_a_tiny_calibration_error_is_never_off_by_zero_percent():
+    metrics = {"roc_auc": 0.75, "average_precision": 0.1, "lift_top_decile": 2.5, "ece": 0.0004, "rows": 12000}
+    verdict = judge_readiness(metrics, 1200, 6000)
+    assert "predicted probabilities were off by 0.04% on average" in verdict["message"]
+    assert "0.0%" not in verdict["message"]

@@ -56,10 +56,10 @@ def bundle(tmp_path_factory):
         patch.setenv("LEADSCORE_HOME", str(tmp_path_factory.mktemp("home")))
         lines = (REPO / "sample_data" / "leads.csv").read_bytes().splitlines(keepends=True)
         project = LeadProject.new(read_leads(b"".join(lines[:1501]), filename="history.csv"), "history")
-        project.set_outcome(project.outcome_suggestion().mapping)
-        project.set_choices(CleaningChoices())
-        project.train(TrainingSettings(model="logistic"))
-        model = project.bundle()
+        project.data.set_outcome(project.data.outcome_suggestion().mapping)
+        project.data.set_choices(CleaningChoices())
+        project.training.train(TrainingSettings(model="logistic"))
+        model = project.models.bundle()
     kinds = {column["kind"] for column in model.schema}
     assert {"number", "boolean", "category", "date", "text"} <= kinds  # every kind of column is exercised
     return model

@@ -100,3 +100,13 @@ def test_segments_on_shown_values_merge_spellings_and_say_yes_no(logistic_plain)
     yes = pricing[pricing["segment"] == "yes"].iloc[0]
     expected = rows.y[(rows.X["visited_pricing_page"] == "yes").to_numpy()].mean()
     assert yes["conversion_rate"] == pytest.approx(expected)
+
+
+def test_segment_sentences_at_low_conversion_tell_the_rates_apart():
+    from leadscore.explain.segments import segment_sentences
+
+    # 4,000 webinar leads converting at 1.25% against 0.9% overall (issue 21 read "1% against 1%").
+    table = pd.DataFrame(
+        {"column": ["source"], "segment": ["Webinar"], "leads": [4000], "conversion_rate": [0.0125], "overall_rate": [0.009]}
+    )
+    assert segment_sentences(table) == ["Leads with Source Webinar converted at 1.3%, against 0.9% overall (4,000 leads)."]

@@ -63,3 +63,70 @@ def test_one_split_validates_on_the_newest_when_dated():
     fit, val = one_split(y, dates, 0.2, 0)
     assert sorted(val) == list(range(80))  # the first 80 rows are the newest 80 leads
     assert len(fit) == 320
+
+
+# --- Copies of a lead --------------------------------------------------------------------------
+
+def _plan(used, ids=()):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(used_columns=tuple(used), column_kinds={c: "identifier" for c in ids})
+
+
+def test_copies_share_a_group_by_id_or_by_every_value_the_model_reads():
+    from leadscore.model.splits import copies_sentence, copy_groups
+
+    rng = np.random.default_rng(0)
+    leads = pd.DataFrame(
+        {
+            "id": [f"L{k}" for k in range(200)],
+            # Three measurements to four decimals: two leads reading alike in all is no chance.
+            "minutes": rng.normal(10, 3, 200).round(4),
+            "spend": rng.normal(100, 30, 200).round(4),
+            "score": rng.normal(0, 1, 200).round(4),
+            "source": rng.choice(["x", "y", "z"], 200),
+        }
+    )
+    read = ["minutes", "spend", "score", "source"]
+    leads.loc[10, "id"] = "L3"  # the same ID as lead 3
+    leads.loc[20, read] = leads.loc[7, read].to_numpy()  # reads like lead 7
+    leads.loc[30, "id"] = ""  # a blank ID links nothing
+    leads.loc[31, "id"] = ""
+    groups = copy_groups(leads, _plan(read, ids=["id"]))
+    assert groups[10] == groups[3] and groups[20] == groups[7] and groups[30] != groups[31]
+    assert len(set(groups)) == 198
+    copies, sentence = copies_sentence(groups)
+    assert copies == 2 and sentence.startswith("2 leads are copies of another lead")
+    # A chain: lead 20 reads like lead 7 and shares its ID with lead 50, so all three are one.
+    leads.loc[50, "id"] = leads.loc[20, "id"]
+    assert len(set(copy_groups(leads, _plan(read, ids=["id"]))[[7, 20, 50]])) == 1
+    # Leads that read the same only by chance (three sources, two plans) are not copies.
+    look_alikes = pd.DataFrame({"source": rng.choice(["x", "y", "z"], 200), "plan": rng.choice(["a", "b"], 200)})
+    assert copy_groups(look_alikes, _plan(["source", "plan"])) is None
+    assert copy_groups(leads.drop(index=[10, 20, 50]), _plan(read, ids=["id"])) is None
+    # One measurement shared by two leads could be chance: not enough to call them copies.
+    assert copy_groups(leads.drop(index=[10, 50]), _plan(["minutes", "source"])) is None
+
+
+def _sides(split, groups):
+    train, held = set(groups[split.train]), set(groups[split.holdout])
+    return train & held
+
+
+def test_a_group_is_never_on_both_sides_of_the_holdout_or_a_fold():
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(300), 3)  # every lead three times
+    y = np.repeat(rng.random(300) < 0.3, 3).astype(int)
+    split = split_holdout(y, None, 0.2, 0, None, groups)
+    assert not _sides(split, groups)
+    assert 150 <= len(split.holdout) <= 210 and len(split.holdout) % 3 == 0
+    # Dated: a group goes wholly to one side, dated by its first lead.
+    dates = pd.Series(pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 365, 900), unit="D"))
+    timed = split_holdout(y, dates, 0.2, 0, "created", groups)
+    assert timed.method == "time" and not _sides(timed, groups)
+    first = dates.groupby(groups).min()
+    assert first[groups[timed.holdout]].min() >= first[groups[timed.train]].max()
+    for fit, val in inner_folds(y, None, 0, groups):
+        assert not set(groups[fit]) & set(groups[val])
+    fit, val = one_split(y, dates, 0.2, 0, groups)
+    assert not set(groups[fit]) & set(groups[val])

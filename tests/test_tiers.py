@@ -276,3 +276,15 @@ def test_a_handful_of_leads_gets_no_advice_on_the_thresholds():
     # Five leads say nothing about whether 70% / 40% / 15% fit a business.
     assert tier_advice(np.full(5, 0.01), TierPolicy()) is None
     assert tier_advice(np.full(25, 0.01), TierPolicy()) is not None
+
+
+def test_no_hot_lead_at_a_high_conversion_rate_is_not_called_normal_for_rare_conversions():
+    from leadscore.model.tiers import TierPolicy, tier_advice
+
+    # 200 leads between 55% and 68%: 63% convert on average, none reaches Hot at 70%.
+    common = np.linspace(0.55, 0.68, 200)
+    advice = tier_advice(common, TierPolicy(hot=0.7, warm=0.4, cool=0.15))
+    assert advice.startswith("No lead reaches the Hot threshold of 70%")
+    assert "normal when few of your leads convert" not in advice
+    rare = np.linspace(0.01, 0.2, 200)
+    assert "normal when few of your leads convert" in tier_advice(rare, TierPolicy(hot=0.7, warm=0.4, cool=0.15))

@@ -42,8 +42,8 @@ def leadscore_home(tmp_path, monkeypatch):
 
 def _project(leads: pd.DataFrame, choices: CleaningChoices | None = None) -> LeadProject:
     project = LeadProject.new(leads, "sample", data_name="leads.csv")
-    project.set_outcome(project.outcome_suggestion().mapping)
-    project.set_choices(choices or CleaningChoices())
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    project.data.set_choices(choices or CleaningChoices())
     return project
 
 
@@ -52,14 +52,14 @@ def sample(sample_leads_path):
     """Gradient boosting trained on the 5,000 sample leads, and its progress messages."""
     calls = []
     project = _project(read_leads(sample_leads_path))
-    project.train(TrainingSettings(model="boosting"), progress=lambda message, fraction: calls.append((message, fraction)))
-    return project, project.bundle(), project.training_rows(), calls
+    project.training.train(TrainingSettings(model="boosting"), progress=lambda message, fraction: calls.append((message, fraction)))
+    return project, project.models.bundle(), project.data.training_rows(), calls
 
 
 @pytest.fixture(scope="module")
 def sample_logistic(sample):
     project, _, rows, _ = sample
-    return train_lead_model(rows, project.plan, TrainingSettings(model="logistic"))
+    return train_lead_model(rows, project.data.plan, TrainingSettings(model="logistic"))
 
 
 def _segment(leads: pd.DataFrame) -> np.ndarray:
@@ -110,13 +110,13 @@ def test_too_few_conversions_is_a_plain_error(small_leads):
     few.loc[few["converted"] == "yes", "converted"] = ["yes"] * 5 + ["no"] * 55
     project = _project(few)
     with pytest.raises(LeadScoreInputError, match="There are 5 converted and 280 not-converted leads.*at least 10 of each"):
-        project.train(TrainingSettings(model="logistic"))
+        project.training.train(TrainingSettings(model="logistic"))
 
 
 def test_unknown_column_in_exclude_is_a_plain_error(small_leads):
     project = _project(small_leads)
     with pytest.raises(LeadScoreInputError, match="There is no column 'budget'"):
-        project.set_choices(CleaningChoices(exclude=("budget",)))
+        project.data.set_choices(CleaningChoices(exclude=("budget",)))
 
 
 # -- the sample data: finds the documented signal, honestly validated --------------------------
@@ -231,7 +231,7 @@ def test_saved_model_scores_like_the_trained_one_and_its_card_tells_the_method(s
 
 def test_calibration_wraps_only_the_last_step(sample, monkeypatch):
     project, _, rows, _ = sample
-    plan = project.plan
+    plan = project.data.plan
     X, y, dates = rows.X.iloc[:2000], rows.y[:2000], rows.dates.iloc[:2000]
     with threadpool_limits(limits=1):
         calibrated = train._fit_recipe(X, y, None, plan, "logistic", "sigmoid", 0)
@@ -446,3 +446,51 @@ def test_a_forest_that_could_win_is_grown_before_the_choice(monkeypatch):
     result = train_lead_model(rows, plan, TrainingSettings(model="auto"))
     assert grown == [1]
     assert f"first {train.FOREST_FIRST_TREES} trees" not in result.notes["validation"]
+
+
+def test_copies_of_a_lead_never_sit_on_both_sides_so_the_figure_is_the_honest_one():
+    """Each of 500 leads written three times: a model that saw a lead's copy in training looks
+    far better on it (ROC AUC over 0.8 before copies were grouped) than on leads it has never
+    seen (about 0.65 on a fresh table of the same kind)."""
+    from sklearn.metrics import roc_auc_score
+
+    from tests.tables import copied_leads, suggested_plan
+
+    _, repeated = copied_leads(500, copies=3)
+    plan = suggested_plan(repeated, "converted")
+    result = train_lead_model(select_training_rows(repeated, plan), plan, TrainingSettings(model="forest"))
+    assert result.validation["copies"] == 1000  # 1,500 rows, 500 leads
+    assert "1,000 leads are copies of another lead" in result.validation["explanation"]
+    fresh, _ = copied_leads(500, copies=1, seed=5)
+    unseen = roc_auc_score(fresh["converted"] == "yes", result.pipeline.predict_proba(fresh.drop(columns=["converted"]))[:, 1])
+    assert result.validation["roc_auc"] < 0.75 and abs(result.validation["roc_auc"] - unseen) < 0.1
+
+
+def test_with_nothing_kept_every_figure_is_the_model_in_uses_and_a_kept_column_says_which_model():
+    """The CRM pipeline export: the rep's rating, the snapshot, the grades and the close date
+    are left out by default; the figures are those of the model that scores the leads. Keeping
+    the rating gives the honest range, and each figure says which model it describes."""
+    from tests.crm_export import crm_pipeline_export
+    from tests.tables import suggested_plan
+
+    leads = read_leads(crm_pipeline_export(3000, seed=4).to_csv(index=False).encode(), filename="crm.csv")
+    plan = suggested_plan(leads, "Status", date_column="Create date")
+    rows = select_training_rows(leads, plan)
+    default = train_lead_model(rows, plan, TrainingSettings(model="logistic"))
+    assert set(default.features_used) == {
+        "Pages viewed", "Requested demo", "Lead source", "Company size", "What is your current occupation?", "Create date",
+    }
+    assert default.validation["without_warned"] is None and default.validation["describes"] == "the model in use"
+    assert default.readiness["rests_on"] == "as trained"
+
+    from leadscore.clean.plan import plan_for
+
+    kept_plan = plan_for(plan, CleaningChoices(keep=("Lead rating",)))
+    kept = train_lead_model(select_training_rows(leads, kept_plan), kept_plan, TrainingSettings(model="logistic"))
+    assert "Lead rating" in kept.features_used
+    assert kept.validation["describes"] == "the model in use, which reads 'Lead rating' by your choice"
+    honest = kept.validation["without_warned"]
+    assert honest["describes"] == "the same recipe without 'Lead rating', measured on the same held-out leads"
+    # The honest figure is the default model's own figure: same recipe, same held-out leads.
+    assert honest["roc_auc"] == pytest.approx(default.validation["roc_auc"])
+    assert kept.validation["roc_auc"] > honest["roc_auc"]

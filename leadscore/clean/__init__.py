@@ -10,9 +10,9 @@ import importlib
 # public name -> module of this package that defines it
 _EXPORTS = {
     "CleaningPlan": "plan",
-    "CleaningChoices": "plan",
+    "CleaningChoices": "choices",
     "suggest_cleaning_plan": "plan",
-    "plan_for": "plan",
+    "plan_for": "choices",
     "TrainingRows": "rows",
     "select_training_rows": "rows",
     "LeadCleaner": "cleaner",

@@ -39,6 +39,20 @@ def _coded(values: pd.Series, mapping: dict[str, str] | None) -> tuple[np.ndarra
     return np.asarray(codes), canonical.to_numpy(dtype="object")
 
 
+def blank_fill(values) -> str:
+    """What a blank category reads as: "Unknown", unless the column already holds that word in
+    any spelling ("unknown", "UNKNOWN"); then "(blank)", "(blank 2)", ... whichever is free.
+
+    Example
+    -------
+    >>> blank_fill(["LinkedIn", "Referral"]), blank_fill(["LinkedIn", "unknown"]), blank_fill(["unknown", "(Blank)"])
+    ('Unknown', '(blank)', '(blank 2)')
+    """
+    taken = {str(v).strip().casefold() for v in values if v is not None and v == v}
+    candidates = [UNKNOWN, "(blank)", *(f"(blank {k})" for k in range(2, len(taken) + 3))]
+    return next(c for c in candidates if c.casefold() not in taken)
+
+
 def to_flag(values: pd.Series) -> pd.Series:
     """1.0 for yes-like values, 0.0 for no-like ones, missing otherwise (decided per distinct value).
 
@@ -216,7 +230,7 @@ class LeadCleaner(TransformerMixin, BaseEstimator):
             if strategy == "most_frequent" and len(counts):
                 top = str(counts.index[0])
                 return kept, top if top in kept else OTHER
-            return kept, UNKNOWN
+            return kept, blank_fill(counts.index)
 
         fills: dict[str, object] = dict(zip(columns["number"], each(number_fill, columns["number"], len(X))))
         vocabulary: dict[str, tuple[str, ...]] = {}

@@ -39,6 +39,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CleaningPlan",
+    "CleaningChoices",
+    "plan_for",
+    "NO_DATE",
+    "column_table",
+    "overrides_from_column_table",
+    "labels_from_column_table",
+    "category_mapping_table",
+    "spellings_from_table",
+    "plan_table",
     "suggest_cleaning_plan",
     "cleaned_columns",
     "cleaning_summary",
@@ -95,7 +104,8 @@ class CleaningPlan:
     warnings : tuple of str
         Warnings for the user (e.g. personal data kept by choice).
     warned : dict[str, str]
-        Columns used although the leakage guard warned about them -> the warning. Training
+        Columns the user kept although the leakage guard flagged them -> the warning (every
+        suspect is left out by default, so this is empty until the user keeps one). Training
         reports the holdout result without them too (the honest range).
     date_only : tuple of str
         Timestamps without a time of day (every value at midnight): they give no hour feature,
@@ -417,7 +427,7 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
     profiles : list of ColumnProfile
         From ``profile_columns(df)``.
     suspects : list of LeakageSuspect
-        From ``find_leakage_suspects``; "exclude" suspects are left out.
+        From ``find_leakage_suspects``; every suspect ("exclude" and "warn") is left out.
     date_column : str, optional
         When each lead arrived. Default: the most complete date column that is not left out,
         the earliest one if several are equally complete.
@@ -459,6 +469,14 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
     y = outcome.apply(df)
     indicators = tuple(c for c in (*numeric, *boolean) if missing.get(c) != "no" and _missing_matters(df[c], y))
     mappings = {c: suggest_category_mapping(df[c]) for c, kind in kinds.items() if kind == "category" and c in df.columns}
+    # Numbers a model cannot use ("inf", "1e309", text in a number column) were read as blanks.
+    unreadable = (df.attrs.get("leadscore_read") or {}).get("unreadable_numbers") or {}
+    warnings = tuple(
+        f"{count:,} {'value' if count == 1 else 'values'} in '{column}' {'is not a usable number' if count == 1 else 'are not usable numbers'} "
+        f"(text, or a number too large to use such as 1e309 or inf) and {'counts' if count == 1 else 'count'} as blank. Check that column."
+        for column, count in unreadable.items()
+        if column in numeric and count
+    )
 
     return CleaningPlan(
         outcome=outcome,
@@ -477,7 +495,7 @@ def suggest_cleaning_plan(df, outcome, profiles, suspects, date_column=None) -> 
         missing_indicators=indicators,
         use_text=bool(text),
         column_kinds=kinds,
-        warned={s.column: s.reason for s in suspects if s.action == "warn" and s.column in usable},
+        warnings=warnings,
         date_only=date_only,
     )
 
@@ -582,273 +600,15 @@ def cleaning_summary(plan: CleaningPlan, rows_report: dict | None = None) -> dic
         "warnings": list(plan.warnings),
     }
 
-# ---------------------------------------------------------------------------------------------
-# The user's choices
 
-
-NO_DATE = ""
-
-
-@dataclass(frozen=True)
-class CleaningChoices:
-    """What the user changed in LeadScore's suggested cleaning plan; saved with the project.
-
-    The plan itself is always derived: LeadScore's suggestion for the data, with these choices
-    applied (:func:`plan_for`). Only differences from the suggestion are kept, so a choice never
-    silently pins a default.
-
-    Attributes
-    ----------
-    date_column : str or None
-        When each lead arrived. None: LeadScore's choice; ``NO_DATE`` (""): no date column.
-    window_months : int or None
-        Learn only from the last N months. None: LeadScore's default; 0: all history.
-    rare_share : float or None
-        Categories rarer than this share become "Other". None: the default (1%).
-    exclude, keep : tuple of str
-        Columns left out although LeadScore would use them, and used although it would not.
-    spellings : tuple of (column, written as, becomes)
-        Category spellings grouped differently from LeadScore's suggestion.
-    labels : tuple of (column, label)
-        How columns read on every page, reason and download.
-    use_text : bool or None
-        Whether free-text columns become word features. None: yes when there is text.
-    """
-
-    date_column: str | None = None
-    window_months: int | None = None
-    rare_share: float | None = None
-    exclude: tuple[str, ...] = ()
-    keep: tuple[str, ...] = ()
-    spellings: tuple[tuple[str, str, str], ...] = ()
-    labels: tuple[tuple[str, str], ...] = ()
-    use_text: bool | None = None
-
-    def __post_init__(self):
-        if self.window_months is not None and not (0 <= int(self.window_months) <= 600):
-            raise LeadScoreInputError(
-                f"The time window must be 0 (all history) to 600 months (it is {self.window_months})."
-            )
-        if self.rare_share is not None and not (0.0 <= float(self.rare_share) < 0.5):
-            raise LeadScoreInputError(
-                f"The share under which categories count as rare must be between 0% and 50% (it is {self.rare_share})."
-            )
-        object.__setattr__(self, "exclude", tuple(dict.fromkeys(map(str, self.exclude))))
-        object.__setattr__(self, "keep", tuple(dict.fromkeys(map(str, self.keep))))
-        object.__setattr__(self, "spellings", tuple(tuple(map(str, item)) for item in self.spellings))
-        object.__setattr__(self, "labels", tuple((str(c), str(l).strip()) for c, l in self.labels if str(l).strip()))
-
-    @property
-    def label_map(self) -> dict[str, str]:
-        """Column -> label, for the columns the user named."""
-        return dict(self.labels)
-
-    def with_label(self, column: str, text: str) -> "CleaningChoices":
-        """These choices with ``column`` read as ``text`` (an empty text drops the label)."""
-        labels = {**self.label_map, column: text}
-        return replace(self, labels=tuple((c, l) for c, l in labels.items() if str(l).strip()))
-
-    def to_dict(self) -> dict:
-        return {
-            "date_column": self.date_column,
-            "window_months": self.window_months,
-            "rare_share": self.rare_share,
-            "exclude": list(self.exclude),
-            "keep": list(self.keep),
-            "spellings": [list(item) for item in self.spellings],
-            "labels": [list(item) for item in self.labels],
-            "use_text": self.use_text,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> "CleaningChoices":
-        data = data or {}
-        return cls(
-            date_column=data.get("date_column"),
-            window_months=data.get("window_months"),
-            rare_share=data.get("rare_share"),
-            exclude=tuple(data.get("exclude", ())),
-            keep=tuple(data.get("keep", ())),
-            spellings=tuple(tuple(item) for item in data.get("spellings", ())),
-            labels=tuple(tuple(item) for item in data.get("labels", ())),
-            use_text=data.get("use_text"),
-        )
-
-
-def plan_for(suggested: CleaningPlan, choices: CleaningChoices) -> CleaningPlan:
-    """LeadScore's suggested plan with the user's choices applied.
-
-    Parameters
-    ----------
-    suggested : CleaningPlan
-        From :func:`suggest_cleaning_plan` (with ``choices.date_column`` when it names one).
-    choices : CleaningChoices
-
-    Returns
-    -------
-    CleaningPlan
-
-    Raises
-    ------
-    LeadScoreInputError
-        A choice names a column that is not in the file, or the outcome column.
-    """
-    plan = suggested
-    if choices.date_column == NO_DATE:
-        plan = replace(plan, date_column=None, window_months=None)
-    if choices.exclude or choices.keep:
-        plan = plan.with_overrides(exclude=choices.exclude, keep=choices.keep)
-    if choices.window_months is not None and plan.date_column is not None:
-        plan = replace(plan, window_months=int(choices.window_months) or None)
-    if choices.rare_share is not None:
-        plan = replace(plan, rare_share=float(choices.rare_share))
-    if choices.use_text is not None:
-        plan = replace(plan, use_text=bool(choices.use_text) and bool(plan.text))
-    if choices.spellings:
-        mappings = {column: dict(mapping) for column, mapping in plan.category_mappings.items()}
-        for column, written, becomes in choices.spellings:
-            mappings.setdefault(column, {})[written] = becomes.strip() or written
-        plan = replace(plan, category_mappings=mappings)
-    if choices.labels:
-        plan = replace(plan, labels=choices.label_map)
-    return plan
-
-
-# ---------------------------------------------------------------------------------------------
-# Tables the Clean page shows and edits
-
-
-def column_table(plan: CleaningPlan, suggested: CleaningPlan, suspects=(), labels=None) -> pd.DataFrame:
-    """One row per column of the file: how it is used, LeadScore's advice and why, and a switch.
-
-    Every column can be left out or used: the table shows LeadScore's suggestion next to the
-    current choice, and keeps a warning visible on a flagged column the user decided to use.
-
-    Parameters
-    ----------
-    plan : CleaningPlan
-        The plan with the user's choices.
-    suggested : CleaningPlan
-        LeadScore's suggestion (what "LeadScore suggests" refers to).
-    suspects : sequence of LeakageSuspect
-        The leakage guard's findings (their reasons are shown).
-    labels : mapping, optional
-
-    Returns
-    -------
-    DataFrame with ``column``, ``label``, ``kind``, ``suggestion`` ("use", "leave out", "use, but
-    check"), ``why`` (plain words), ``use`` (bool: the model reads it under ``plan``).
-    """
-    from leadscore.labels import label
-
-    reasons = {s.column: s.reason for s in suspects}
-    actions = {s.column: s.action for s in suspects}
-    used = set(plan.used_columns) | (set(plan.text) if not plan.use_text else set())
-    suggested_used = set(suggested.used_columns)
-    rows = []
-    for column, kind in plan.column_kinds.items():
-        if column == plan.outcome.column:
-            continue
-        if column in suggested_used:
-            advice = "use, but check" if actions.get(column) == "warn" else "use"
-        else:
-            advice = "leave out"
-        why = reasons.get(column) or suggested.excluded.get(column, "")
-        if column in plan.warned and column not in reasons:
-            why = plan.warned[column]
-        rows.append(
-            {
-                "column": column,
-                "label": label(column, labels),
-                "kind": kind,
-                "suggestion": advice,
-                "why": why,
-                "use": column in used and column in set(plan.used_columns) | set(plan.text),
-            }
-        )
-    return pd.DataFrame(rows, columns=["column", "label", "kind", "suggestion", "why", "use"])
-
-
-def overrides_from_column_table(table: pd.DataFrame, suggested: CleaningPlan) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """``(exclude, keep)`` from the edited column table: differences from the suggestion only."""
-    suggested_used = set(suggested.used_columns)
-    exclude = tuple(str(c) for c, use in zip(table["column"], table["use"]) if not bool(use) and c in suggested_used)
-    keep = tuple(str(c) for c, use in zip(table["column"], table["use"]) if bool(use) and c not in suggested_used)
-    return exclude, keep
-
-
-def labels_from_column_table(table: pd.DataFrame) -> tuple[tuple[str, str], ...]:
-    """The labels the user typed in the column table (those that differ from LeadScore's)."""
-    from leadscore.labels import label
-
-    return tuple(
-        (str(c), str(l).strip())
-        for c, l in zip(table["column"], table["label"])
-        if isinstance(l, str) and l.strip() and l.strip() != label(str(c))
-    )
-
-
-def category_mapping_table(plan: CleaningPlan) -> pd.DataFrame:
-    """The plan's category mappings as rows ``column, raw_value, becomes`` for editing.
-
-    Spellings LeadScore merged come first (they are what the user should check), then the
-    values kept as written.
-    """
-    rows = [
-        {"column": column, "raw_value": raw, "becomes": canonical}
-        for column, mapping in sorted((plan.category_mappings or {}).items())
-        if column in plan.categorical
-        for raw, canonical in mapping.items()
-    ]
-    table = pd.DataFrame(rows, columns=["column", "raw_value", "becomes"])
-    merged = table["raw_value"] != table["becomes"]
-    return pd.concat([table[merged], table[~merged]], ignore_index=True)
-
-
-def spellings_from_table(table: pd.DataFrame, suggested: CleaningPlan) -> tuple[tuple[str, str, str], ...]:
-    """The spellings the user grouped differently from the suggestion, as choices."""
-    changes = []
-    for row in table.itertuples(index=False):
-        if pd.isna(row.column) or pd.isna(row.raw_value):
-            continue
-        becomes = row.raw_value if pd.isna(row.becomes) or str(row.becomes).strip() == "" else str(row.becomes).strip()
-        if suggested.category_mappings.get(str(row.column), {}).get(str(row.raw_value)) != becomes:
-            changes.append((str(row.column), str(row.raw_value), str(becomes)))
-    return tuple(changes)
-
-
-def plan_table(plan: CleaningPlan) -> pd.DataFrame:
-    """Each cleaning choice in plain words: ``choice``, ``setting`` and ``effect``."""
-    from leadscore.labels import label
-
-    def names(columns) -> str:
-        return ", ".join(label(c, plan.labels) for c in columns) or "none"
-
-    missing = plan.missing or {}
-    how = {
-        "median": "typical (median) value",
-        "most_frequent": "most common value",
-        "unknown": "'Unknown'",
-        "model": "left for the model",
-        "no": "'no'",
-    }
-    fills = ", ".join(f"{label(column, plan.labels)}: {how.get(rule, rule)}" for column, rule in sorted(missing.items())) or "none needed"
-    rows = [
-        ("Outcome", f"'{plan.outcome.column}'", "Converted = " + ", ".join(plan.outcome.positive_values)),
-        (
-            "Time window",
-            f"last {plan.window_months} months of '{plan.date_column}'" if plan.window_months and plan.date_column else "all history",
-            "Older leads are left out so the model learns today's market." if plan.window_months else "Every lead with an outcome is used.",
-        ),
-        ("Number columns", str(len(plan.numeric)), names(plan.numeric)),
-        ("Category columns", str(len(plan.categorical)), names(plan.categorical)),
-        ("Yes/no columns", str(len(plan.boolean)), names(plan.boolean)),
-        ("Dates and times", str(len(plan.timestamps)), "Turned into day of week (and hour, when there is a time): " + names(plan.timestamps)),
-        ("Follow-up speed", str(len(plan.followup)), ", ".join(f"{label(a, plan.labels)} to {label(b, plan.labels)}" for a, b in plan.followup) or "none found"),
-        ("Free text", "used" if plan.use_text else "not used", names(plan.text) if plan.text else "no text columns"),
-        ("Rare categories", f"under {plan.rare_share:.1%} of leads", "Grouped as 'Other' so a handful of leads cannot steer the model."),
-        ("Missing values", f"{len(missing)} columns", fills),
-        ("Missing flags", str(len(plan.missing_indicators)), "A yes/no column saying the value was missing: " + names(plan.missing_indicators)),
-        ("Left out", f"{len(plan.excluded)} columns", "; ".join(f"{label(c, plan.labels)}: {r}" for c, r in plan.excluded.items()) or "none"),
-    ]
-    return pd.DataFrame(rows, columns=["choice", "setting", "effect"])
+# The user's choices and the Clean page's tables live in their own modules; they are named here
+# too, where the pages and the command have always found them.
+from leadscore.clean.choices import NO_DATE, CleaningChoices, plan_for  # noqa: E402
+from leadscore.clean.plan_tables import (  # noqa: E402
+    category_mapping_table,
+    column_table,
+    labels_from_column_table,
+    overrides_from_column_table,
+    plan_table,
+    spellings_from_table,
+)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from leadscore.explain import contributions as explain
 from leadscore.errors import LeadScoreInputError
-from leadscore.labels import format_value, label
+from leadscore.labels import format_value, label, rate_text
 from leadscore.explain.segments import segment_rates, segment_sentences
 from leadscore.model.tiers import TierPolicy, assign_tiers
 from leadscore.inspect.timing import as_timestamps
@@ -152,7 +152,7 @@ class ModelInsights:
         for position, (lead, probability) in enumerate(chance.sort_values(ascending=False).head(limit).items()):
             name = " · ".join(format_value(self.X.at[lead, c]) for c in who[:2]) or f"Lead {lead + 1}"
             outcome = "converted" if holdout.at[lead, "converted"] == 1 else "did not convert"
-            choices[f"{name}: {probability:.0%} chance ({outcome})"] = lead
+            choices[f"{name}: {rate_text(probability)} chance ({outcome})"] = lead
         return choices
 
     def explain(self, row: pd.DataFrame) -> pd.DataFrame:

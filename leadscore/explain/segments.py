@@ -20,8 +20,7 @@ import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.explain.contributions import shown_values
-from leadscore.labels import display_values, format_value, label
-from leadscore.model.tiers import format_percent
+from leadscore.labels import display_values, format_value, label, rate_text
 
 __all__ = ["segment_rates", "segment_sentences"]
 
@@ -97,7 +96,7 @@ def segment_rates(
     """
     values = np.asarray(y).ravel()
     if len(values) != len(X_raw):
-        raise LeadScoreInputError(f"There are {len(X_raw)} leads but {len(values)} outcomes. Give one outcome per lead.")
+        raise LeadScoreInputError(f"There are {len(X_raw):,} leads but {len(values):,} outcomes. Give one outcome per lead.")
     outcome = pd.to_numeric(pd.Series(values, index=X_raw.index), errors="coerce")
     derived = [c for c in (columns or []) if c not in X_raw.columns]
     if derived and pipeline is not None:
@@ -165,8 +164,8 @@ def segment_sentences(table: pd.DataFrame, top: int = 5, min_leads: int = 30, la
     sentences = []
     for row in candidates.sort_values("weight", ascending=False).head(top).itertuples():
         sentences.append(
-            f"Leads with {label(row.column, labels)} {row.segment} converted at {format_percent(round(row.conversion_rate, 2))}, "
-            f"against {format_percent(round(row.overall_rate, 2))} overall ({row.leads:,} leads)."
+            f"Leads with {label(row.column, labels)} {row.segment} converted at {rate_text(row.conversion_rate, row.overall_rate)}, "
+            f"against {rate_text(row.overall_rate, row.conversion_rate)} overall ({row.leads:,} leads)."
         )
     return sentences
 

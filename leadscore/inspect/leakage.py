@@ -7,7 +7,8 @@ on the day of the export ("last activity", "current status"). The guard gathers 
 for every column, says it in words, and decides:
 
 - ``"exclude"``: strong evidence; the column is left out by default (the user can keep it).
-- ``"warn"``: moderate evidence; the column is kept unless the user leaves it out.
+- ``"warn"``: moderate evidence; the column is left out by default too (honest by default:
+  the model in use is the one its figures describe), and the user can keep it.
 
 Evidence (never a list of known column names, so it works on exports it has never seen):
 
@@ -23,7 +24,13 @@ Evidence (never a list of known column names, so it works on exports it has neve
 - a name that denotes a fact known after the outcome (deal size, close date, stage, status,
   revenue, duration of a call, ...), a rep's judgement after contact (rating, score, owner,
   tags, notes, ...) or the lead's state at export time (last ..., current ..., updated);
-- dates that fall after the newest lead's date (recorded later than any lead arrived).
+- dates that fall after the newest lead's date (recorded later than any lead arrived), or that
+  always come after the lead's own date;
+- blank for every lead still in the pipeline and filled for the closed ones (recorded at close);
+- ordinal grades ("01.High", "02.Medium") that follow the outcome, as a rep's grading does.
+
+Where a lead came from (source, channel, campaign, ...) and a form question's answers are known
+on arrival: their names never count against them (:mod:`leadscore.inspect.leakage_names`).
 
 Example
 -------
@@ -43,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.inspect.categories import category_key
+from leadscore.inspect.leakage_names import name_evidence, post_outcome_name_hint
 from leadscore.inspect.profile import looks_like_code
 from leadscore.io.read import to_number
 
@@ -86,78 +94,23 @@ ABOVE_ZERO_CONVERTED = 0.90
 ABOVE_ZERO_OTHERS = 0.05
 ABOVE_ZERO_MIN_CONVERTED = 10
 DATES_AFTER_SHARE = 0.05
+# "Recorded at close": blank for (nearly) every lead still in the pipeline, filled in for most
+# closed ones (a close date, a loss reason). Needs enough open leads not to be chance.
+OPEN_FILLED_AT_MOST = 0.02
+CLOSED_FILLED_AT_LEAST = 0.8
+OPEN_MIN_LEADS = 10
+# "Only after the lead's own date": nearly every value later than that lead's arrival.
+AFTER_OWN_DATE_SHARE = 0.99
+# A pure value alone warns only when it holds this share of the converted leads: a value held
+# by a few dozen leads of thousands is a small group, not the column giving the answer away.
+PURE_ALONE_SHARE = 0.1
+# Ordinal grades ("01.High", "02.Medium", "3 - Low"): a number, a separator, a word.
+_GRADE_VALUE = r"^\s*\d{1,2}\s*[.)\-:]\s*[A-Za-z]"
+# A grade column "follows the outcome" when it ranks leads at least this well on its own.
+GRADE_FOLLOWS_AUC = 0.6
 _NUMBER_BANDS = 20
 _TOP_VALUES = 100
 
-# Word sequences in a column name that denote a fact known only after the outcome.
-_POST_OUTCOME_NAMES: dict[tuple[str, ...], str] = {
-    ("deal", "size"): "deal size",
-    ("deal", "value"): "deal value",
-    ("deal", "amount"): "deal amount",
-    ("sale", "amount"): "sale amount",
-    ("sales", "amount"): "sale amount",
-    ("order", "value"): "order value",
-    ("contract", "value"): "contract value",
-    ("amount", "paid"): "amount paid",
-    ("lifetime", "value"): "lifetime value",
-    ("ltv",): "lifetime value",
-    ("revenue",): "revenue",
-    ("won",): "won date or amount",
-    ("lost",): "lost date or reason",
-    ("closed",): "close date or result",
-    ("close",): "close date or reason",
-    ("closing",): "closing date or result",
-    ("stage",): "pipeline stage",
-    ("status",): "status",
-    ("outcome",): "outcome",
-    ("result",): "result",
-    ("duration",): "duration of a call or meeting",
-    ("call", "length"): "call length",
-    ("talk", "time"): "talk time",
-    ("churn",): "churn",
-    ("churned",): "churn",
-    ("cancelled",): "cancellation",
-    ("canceled",): "cancellation",
-    ("cancellation",): "cancellation",
-    ("refund",): "refund",
-    ("refunded",): "refund",
-    ("invoice",): "invoice",
-    ("invoiced",): "invoice",
-    ("payment",): "payment",
-    ("purchase",): "purchase",
-    ("purchased",): "purchase",
-    ("signed",): "signature",
-    ("contract",): "contract",
-    ("subscription",): "subscription",
-    ("converted",): "conversion",
-    ("conversion",): "conversion",
-    ("final",): "final figure",
-}
-
-# Words for what a sales team fills in after talking to a lead, as shown in a sentence.
-_AFTER_CONTACT_NAMES: dict[tuple[str, ...], str] = {
-    ("rating",): "a rating",
-    ("rated",): "a rating",
-    ("quality",): "a quality judgement",
-    ("grade",): "a grade",
-    ("score",): "a score",
-    ("scoring",): "a score",
-    ("tag",): "a tag",
-    ("tags",): "tags",
-    ("owner",): "an owner",
-    ("assigned",): "an assignment to a rep",
-    ("reason",): "a reason",
-    ("notes",): "notes",
-    ("note",): "a note",
-    ("comment",): "a comment",
-    ("comments",): "comments",
-    ("disposition",): "a call result",
-}
-
-# Words that make a column describe the lead on the day of the export, not on arrival.
-_SNAPSHOT_WORDS = ("last", "latest", "current", "updated", "modified")
-# "last name" is a person's name (personal data), not the lead's latest state.
-_NAME_WORDS = ("name", "names")
 
 
 @dataclass(frozen=True)
@@ -169,7 +122,8 @@ class LeakageSuspect:
     column : str
         The column's name in the user's file.
     action : str
-        ``"exclude"`` (left out by default) or ``"warn"`` (kept unless the user leaves it out).
+        ``"exclude"`` (strong evidence) or ``"warn"`` (moderate evidence); both are left out
+        by default, unless the user keeps the column.
     reason : str
         A few sentences a marketer can act on, ending with the question to ask oneself.
     evidence : dict
@@ -180,7 +134,9 @@ class LeakageSuspect:
         (share filled in for ``converted`` / ``not_converted``), ``missing_auc``, ``name_hint``
         (after-the-outcome fact), ``after_contact_hint`` (a rep's judgement),
         ``snapshot_hint`` (the word saying "at export time"), ``dates_after_newest_lead_share``,
-        and ``known_outcomes`` (leads examined).
+        ``filled_by_pipeline`` (share filled in for ``open`` and ``closed`` leads, and
+        ``open_leads``: recorded at close), ``after_own_date_share`` (dates after the lead's own
+        date), ``grade_values`` (ordinal grades such as "01.High"), and ``known_outcomes``.
     """
 
     column: str
@@ -215,87 +171,6 @@ class LeakageReport:
         """The report as ``{suspects: [...], column_auc: {...}}``, ready for JSON."""
         return {"suspects": [s.to_dict() for s in self.suspects], "column_auc": dict(self.column_auc)}
 
-
-# --- Names ------------------------------------------------------------------------------------
-
-def _name_words(name: str) -> list[str]:
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", str(name))
-    return re.findall(r"[a-z0-9]+", spaced.lower())
-
-
-def _find_phrase(words: list[str], phrases: dict[tuple[str, ...], str]) -> str | None:
-    """The hint for the longest phrase found as whole words in ``words``, if any."""
-    for phrase in sorted(phrases, key=len, reverse=True):
-        n = len(phrase)
-        if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
-            return phrases[phrase]
-    return None
-
-
-def post_outcome_name_hint(name: str) -> str | None:
-    """Say which after-the-outcome fact a column name denotes, if any.
-
-    Whole words are compared, so "poutcome" (previous outcome) or "closeness" do not match.
-
-    Parameters
-    ----------
-    name : str
-        A column name such as "Final Deal Size" or "dealStage".
-
-    Returns
-    -------
-    str or None
-        Plain words such as "deal size", or ``None``.
-
-    Example
-    -------
-    >>> post_outcome_name_hint("final_deal_size"), post_outcome_name_hint("lead_source")
-    ('deal size', None)
-    """
-    return _find_phrase(_name_words(name), _POST_OUTCOME_NAMES)
-
-
-def _snapshot_word(words: list[str]) -> str | None:
-    for i, word in enumerate(words):
-        neighbours = words[max(i - 1, 0) : i] + words[i + 1 : i + 2]
-        if word in _SNAPSHOT_WORDS and not (word == "last" and set(neighbours) & set(_NAME_WORDS)):
-            return word
-    return None
-
-
-def name_evidence(name: str) -> dict[str, str]:
-    """What a column's name alone suggests about when it is filled in.
-
-    Whole words are compared in snake_case, camelCase or plain names, so "scoreboard",
-    "poutcome", "closeness" and "lastname" match nothing, and "last_name" (a person's name)
-    is not taken for "last ...". A fact known after the outcome wins over the weaker hints.
-
-    Parameters
-    ----------
-    name : str
-        A column name such as "Lead Rating", "lastActivityDate" or "final_deal_size".
-
-    Returns
-    -------
-    dict
-        One of ``{"name_hint": "deal size"}`` (known only after the outcome),
-        ``{"after_contact_hint": "a rating"}`` (a rep's judgement after contact),
-        ``{"snapshot_hint": "last"}`` (the lead's state on the day of the export), or ``{}``.
-
-    Example
-    -------
-    >>> name_evidence("Lead Rating"), name_evidence("lastActivityDate"), name_evidence("last_name")
-    ({'after_contact_hint': 'a rating'}, {'snapshot_hint': 'last'}, {})
-    """
-    words = _name_words(name)
-    post_outcome = _find_phrase(words, _POST_OUTCOME_NAMES)
-    if post_outcome:
-        return {"name_hint": post_outcome}
-    after_contact = _find_phrase(words, _AFTER_CONTACT_NAMES)
-    if after_contact:
-        return {"after_contact_hint": after_contact}
-    snapshot = _snapshot_word(words)
-    return {"snapshot_hint": snapshot} if snapshot else {}
 
 
 # --- Single-column signal ---------------------------------------------------------------------
@@ -466,6 +341,47 @@ def _dates_after(values: pd.Series, arrival: pd.Series | None) -> float | None:
     return round(float((present > newest).mean()), 3)
 
 
+def _filled(values: pd.Series) -> np.ndarray:
+    filled = values.notna().to_numpy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        filled = filled & values.astype("str").str.strip().ne("").to_numpy()
+    return filled
+
+
+def _filled_by_pipeline(open_values: pd.Series | None, closed_values: pd.Series) -> dict | None:
+    """Share filled in for leads still in the pipeline and for closed ones, when the column is
+    blank for (nearly) every open lead and filled for most closed ones: recorded at close."""
+    if open_values is None or len(open_values) < OPEN_MIN_LEADS or not len(closed_values):
+        return None
+    still_open, closed = float(_filled(open_values).mean()), float(_filled(closed_values).mean())
+    if still_open > OPEN_FILLED_AT_MOST or closed < CLOSED_FILLED_AT_LEAST:
+        return None
+    return {"open": round(still_open, 3), "closed": round(closed, 3), "open_leads": int(len(open_values))}
+
+
+def _after_own_date(values: pd.Series, arrival: pd.Series | None) -> float | None:
+    """Share of a date column's values later than the same lead's arrival date, when nearly
+    all of them are (a date that only comes after the lead arrived: a close, a last touch)."""
+    if arrival is None or not pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return None
+    both = values.notna() & arrival.notna()
+    if int(both.sum()) < OPEN_MIN_LEADS:
+        return None
+    later = float((values[both] > arrival[both]).mean())
+    return round(later, 3) if later >= AFTER_OWN_DATE_SHARE else None
+
+
+def _grade_values(values: pd.Series, kind: str) -> list[str]:
+    """The values of an ordinal grade column ("01.High", "02.Medium", "03.Low"), else []."""
+    if kind != "category":
+        return []
+    distinct = pd.Series(values.dropna().astype("str").str.strip().unique())
+    distinct = distinct[distinct != ""]
+    if not 2 <= len(distinct) <= 10 or not bool(distinct.str.match(_GRADE_VALUE).all()):
+        return []
+    return sorted(distinct.tolist())
+
+
 # --- Evidence in words ------------------------------------------------------------------------
 
 def _percent(share: float) -> str:
@@ -486,7 +402,8 @@ def _ranks(auc: float) -> str:
         return "well"
     if auc >= 0.6:
         return "somewhat"
-    return "no better than chance"
+    # "No better than chance" would be wrong for a column weak alone that matters with others.
+    return "barely better than a coin toss"
 
 
 def _pure_value_sentence(pure: list[dict]) -> str:
@@ -529,6 +446,17 @@ def _signal_sentences(evidence: dict) -> list[str]:
     dates_after = evidence.get("dates_after_newest_lead_share") or 0.0
     if dates_after >= DATES_AFTER_SHARE:
         sentences.append(f"{_percent(dates_after)} of its dates fall after the newest lead arrived.")
+    pipeline = evidence.get("filled_by_pipeline")
+    if pipeline:
+        sentences.append(
+            f"It is blank for {_percent(1 - pipeline['open'])} of the {pipeline['open_leads']:,} leads still in the "
+            f"pipeline but filled in for {_percent(pipeline['closed'])} of the closed ones: it is recorded when a lead closes."
+        )
+    if evidence.get("after_own_date_share") is not None:
+        sentences.append(f"{_percent(evidence['after_own_date_share'])} of its dates come after the lead's own date.")
+    if evidence.get("grade_values"):
+        shown = ", ".join(f"'{v}'" for v in evidence["grade_values"][:3])
+        sentences.append(f"Its values are grades ({shown}) that follow the outcome.")
     return sentences
 
 
@@ -547,6 +475,10 @@ def _name_sentence(evidence: dict, column: str | None = None) -> str | None:
             f"{subject} looks like it describes the lead on the day of the export, not on the day it "
             f"arrived (its name says '{evidence['snapshot_hint']}')."
         )
+    if evidence.get("filled_by_pipeline"):
+        return f"{subject} looks like something recorded when a deal closes."
+    if evidence.get("grade_values"):
+        return f"{subject} looks like a grade your team gives after talking to a lead."
     return None
 
 
@@ -583,30 +515,36 @@ def evidence_sentences(evidence: dict) -> list[str]:
 # --- Verdict ----------------------------------------------------------------------------------
 
 def _action(evidence: dict, base_rate: float) -> str | None:
-    """Weigh a column's evidence: strong -> "exclude", moderate -> "warn", else None."""
+    """Weigh a column's evidence: strong -> "exclude", moderate -> "warn", else None (both are
+    left out by default; the user can keep either)."""
     auc = evidence.get("auc") or 0.5
     missing_auc = evidence.get("missing_auc") or 0.5
     sold_values = [p for p in evidence.get("pure_values", []) if p["converted_share"] >= PURE_SHARE]
     pure_converted = bool(sold_values)
-    dates_after = (evidence.get("dates_after_newest_lead_share") or 0.0) >= DATES_AFTER_SHARE
-    post_outcome_name = bool(evidence.get("name_hint"))
-    judgement_or_snapshot_name = bool(evidence.get("after_contact_hint") or evidence.get("snapshot_hint"))
     converted_leads = evidence["known_outcomes"] * base_rate
+    sold_leads = sum(p["leads"] for p in sold_values)
+    dates_after = (evidence.get("dates_after_newest_lead_share") or 0.0) >= DATES_AFTER_SHARE
+    after_own_date = evidence.get("after_own_date_share") is not None
+    post_outcome_name = bool(evidence.get("name_hint"))
+    graded = bool(evidence.get("grade_values")) and auc >= GRADE_FOLLOWS_AUC
+    judgement_or_snapshot = bool(evidence.get("after_contact_hint") or evidence.get("snapshot_hint")) or graded
 
     # Each of these alone would not be known for a brand-new lead in an honest export.
     too_good = (
         auc >= STRONG_AUC
         or missing_auc >= STRONG_MISSING_AUC
         or bool(evidence.get("above_zero_by_outcome"))
-        or (converted_leads > 0 and sum(p["leads"] for p in sold_values) >= 0.2 * converted_leads)
+        or bool(evidence.get("filled_by_pipeline"))
+        or (converted_leads > 0 and sold_leads >= 0.2 * converted_leads)
     )
+    telling = auc >= SUPPORTING_AUC or missing_auc >= MODERATE_MISSING_AUC
     strong = (
         too_good
-        or (post_outcome_name and (auc >= SUPPORTING_AUC or missing_auc >= MODERATE_MISSING_AUC or pure_converted))
+        or (post_outcome_name and (telling or pure_converted or after_own_date))
         or (pure_converted and auc >= SUPPORTING_AUC)
-        or (dates_after and (auc >= SUPPORTING_AUC or missing_auc >= MODERATE_MISSING_AUC))
+        or ((dates_after or after_own_date) and telling)
         # A rep's judgement or an export-day field needs more than a useful signal to be left out.
-        or (judgement_or_snapshot_name and ("best_other_auc" in evidence or pure_converted or dates_after))
+        or (judgement_or_snapshot and ("best_other_auc" in evidence or pure_converted or dates_after))
     )
     if strong:
         return "exclude"
@@ -614,8 +552,9 @@ def _action(evidence: dict, base_rate: float) -> str | None:
         auc >= MODERATE_AUC
         or missing_auc >= MODERATE_MISSING_AUC
         or post_outcome_name
-        or judgement_or_snapshot_name
-        or pure_converted
+        or judgement_or_snapshot
+        # A value held by a few dozen leads is a small group, not the column giving the answer away.
+        or (pure_converted and converted_leads > 0 and sold_leads >= PURE_ALONE_SHARE * converted_leads)
         or dates_after
     )
     return "warn" if moderate else None
@@ -629,10 +568,8 @@ def _reason(column: str, evidence: dict, action: str) -> str:
         else f"'{column}' may be filled in after a lead arrives."
     )
     sentences = [opening, *_signal_sentences(evidence)]
-    if action == "exclude":
-        sentences.append("It is left out for now. Is it known when a new lead arrives? If so, keep it.")
-    else:
-        sentences.append("Is it known when a new lead arrives? If not, leave it out.")
+    # Both are left out unless the user keeps them; the sentence holds whichever they chose.
+    sentences.append("LeadScore leaves it out unless you keep it: keep it only if it is known when a new lead arrives.")
     return " ".join(sentences)
 
 
@@ -660,13 +597,22 @@ def _known_leads(df: pd.DataFrame, outcome: pd.Series) -> tuple[pd.DataFrame, np
     return leads, y
 
 
-def _column_evidence(values: pd.Series, kind: str, y: np.ndarray, arrival: pd.Series | None) -> dict:
-    """Everything the values of one column say (its name is added by the caller)."""
+def _column_evidence(
+    values: pd.Series, kind: str, y: np.ndarray, arrival: pd.Series | None, open_values: pd.Series | None = None
+) -> dict:
+    """Everything the values of one column say (its name is added by the caller);
+    ``open_values``: the same column for leads still in the pipeline."""
     evidence: dict = {"known_outcomes": int(len(y))}
+    pipeline = _filled_by_pipeline(open_values, values)
+    if pipeline:
+        evidence["filled_by_pipeline"] = pipeline
     if kind == "date":
         from leadscore.inspect.timing import as_timestamps
 
         values = as_timestamps(values)
+        after_own = _after_own_date(values, arrival)
+        if after_own is not None:
+            evidence["after_own_date_share"] = after_own
     if kind in ("number", "category", "boolean", "date"):
         examined = values
         if kind == "date":
@@ -690,6 +636,9 @@ def _column_evidence(values: pd.Series, kind: str, y: np.ndarray, arrival: pd.Se
     after = _dates_after(values, arrival)
     if after is not None:
         evidence["dates_after_newest_lead_share"] = after
+    grades = _grade_values(values, kind)
+    if grades:
+        evidence["grade_values"] = grades
     return evidence
 
 
@@ -731,8 +680,11 @@ def examine_columns(
         date_column = choose_arrival_column(df, [c for c in df.columns if kinds.get(c) == "date" and c != outcome.name])
     arrival = as_timestamps(leads[date_column]) if date_column in leads.columns else None
 
+    still_open = df.loc[outcome.reindex(df.index).isna().to_numpy()].head(MAX_ROWS_CHECKED)
     evidence = {
-        column: _column_evidence(leads[column], kinds.get(column) or _kind_of(leads[column]), y, arrival)
+        column: _column_evidence(
+            leads[column], kinds.get(column) or _kind_of(leads[column]), y, arrival, still_open[column] if len(still_open) else None
+        )
         for column in df.columns
         if column not in (outcome.name, date_column)
     }
@@ -741,7 +693,7 @@ def examine_columns(
         evidence[column]["best_other_auc"] = best_other
     suspects = []
     for column, found in evidence.items():
-        found.update(name_evidence(column))
+        found.update(name_evidence(column, kinds.get(column)))
         action = _action(found, float(y.mean()))
         if action:
             suspects.append(LeakageSuspect(column, action, _reason(column, found, action), found))
@@ -779,7 +731,7 @@ def default_exclusions(profiles, suspects) -> dict[str, str]:
     """Columns left out by default, each with its reason in plain words.
 
     Identifiers, personal data, constants, nearly empty columns (at least 95% blank) and
-    leakage suspects with action ``"exclude"``. The outcome column is not listed: it is what
+    every leakage suspect (``"exclude"`` and ``"warn"``: honest by default). The outcome column is not listed: it is what
     the model learns, not an input.
 
     Parameters
@@ -793,7 +745,7 @@ def default_exclusions(profiles, suspects) -> dict[str, str]:
         ``{column: reason}`` in file order, suspects' reasons taking precedence.
     """
     excluded: dict[str, str] = {}
-    leaks = {s.column: s.reason for s in suspects if s.action == "exclude"}
+    leaks = {s.column: s.reason for s in suspects if s.action in ("exclude", "warn")}
     for profile in profiles:
         name = profile.name
         if name in leaks:

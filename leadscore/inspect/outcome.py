@@ -52,6 +52,10 @@ OPEN_SPELLINGS = frozenset({
     "open", "opened", "in progress", "in-progress", "in_progress", "inprogress", "pending", "ongoing",
     "new", "working", "still open", "in pipeline", "pipeline", "awaiting", "waiting", "tbd",
     "not yet", "undecided", "follow up", "follow-up", "nurturing", "active",
+    # Stages of a deal still in a CRM's pipeline.
+    "prospecting", "prospect", "engaging", "engaged", "contacted", "attempted to contact", "qualifying",
+    "qualification", "discovery", "demo", "demo scheduled", "meeting scheduled", "proposal", "proposal sent",
+    "negotiation", "negotiating", "evaluation", "in discussion", "needs analysis", "appointment scheduled",
 })
 # Column names that usually hold the outcome, best first.
 OUTCOME_NAMES = (
@@ -151,6 +155,11 @@ class OutcomeSuggestion:
     question: str | None
     candidates: tuple[str, ...]
     proposed: OutcomeMapping | None = None
+
+    @property
+    def column(self) -> str:
+        """The column examined: the outcome column LeadScore guessed (or the user named)."""
+        return (self.mapping or self.proposed).column
 
 
 def suggest_outcome(df: pd.DataFrame, column: str | None = None) -> OutcomeSuggestion:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-__all__ = ["BANK_MARKETING", "BANK_MARKETING_NAME", "bank_marketing_csv"]
+__all__ = ["BANK_MARKETING", "BANK_MARKETING_NAME", "bank_marketing_csv", "SAMPLE_LEADS", "SAMPLE_NEW_LEADS", "SAMPLE_NAME", "BANK_SAMPLE_NAME"]
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,13 @@ BANK_MARKETING = REPO / "sample_data" / "bank-marketing" / "bank-additional-full
 
 #: The file's name as the bank published it (and as a user would upload it).
 BANK_MARKETING_NAME = "bank-additional-full.csv"
+
+#: The fictional software company's lead history (the app opens on it) and its new leads to score.
+SAMPLE_LEADS = REPO / "sample_data" / "leads.csv"
+SAMPLE_NEW_LEADS = REPO / "sample_data" / "new_leads.csv"
+#: How the two samples are named as projects.
+SAMPLE_NAME = "Sample leads"
+BANK_SAMPLE_NAME = "Bank telemarketing (sample)"
 
 
 def bank_marketing_csv() -> bytes:

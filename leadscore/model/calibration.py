@@ -8,7 +8,7 @@ holdout is never used to choose.
 Example
 -------
 >>> choice, note = choose_calibration(fold_models, X_train, y_train, folds, "sigmoid")  # doctest: +SKIP
->>> choice
+>>> choice                                                                               # doctest: +SKIP
 'sigmoid'
 """
 
@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 
 from leadscore.model._answers import answering, lead_numbers, response
 from leadscore.model.metrics import holdout_metrics
+from leadscore.model.splits import stratified_folds
 
 __all__ = ["calibration_method", "choose_calibration", "calibrate_fitted", "CALIBRATION_GAIN"]
 
@@ -41,7 +42,7 @@ def calibration_method(n_rows: int, n_converted: int) -> str:
     return "sigmoid"
 
 
-def _cross_fitted(model, encoded: np.ndarray, y: np.ndarray, method: str, random_state: int) -> np.ndarray | None:
+def _cross_fitted(model, encoded: np.ndarray, y: np.ndarray, method: str, random_state: int, groups=None) -> np.ndarray | None:
     """Each validation lead calibrated by a ``CalibratedClassifierCV`` fit on the other leads.
 
     The model answers the validation leads once; the calibrators read those answers through a
@@ -52,11 +53,14 @@ def _cross_fitted(model, encoded: np.ndarray, y: np.ndarray, method: str, random
         return None
     stand_in = answering(model, response(model, encoded))
     calibrator = CalibratedClassifierCV(FrozenEstimator(stand_in), method=method)
-    folds = StratifiedKFold(n_splits=splits, shuffle=True, random_state=random_state)
+    # Copies of a lead (``groups``) stay in one fold, so no calibrator is judged on a lead it saw.
+    folds = stratified_folds(y, splits, random_state, groups)
     return cross_val_predict(calibrator, lead_numbers(len(y)), y, cv=folds, method="predict_proba")[:, 1]
 
 
-def choose_calibration(fold_models, X: pd.DataFrame, y: np.ndarray, folds, method: str, random_state: int = 0) -> tuple[str, str]:
+def choose_calibration(
+    fold_models, X: pd.DataFrame, y: np.ndarray, folds, method: str, random_state: int = 0, groups=None
+) -> tuple[str, str]:
     """Decide on validation leads inside the training part whether calibrating helps.
 
     Parameters
@@ -71,6 +75,8 @@ def choose_calibration(fold_models, X: pd.DataFrame, y: np.ndarray, folds, metho
     method : str
         "sigmoid" or "isotonic" (see :func:`calibration_method`).
     random_state : int
+    groups : ndarray, optional
+        Copies of a lead (:func:`leadscore.model.splits.copy_groups`): kept in one fold.
 
     Returns
     -------
@@ -81,7 +87,8 @@ def choose_calibration(fold_models, X: pd.DataFrame, y: np.ndarray, folds, metho
     for pipeline, (_, val) in zip(fold_models, folds):
         encoded = pipeline[:-1].transform(X.iloc[np.asarray(val)])
         y_val = y[val]
-        calibrated = _cross_fitted(pipeline.steps[-1][1], encoded, y_val, method, random_state)
+        part = None if groups is None else np.asarray(groups)[val]
+        calibrated = _cross_fitted(pipeline.steps[-1][1], encoded, y_val, method, random_state, part)
         if calibrated is None:
             continue
         raw_parts.append(pipeline.steps[-1][1].predict_proba(encoded)[:, 1])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from leadscore.model.bundle import ModelBundle
-from leadscore.labels import label
+from leadscore.labels import label, rate_text
 from leadscore.model.tiers import tier_table
 
 __all__ = ["model_card"]
@@ -27,9 +27,10 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _percent(value, digits: int = 1) -> str:
-    # An empty tier has no conversion rate: a dash, never "nan%" or "None".
-    return "-" if _missing(value) else f"{100 * value:.{digits}f}%"
+def _percent(value, *against) -> str:
+    # An empty tier has no conversion rate: a dash, never "nan%" or "None"; digits that tell
+    # rates apart at low conversion (labels.rate_text), never "0.0%".
+    return "-" if _missing(value) else rate_text(value, *[a for a in against if not _missing(a)])
 
 
 def _count(value) -> str:
@@ -89,28 +90,7 @@ def model_card(bundle: ModelBundle) -> str:
         lines.append(f"- {_count(leads)} leads set aside: {reason}.")
     used = [label(column, labels) if label(column, labels) == column else f"{label(column, labels)} ({column})" for column in bundle.features_used]
     lines.append(f"- Columns used ({len(used)}): {', '.join(used)}.")
-    lines += [
-        "",
-        "## How well it did",
-        f"{bundle.notes.get('validation', '')}",
-        "",
-        "| Measure | Value | What it means |",
-        "|---|---|---|",
-        f"| ROC AUC | {_number(validation.get('roc_auc'))} | chance a converter is scored above a non-converter (0.5 = guessing) |",
-        f"| Average precision | {_number(validation.get('average_precision'))} | how well converters concentrate at the top of the list |",
-        f"| Lift in top 10% | {_number(validation.get('lift_top_decile'), 2)}x | the best-scored tenth converts this many times the average rate |",
-        f"| Calibration error (ECE) | {_percent(validation.get('ece'))} | average gap between predicted and real conversion rate |",
-        f"| Brier score | {_number(validation.get('brier'))} | squared error of the probabilities (lower is better) |",
-        f"| Log loss | {_number(validation.get('log_loss'))} | penalty for confident mistakes (lower is better) |",
-        "",
-    ]
-    honest = validation.get("without_warned")
-    if honest:
-        lines += [
-            "**The honest range.** " + str(honest.get("sentence", "")),
-            f"The verdict rests on {'the figure without them' if readiness.get('rests_on') == 'without warned columns' else 'the model as trained'}.",
-            "",
-        ]
+    lines += _performance_lines(bundle, validation, readiness, plan, labels)
     leaderboard = metrics.get("leaderboard", [])
     if leaderboard:
         lines += [
@@ -139,7 +119,7 @@ def model_card(bundle: ModelBundle) -> str:
         lines.append("- No columns were left out.")
     warned = dict(getattr(plan, "warned", {}) or {})
     if warned:
-        lines += ["", "Used although LeadScore warned about them:"]
+        lines += ["", "Kept by your choice although LeadScore flagged them:"]
         lines += [f"- **{label(column, labels)}**: {reason}" for column, reason in warned.items()]
     lines += [
         "",
@@ -152,6 +132,46 @@ def model_card(bundle: ModelBundle) -> str:
         f"- Content hash (sha256): {bundle.content_hash or 'not saved yet'}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _performance_lines(bundle: ModelBundle, validation: dict, readiness: dict, plan, labels) -> list[str]:
+    """How well it did, saying which model the figures describe (the model in use, and with a
+    kept flagged column, the honest range beside it)."""
+    honest = validation.get("without_warned")
+    kept = [label(column, labels) for column in (honest or {}).get("columns", [])]
+    if kept:
+        which = (
+            f"These figures describe the model in use, which reads {', '.join(repr(k) for k in kept)} by your choice; "
+            "the honest range below gives the figure without them, on the same held-out leads."
+        )
+    else:
+        which = "These figures describe the model in use, the one that scores your leads."
+    lines = [
+        "",
+        "## How well it did",
+        f"{bundle.notes.get('validation', '')}",
+        "",
+        which,
+        "",
+        "| Measure | Value | What it means |",
+        "|---|---|---|",
+        f"| ROC AUC | {_number(validation.get('roc_auc'))} | chance a converter is scored above a non-converter (0.5 = guessing) |",
+        f"| Average precision | {_number(validation.get('average_precision'))} | how well converters concentrate at the top of the list |",
+        f"| Lift in top 10% | {_number(validation.get('lift_top_decile'), 2)}x | the best-scored tenth converts this many times the average rate |",
+        f"| Calibration error (ECE) | {_percent(validation.get('ece'))} | average gap between predicted and real conversion rate |",
+        f"| Brier score | {_number(validation.get('brier'))} | squared error of the probabilities (lower is better) |",
+        f"| Log loss | {_number(validation.get('log_loss'))} | penalty for confident mistakes (lower is better) |",
+        "",
+    ]
+    if validation.get("copies"):
+        lines += [f"{validation['copies']:,} leads were copies of another lead; each lead and its copies stayed on one side of every split.", ""]
+    if honest:
+        lines += [
+            "**The honest range.** " + str(honest.get("sentence", "")),
+            f"The verdict rests on {'the figure without them' if readiness.get('rests_on') == 'without warned columns' else 'the model as trained'}.",
+            "",
+        ]
+    return lines
 
 
 def _tier_lines(bundle: ModelBundle) -> list[str]:
@@ -171,7 +191,7 @@ def _tier_lines(bundle: ModelBundle) -> list[str]:
     ]
     lines += [
         f"| {row.tier} | {row.range} | {_count(row.leads)} | {_count(row.converted)} | "
-        f"{_percent(row.conversion_rate)} | {_number(row.expected_conversions, 1)} |"
+        f"{_percent(row.conversion_rate, *[r for r in table['conversion_rate'] if r != row.conversion_rate])} | {_number(row.expected_conversions, 1)} |"
         for row in table.itertuples()
     ]
     return lines + [""]

@@ -18,6 +18,8 @@ import math
 
 import pandas as pd
 
+from leadscore.labels import rate_text
+
 __all__ = ["VERDICTS", "SUSPICIOUS_AUC", "judge_readiness", "learning_curve_answer", "honest_range_sentence"]
 
 VERDICTS = ("ready", "usable with caution", "not ready", "suspicious")
@@ -100,7 +102,8 @@ def judge_readiness(
         verdict = _verdict(honest, holdout_converted, known_converted)
         verdict["message"] = (
             f"This verdict rests on the model without {_names(without_warned['columns'])}, the figure "
-            "to expect if your team fills them in after talking to a lead. " + verdict["message"]
+            f"to expect if your team fills {'it' if len(without_warned['columns']) == 1 else 'them'} in after talking "
+            "to a lead. " + verdict["message"]
         )
         verdict["rests_on"] = "without warned columns"
         return verdict
@@ -116,7 +119,7 @@ def _verdict(metrics: dict, holdout_converted: int, known_converted: int) -> dic
         return {
             "verdict": "not ready",
             "message": (
-                f"Only {holdout_converted} of the held-out leads converted, too few to tell whether "
+                f"Only {holdout_converted:,} of the held-out leads converted, too few to tell whether "
                 "the model works. Collect more leads with a known outcome (at least a few hundred "
                 "conversions) and train again before relying on the scores."
             ),
@@ -124,7 +127,7 @@ def _verdict(metrics: dict, holdout_converted: int, known_converted: int) -> dic
     summary = (
         f"On {metrics['rows']:,} held-out leads it had not seen, ROC AUC was {auc:.2f}, "
         f"the top 10% converted at {lift:.1f}x the average rate, and predicted probabilities "
-        f"were off by {ece:.1%} on average."
+        f"were off by {rate_text(ece)} on average."
     )
     if auc < 0.60 or lift < 1.3:
         return {
@@ -141,9 +144,9 @@ def _verdict(metrics: dict, holdout_converted: int, known_converted: int) -> dic
     if ece > 0.05:
         cautions.append("its probabilities are noticeably off, so tier rates are approximate")
     if holdout_converted < 50:
-        cautions.append(f"only {holdout_converted} held-out leads converted, so these figures are rough")
+        cautions.append(f"only {holdout_converted:,} held-out leads converted, so these figures are rough")
     if known_converted < 200:
-        cautions.append(f"it learned from only {known_converted} conversions")
+        cautions.append(f"it learned from only {known_converted:,} conversions")
     if cautions:
         return {
             "verdict": "usable with caution",

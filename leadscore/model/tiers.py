@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.labels import rate_text
 
 __all__ = [
     "TIERS",
@@ -40,6 +41,8 @@ __all__ = [
 TIERS: tuple[str, ...] = ("Hot", "Warm", "Cool", "Cold")
 # Advice on the thresholds needs at least this many scored leads.
 ADVICE_MIN_LEADS = 20
+# Under this average chance, "few of your leads convert" is true.
+RARE_CONVERSION = 0.2
 # Shares suggested for tiers by capacity (top 5% Hot, next 15% Warm, next 30% Cool).
 DEFAULT_SHARES = (0.05, 0.15, 0.30)
 
@@ -525,16 +528,17 @@ def tier_advice(prob, policy: TierPolicy | None = None) -> str | None:
     )
     if cold_leads >= 0.9 * n and hot_leads <= 0.01 * n:
         return (
-            f"{format_percent(round(cold_leads / n, 3))} of these leads are Cold: your leads convert rarely "
-            f"(about {format_percent(round(average, 3))} on average, the most likely at {format_percent(round(top, 3))}), "
+            f"{rate_text(cold_leads / n)} of these leads are Cold: your leads convert rarely "
+            f"(about {rate_text(average, top)} on average, the most likely at {rate_text(top, average)}), "
             f"so thresholds by chance of converting say little about whom to call first. {by_share}"
         )
     if hot_leads == 0:
         return (
             f"No lead reaches the Hot threshold of {format_percent(policy.hot)}: the most likely "
-            f"lead is at {format_percent(top)} and the average is {format_percent(average)}. "
-            f"This is normal when few of your leads convert. {by_share} Or lower the Hot threshold "
-            f"below {format_percent(top)}."
+            f"lead is at {rate_text(top, policy.hot)} and the average is {rate_text(average, top)}. "
+            # Only true of rare conversions: at 63% converted the threshold is simply too high.
+            + ("This is normal when few of your leads convert. " if average < RARE_CONVERSION else "")
+            + f"{by_share} Or lower the Hot threshold below {rate_text(top, policy.hot)}."
         )
     if hot_leads > n / 2:
         return (
@@ -614,7 +618,7 @@ def tier_table_text(table: pd.DataFrame) -> pd.DataFrame:
     shown = table.copy()
     for column in ("share_of_leads", "conversion_rate", "share_of_conversions"):
         if column in shown.columns:
-            shown[column] = [format_percent(round(v, 3)) if v == v and v is not None else "-" for v in shown[column]]
+            shown[column] = [rate_text(v) if v == v and v is not None else "-" for v in shown[column]]
     if "expected_conversions" in shown.columns:
         shown["expected_conversions"] = [f"{v:,.1f}" for v in shown["expected_conversions"]]
     return shown

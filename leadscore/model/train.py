@@ -8,14 +8,15 @@ The flow of :func:`train_lead_model`::
                                       └─ does calibration improve the winner's validation log loss?
                 ──> winner trained on the training part (calibrated if chosen) ──> holdout
                     metrics, reliability curve, readiness verdict
-                ──> the same recipe without the columns the guard warned about (when any are
+                ──> the same recipe without the flagged columns the user kept (when any are
                     kept): the honest range
                 ──> learning curve: the recipe on growing shares of the training part, scored
                     on the holdout
                 ──> final model: the same recipe refit on all known leads (this one is saved)
 
 The holdout is only ever used to *measure* (see :mod:`leadscore.model.splits`), so the holdout figures
-are what a user can expect on future leads.
+are what a user can expect on future leads. Copies of a lead (same ID, or the same values in every
+column the model reads) stay on one side of every split: holdout, inner folds, calibration.
 
 What is fitted, so that training costs a small multiple of one fit:
 
@@ -48,7 +49,6 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from leadscore._parallel import side_by_side, usable_cores
@@ -58,9 +58,18 @@ from leadscore.model.estimators import MODEL_KINDS, MODEL_NAMES, PARALLEL_MIN_RO
 from leadscore.inspect.leakage import single_column_auc
 from leadscore.model.metrics import holdout_metrics, reliability_curve
 from leadscore.model.pipeline import base_estimator, build_pipeline
+from leadscore.model.honest import describes, honest_figures, warned_plan
 from leadscore.model.readiness import SUSPICIOUS_AUC, honest_range_sentence, judge_readiness, learning_curve_answer
 from leadscore.clean.rows import TrainingRows
-from leadscore.model.splits import SMALL_TRAINING_ROWS, inner_folds, one_split, split_holdout
+from leadscore.model.splits import (
+    SMALL_TRAINING_ROWS,
+    copies_sentence,
+    copy_groups,
+    inner_folds,
+    one_split,
+    split_holdout,
+    stratified_folds,
+)
 
 __all__ = ["TrainingResult", "TrainingSettings", "train_lead_model", "MODEL_CHOICES"]
 
@@ -137,9 +146,11 @@ class TrainingResult:
     validation : dict
         ``method`` ("time" or "stratified"), ``explanation`` (a sentence), ``holdout_rows``,
         ``holdout_converted``, ``roc_auc``, ``average_precision``, ``brier``, ``log_loss``,
-        ``ece``, ``lift_top_decile``, ``conversion_rate``, and ``without_warned`` (None, or
-        ``roc_auc``, ``average_precision``, ``lift_top_decile``, ``ece``, ``columns``,
-        ``sentence``: the same recipe without the columns the leakage guard warned about).
+        ``ece``, ``lift_top_decile``, ``conversion_rate``, ``copies`` (leads that are copies of
+        another, kept on one side of every split), ``describes`` (which model the figures are
+        of: the model in use), and ``without_warned`` (None, or ``roc_auc``,
+        ``average_precision``, ``lift_top_decile``, ``ece``, ``columns``, ``describes``,
+        ``sentence``: the same recipe without the flagged columns the user kept).
     leaderboard : list of dict
         ``{model, roc_auc, average_precision, log_loss, brier, lift_top_decile, ece, fit_seconds,
         training_rows, chosen}`` per model tried, measured on validation leads inside the training
@@ -196,8 +207,9 @@ def _predict(pipeline, X: pd.DataFrame) -> np.ndarray:
     return pipeline.predict_proba(X)[:, 1]
 
 
-def _fit_recipe(X: pd.DataFrame, y: np.ndarray, dates, plan, kind: str, calibration: str, random_state: int, threads: int = 1):
-    """Fit one model the way the final model is fit: plain, or calibrated on unseen leads."""
+def _fit_recipe(X: pd.DataFrame, y: np.ndarray, dates, plan, kind: str, calibration: str, random_state: int, threads: int = 1, groups=None):
+    """Fit one model the way the final model is fit: plain, or calibrated on unseen leads (a
+    lead's copies, ``groups``, never on both sides)."""
     n = len(y)
     if calibration == "none":
         return build_pipeline(plan, kind, make_estimator(kind, n, random_state, n_jobs=threads)).fit(X, y)
@@ -207,17 +219,17 @@ def _fit_recipe(X: pd.DataFrame, y: np.ndarray, dates, plan, kind: str, calibrat
         calibrated = CalibratedClassifierCV(
             make_estimator(kind, int(n * 2 / 3), random_state, n_jobs=threads),
             method=calibration,
-            cv=StratifiedKFold(n_splits=3, shuffle=True, random_state=random_state),
+            cv=stratified_folds(y, 3, random_state, groups),
             ensemble=False,
         )
         return build_pipeline(plan, kind, calibrated).fit(X, y)
-    fit, cal = one_split(y, dates, 0.2, random_state)
+    fit, cal = one_split(y, dates, 0.2, random_state, groups)
     dates_fit = None if dates is None else pd.Series(dates).iloc[fit]
     pipeline = _fit_recipe(_subset(X, fit), y[fit], dates_fit, plan, kind, "none", random_state, threads)
     return calibrate_fitted(pipeline, _subset(X, cal), y[cal], calibration)
 
 
-def _recipe_task(X: pd.DataFrame, positions, y: np.ndarray, dates, plan, kind: str, calibration: str, seed: int):
+def _recipe_task(X: pd.DataFrame, positions, y: np.ndarray, dates, plan, kind: str, calibration: str, seed: int, groups=None):
     """A fit of the recipe on some leads, as a task for :func:`leadscore._parallel.side_by_side`
     (the leads are taken when it runs, so waiting tasks hold no copies)."""
 
@@ -225,7 +237,8 @@ def _recipe_task(X: pd.DataFrame, positions, y: np.ndarray, dates, plan, kind: s
         chosen = np.arange(len(y)) if positions is None else np.asarray(positions)
         part_dates = None if dates is None else pd.Series(dates).iloc[chosen].reset_index(drop=True)
         part = X if positions is None else _subset(X, chosen)
-        return _fit_recipe(part, y[chosen], part_dates, plan, kind, calibration, seed, threads)
+        part_groups = None if groups is None else np.asarray(groups)[chosen]
+        return _fit_recipe(part, y[chosen], part_dates, plan, kind, calibration, seed, threads, part_groups)
 
     return task
 
@@ -298,7 +311,7 @@ def _check_rows(X: pd.DataFrame, y: np.ndarray) -> None:
     not_converted = len(y) - converted
     if converted < 10 or not_converted < 10:
         raise LeadScoreInputError(
-            f"There are {converted} converted and {not_converted} not-converted leads with a known "
+            f"There are {converted:,} converted and {not_converted:,} not-converted leads with a known "
             "outcome; LeadScore needs at least 10 of each (and ideally a few hundred conversions) "
             "to learn anything. Add more past leads with their outcome, or check the outcome mapping."
         )
@@ -372,20 +385,6 @@ def _by_cost(kinds) -> list:
     return sorted(kinds, key=("forest", "boosting", "logistic").index)
 
 
-def _warned_plan(plan):
-    """The plan without the kept columns the guard warned about (None when there are none, or
-    nothing would be left), and those columns."""
-    warned = [c for c in getattr(plan, "warned", {}) if c in plan.used_columns]
-    if not warned:
-        return None, []
-    honest_plan = plan.with_overrides(exclude=warned)
-    return (honest_plan if honest_plan.used_columns else None), warned
-
-
-def _honest(metrics: dict, warned: list) -> dict:
-    return {key: metrics[key] for key in ("roc_auc", "average_precision", "lift_top_decile", "ece")} | {"columns": warned}
-
-
 def _doing_the_work(plan, X: pd.DataFrame, y: np.ndarray, top: int = 3) -> list[str]:
     """The used columns that alone predict the outcome best (named when a figure is suspicious)."""
     kinds = getattr(plan, "column_kinds", {}) or {}
@@ -432,7 +431,9 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
     dates = None if rows.dates is None else pd.Series(rows.dates).reset_index(drop=True)
     _check_rows(X, y)
 
-    split = split_holdout(y, dates, settings.holdout_share, seed, getattr(plan, "date_column", None))
+    # Copies of a lead stay together in every split (see leadscore.model.splits).
+    groups = copy_groups(X, plan)
+    split = split_holdout(y, dates, settings.holdout_share, seed, getattr(plan, "date_column", None), groups)
     time_ordered = split.method == "time"
     # Inner splits follow the holdout: newest-last when the holdout was by time, else stratified.
     if not time_ordered:
@@ -440,10 +441,10 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
     dates_train = None if dates is None else dates.iloc[split.train].reset_index(drop=True)
     kinds = MODEL_KINDS if settings.model == "auto" else (settings.model,)
     y_train = y[split.train]
-    folds = inner_folds(y_train, dates_train, seed)
+    folds = inner_folds(y_train, dates_train, seed, None if groups is None else groups[split.train])
     # Threads only pay off on plenty of leads; they come from the machine's free cores.
     workers = usable_cores() if len(y) >= PARALLEL_MIN_ROWS else 1
-    data = _Data(X, y, dates, split, dates_train, plan, seed, kinds, time_ordered)
+    data = _Data(X, y, dates, split, dates_train, plan, seed, kinds, time_ordered, groups)
     train_way = _cross_validated if len(folds) > 1 else _on_rungs
     trained = train_way(data, folds, workers, progress)
     y_hold = y[split.holdout]
@@ -454,13 +455,17 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
     kind, calibration = trained.kind, trained.calibration
 
     converted = int(y.sum())
+    copies, copies_note = copies_sentence(groups)
     validation = {
         "method": split.method,
-        "explanation": split.explanation,
+        "explanation": f"{split.explanation} {copies_note}".strip(),
+        "copies": copies,
         "holdout_rows": int(len(y_hold)),
         "holdout_converted": int(y_hold.sum()),
         **{k: metrics[k] for k in ("roc_auc", "average_precision", "brier", "log_loss", "ece", "lift_top_decile", "conversion_rate")},
         "without_warned": without_warned,
+        # Which model these figures describe: the one that scores the leads.
+        "describes": describes(plan, without_warned),
     }
     suspicious = metrics["roc_auc"] == metrics["roc_auc"] and metrics["roc_auc"] >= SUSPICIOUS_AUC
     readiness = judge_readiness(
@@ -531,6 +536,7 @@ class _Data:
     seed: int
     kinds: tuple
     time_ordered: bool
+    groups: np.ndarray | None = None
 
     @property
     def X_train(self) -> pd.DataFrame:
@@ -539,6 +545,10 @@ class _Data:
     @property
     def y_train(self) -> np.ndarray:
         return self.y[self.split.train]
+
+    @property
+    def groups_train(self) -> np.ndarray | None:
+        return None if self.groups is None else self.groups[self.split.train]
 
 
 def _calibration_sentence(data: _Data, calibration: str, note: str) -> str:
@@ -559,7 +569,7 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
     plan, seed = data.plan, data.seed
     X_train, y_train = data.X_train, data.y_train
     X_hold, y_hold = _subset(data.X, data.split.holdout), data.y[data.split.holdout]
-    honest_plan, warned = _warned_plan(plan)
+    honest_plan, warned = warned_plan(plan)
     steps = _Steps(progress, total=len(data.kinds) * len(folds) + 1 + 1 + bool(honest_plan) + 3 + 1)
     steps("Splitting leads into training and held-out parts", 0)
 
@@ -585,7 +595,7 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
     # 2. Calibrate only if it helps on the same validation leads.
     steps(f"Checking calibration of the {MODEL_NAMES[kind]}")
     method = calibration_method(len(y_train), int(y_train.sum()))
-    calibration, note = choose_calibration(fold_models[kind], X_train, y_train, folds, method, seed)
+    calibration, note = choose_calibration(fold_models[kind], X_train, y_train, folds, method, seed, data.groups_train)
     del fold_models
 
     # 3. The chosen recipe on the training part (holdout), without the warned columns (the
@@ -594,21 +604,21 @@ def _cross_validated(data: _Data, folds: list, workers: int, progress: Progress 
     order = np.random.default_rng(seed).permutation(len(y_train))
     shares = [share for share in LEARNING_CURVE_SHARES[:-1] if _enough(y_train[np.sort(order[: int(len(y_train) * share)])])]
     jobs = [
-        (f"Training the final {name} on all {len(data.y):,} known leads", _recipe_task(data.X, None, data.y, data.dates, plan, kind, calibration, seed)),
-        (f"Measuring the {name} on {len(y_hold):,} held-out leads", _recipe_task(X_train, None, y_train, data.dates_train, plan, kind, calibration, seed)),
+        (f"Training the final {name} on all {len(data.y):,} known leads", _recipe_task(data.X, None, data.y, data.dates, plan, kind, calibration, seed, data.groups)),
+        (f"Measuring the {name} on {len(y_hold):,} held-out leads", _recipe_task(X_train, None, y_train, data.dates_train, plan, kind, calibration, seed, data.groups_train)),
     ]
     if honest_plan is not None:
-        jobs.append(("Measuring the model without the columns LeadScore warned about",
-                     _recipe_task(X_train, None, y_train, data.dates_train, honest_plan, kind, calibration, seed)))
+        jobs.append(("Measuring the model without the flagged columns you kept",
+                     _recipe_task(X_train, None, y_train, data.dates_train, honest_plan, kind, calibration, seed, data.groups_train)))
     for share in shares:
         subset = np.sort(order[: int(len(y_train) * share)])
-        jobs.append((f"Learning curve: {share:.0%} of the training leads", _recipe_task(X_train, subset, y_train, data.dates_train, plan, kind, calibration, seed)))
+        jobs.append((f"Learning curve: {share:.0%} of the training leads", _recipe_task(X_train, subset, y_train, data.dates_train, plan, kind, calibration, seed, data.groups_train)))
     final, holdout_model, *rest = steps.run(jobs, workers)
     honest_model = rest.pop(0) if honest_plan is not None else None
     p_hold = _predict(holdout_model, X_hold)
     curve = [_curve_point(share, int(len(y_train) * share), y_hold, _predict(model, X_hold)) for share, model in zip(shares, rest)]
     curve.append(_curve_point(1.0, len(y_train), y_hold, p_hold))
-    without_warned = None if honest_model is None else _honest(holdout_metrics(y_hold, _predict(honest_model, X_hold)), warned)
+    without_warned = None if honest_model is None else honest_figures(holdout_metrics(y_hold, _predict(honest_model, X_hold)), warned)
     steps.finish("Training finished")
     return _Trained(
         leaderboard=leaderboard,
@@ -637,31 +647,12 @@ def _rungs(fit: np.ndarray, seed: int) -> list[np.ndarray]:
     return [np.sort(fit[order[:size]]) for size in (len(fit) // 4, len(fit) // 2, len(fit))]
 
 
-def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None) -> _Trained:
-    """Larger training parts, one split: the older 80% fits, the newest 20% validates.
-
-    Every fit is the recipe on a random quarter, half or all of the fitting leads (the rungs),
-    so that each one serves twice. The kinds are compared on the quarter when it holds
-    :data:`COMPARE_MIN_ROWS` leads (else on all of them); the chosen kind's rungs are its
-    learning curve; its fit on all of them, calibrated on the validation leads when calibration
-    helps, is the model measured on the holdout. Model and calibration are chosen on the
-    validation leads only; the holdout only measures.
-    """
-    plan, seed = data.plan, data.seed
-    X_train, y_train = data.X_train, data.y_train
-    X_hold, y_hold = _subset(data.X, data.split.holdout), data.y[data.split.holdout]
-    fit, val = folds[0]
-    X_val, y_val = _subset(X_train, val), y_train[val]
-    rungs = _rungs(fit, seed)
-    quarter = rungs[0]
-    compare = quarter if len(quarter) >= COMPARE_MIN_ROWS and _enough(y_train[quarter]) and y_train[quarter].sum() >= 50 else rungs[-1]
-    honest_plan, warned = _warned_plan(plan)
-    to_fit = [rung for rung in rungs if len(rung) != len(compare) and (rung is rungs[-1] or _enough(y_train[rung]))]
-    steps = _Steps(progress, total=len(data.kinds) + 1 + 1 + len(to_fit) + bool(honest_plan))
-    steps("Splitting leads into training and held-out parts", 0)
-
-    # 1. Compare models on the newest leads of the training part (validation leads); a forest
-    # first on FOREST_FIRST_TREES trees, grown to all of them only when it could win.
+def _compare_on(data: _Data, X_train: pd.DataFrame, compare: np.ndarray, X_val: pd.DataFrame, y_val: np.ndarray, workers: int, steps: _Steps):
+    """Every kind fitted on the ``compare`` leads and measured on the validation leads: the fits
+    (kind -> (pipeline, seconds)), the leaderboard, and a note when the forest stayed small.
+    A forest is first fitted on FOREST_FIRST_TREES trees, grown to all of them only when it
+    could win."""
+    plan, seed, y_train = data.plan, data.seed, data.y_train
     kinds = _by_cost(data.kinds)
     first_trees = FOREST_FIRST_TREES if len(kinds) > 1 else None
     jobs = [
@@ -687,6 +678,34 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
                 f"behind the best, too far for its other trees to close, so they were not grown."
             )
     leaderboard = [_board_entry(kind, y_val, predicted[kind], fitted[kind][1], len(compare)) for kind in data.kinds]
+    return fitted, leaderboard, forest_note
+
+
+def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None) -> _Trained:
+    """Larger training parts, one split: the older 80% fits, the newest 20% validates.
+
+    Every fit is the recipe on a random quarter, half or all of the fitting leads (the rungs),
+    so that each one serves twice. The kinds are compared on the quarter when it holds
+    :data:`COMPARE_MIN_ROWS` leads (else on all of them); the chosen kind's rungs are its
+    learning curve; its fit on all of them, calibrated on the validation leads when calibration
+    helps, is the model measured on the holdout. Model and calibration are chosen on the
+    validation leads only; the holdout only measures.
+    """
+    plan, seed = data.plan, data.seed
+    X_train, y_train = data.X_train, data.y_train
+    X_hold, y_hold = _subset(data.X, data.split.holdout), data.y[data.split.holdout]
+    fit, val = folds[0]
+    X_val, y_val = _subset(X_train, val), y_train[val]
+    rungs = _rungs(fit, seed)
+    quarter = rungs[0]
+    compare = quarter if len(quarter) >= COMPARE_MIN_ROWS and _enough(y_train[quarter]) and y_train[quarter].sum() >= 50 else rungs[-1]
+    honest_plan, warned = warned_plan(plan)
+    to_fit = [rung for rung in rungs if len(rung) != len(compare) and (rung is rungs[-1] or _enough(y_train[rung]))]
+    steps = _Steps(progress, total=len(data.kinds) + 1 + 1 + len(to_fit) + bool(honest_plan))
+    steps("Splitting leads into training and held-out parts", 0)
+
+    # 1. Compare models on the newest leads of the training part (validation leads).
+    fitted, leaderboard, forest_note = _compare_on(data, X_train, compare, X_val, y_val, workers, steps)
     kind = _choose(leaderboard)
     compared = fitted[kind][0]
     del fitted
@@ -694,15 +713,15 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     # 2. Calibrate only if it helps on the same validation leads.
     steps(f"Checking calibration of the {MODEL_NAMES[kind]}")
     method = calibration_method(len(y_train), int(y_train.sum()))
-    calibration, note = choose_calibration([compared], X_train, y_train, [(compare, val)], method, seed)
+    calibration, note = choose_calibration([compared], X_train, y_train, [(compare, val)], method, seed, data.groups_train)
 
     # 3. The final model, the remaining rungs and the honest range, side by side (longest first).
     name = MODEL_NAMES[kind]
-    jobs = [(f"Training the final {name} on all {len(data.y):,} known leads", _recipe_task(data.X, None, data.y, data.dates, plan, kind, calibration, seed))]
+    jobs = [(f"Training the final {name} on all {len(data.y):,} known leads", _recipe_task(data.X, None, data.y, data.dates, plan, kind, calibration, seed, data.groups))]
     for rung in reversed(to_fit):
         jobs.append((f"Training the {name} on {len(rung):,} training leads (learning curve)", _recipe_task(X_train, rung, y_train, None, plan, kind, "none", seed)))
     if honest_plan is not None:
-        jobs.append(("Measuring the model without the columns LeadScore warned about",
+        jobs.append(("Measuring the model without the flagged columns you kept",
                      _recipe_task(X_train, rungs[-1], y_train, None, honest_plan, kind, "none", seed)))
     final, *rest = steps.run(jobs, workers)
     by_size = {len(compare): compared} | {len(rung): model for rung, model in zip(reversed(to_fit), rest)}
@@ -717,10 +736,9 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
     predicted = {size: measured(model) for size, model in by_size.items()}
     curve = [_curve_point(len(rung) / len(y_train), len(rung), y_hold, predicted[len(rung)]) for rung in rungs if len(rung) in predicted]
     p_hold = predicted[len(rungs[-1])]
-    without_warned = None if honest_model is None else _honest(holdout_metrics(y_hold, measured(honest_model)), warned)
+    without_warned = None if honest_model is None else honest_figures(holdout_metrics(y_hold, measured(honest_model)), warned)
     steps.finish("Training finished")
     older = "older " if data.time_ordered else ""
-    newest = "newest" if data.time_ordered else "a random"
     return _Trained(
         leaderboard=leaderboard,
         kind=kind,
@@ -732,7 +750,7 @@ def _on_rungs(data: _Data, folds: list, workers: int, progress: Progress | None)
         without_warned=without_warned,
         final=_for_scoring(final, len(data.y)),
         selection=(
-            f"Models were compared on the {newest} 20% of the {len(y_train):,} training leads "
+            f"Models were compared on {'the newest' if data.time_ordered else 'a random'} 20% of the {len(y_train):,} training leads "
             f"({len(val):,} leads), each trained on "
             + (f"a random {len(compare):,} of the other {len(fit):,}" if len(compare) < len(fit) else f"the other {len(fit):,}")
             + ", by log loss (lower is better); near-ties go to the simpler model."

@@ -32,6 +32,7 @@ __all__ = [
     "KEY_LENGTH",
     "lead_keys",
     "movers",
+    "tier_rules_change",
     "tier_changes",
     "lead_trend",
     "TierFeedback",
@@ -258,24 +259,34 @@ def _tiers(values: pd.Series, what: str) -> tuple[pd.Series, np.ndarray]:
     return pd.Series(np.array(canonical, dtype=object)[codes], index=values.index, dtype="str"), ranks
 
 
-def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+def movers(previous: pd.DataFrame, current: pd.DataFrame, previous_policy=None, current_policy=None) -> pd.DataFrame:
     """The leads scored in both runs, biggest change in probability first.
+
+    A lead moved tier only when its chance moved: a lead at 71% in both runs that is Hot in
+    one and Warm in the other changed tier because the tier rules changed, and is not counted
+    in ``tier_changed`` (``attrs["tier_rules"]`` says what changed, ``attrs["rules_only"]``
+    how many leads changed tier because of it).
 
     Parameters
     ----------
     previous, current : DataFrame
         Two scoring runs, each with columns ``key``, ``probability`` (0..1) and ``tier``, and
         optionally ``reason``. A key that appears more than once in a run keeps its last row.
+    previous_policy, current_policy : str or TierPolicy, optional
+        Each run's tier rules (a run summary's ``policy`` sentence, or the policy itself).
 
     Returns
     -------
     DataFrame with one row per lead in both runs: ``key``, ``before``, ``after`` (probabilities),
     ``change`` (in percentage points, after minus before), ``tier_before``, ``tier_after``,
-    ``tier_changed``, and ``reason`` / ``reason_before`` when the runs have reasons. Sorted by
+    ``tier_changed`` (the tier changed and so did the chance), and ``reason`` /
+    ``reason_before`` when the runs have reasons. Sorted by
     the size of the change, largest first (leads without a probability last; ties keep the
     current run's order). ``attrs["duplicates"]`` holds how many repeated keys were dropped from
     each run (``{"previous": n, "current": m}``) and ``attrs["note"]`` a sentence about them
-    (None when there were none).
+    (None when there were none); ``attrs["tier_rules"]`` is a sentence when the tier rules
+    changed between the runs (else None), ``attrs["rules_only"]`` the leads whose tier changed
+    while their chance stayed.
 
     Example
     -------
@@ -321,7 +332,7 @@ def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
             "change": change[order],
             "tier_before": tiers_before.array.take(then),
             "tier_after": tiers_after.array.take(now),
-            "tier_changed": ranks_before[then] != ranks_after[now],
+            "tier_changed": (ranks_before[then] != ranks_after[now]) & _chance_moved(before, after)[order],
         }
     )
     if "reason" in current.columns:
@@ -330,7 +341,46 @@ def movers(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
         table["reason_before"] = previous["reason"].array.take(then)
     table.attrs["duplicates"] = dict(dropped)
     table.attrs["note"] = _duplicates_note(dropped)
+    table.attrs["rules_only"] = int(((ranks_before[then] != ranks_after[now]) & ~table["tier_changed"].to_numpy()).sum())
+    table.attrs["tier_rules"] = tier_rules_change(previous_policy, current_policy)
     return table
+
+
+# A chance moved when it reads differently at a tenth of a percentage point.
+_MOVED_POINTS = 0.05
+
+
+def _chance_moved(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return ~(np.abs(after - before) * 100 < _MOVED_POINTS)
+
+
+def tier_rules_change(previous_policy, current_policy) -> str | None:
+    """A sentence when two runs used different tier rules, else None.
+
+    Parameters
+    ----------
+    previous_policy, current_policy : str, TierPolicy or None
+        Each run's rules: ``TierPolicy.describe()`` (what a run summary records) or the policy.
+
+    Example
+    -------
+    >>> tier_rules_change("Tiers by chance of converting: Hot from 70%.", "Tiers by share of scored leads: Hot is the top 10%.")
+    'The tier rules changed between these runs (before: tiers by chance of converting: Hot from 70%; now: tiers by share of scored leads: Hot is the top 10%). Leads whose chance did not move but whose tier did are not counted as movers.'
+    """
+    def words(policy) -> str | None:
+        if policy is None:
+            return None
+        text = policy.describe() if hasattr(policy, "describe") else str(policy)
+        return text.strip().rstrip(".")
+
+    before, after = words(previous_policy), words(current_policy)
+    if before is None or after is None or before == after:
+        return None
+    return (
+        f"The tier rules changed between these runs (before: {before[:1].lower() + before[1:]}; now: "
+        f"{after[:1].lower() + after[1:]}). Leads whose chance did not move but whose tier did are not counted as movers."
+    )
 
 
 def _shared_codes(*keys: pd.Series) -> list[np.ndarray]:
@@ -359,7 +409,7 @@ def _duplicates_note(dropped: dict[str, int]) -> str | None:
 
 
 def tier_changes(movers_table: pd.DataFrame) -> pd.DataFrame:
-    """Every lead that changed tier, with what to do about it.
+    """Every lead that changed tier because its chance moved, with what to do about it.
 
     Upgrades come first (new Hot leads at the top), then downgrades; within each, the biggest
     change first. The action follows the tier order Hot > Warm > Cool > Cold: into Hot "call
@@ -387,7 +437,11 @@ def tier_changes(movers_table: pd.DataFrame) -> pd.DataFrame:
     """
     needed = ("key", "tier_before", "tier_after", "change")
     _check_run(movers_table, "movers", needed)
-    changed = movers_table.loc[np.asarray(movers_table["tier_before"] != movers_table["tier_after"], dtype=bool)]
+    changed_tier = np.asarray(movers_table["tier_before"] != movers_table["tier_after"], dtype=bool)
+    if "tier_changed" in movers_table.columns:
+        # A tier that changed while the chance stayed changed with the rules: not a mover.
+        changed_tier = changed_tier & np.asarray(movers_table["tier_changed"], dtype=bool)
+    changed = movers_table.loc[changed_tier]
     tiers_before, rank_before = _tiers(changed["tier_before"], "movers")
     tiers_after, rank_after = _tiers(changed["tier_after"], "movers")
     up = rank_after < rank_before

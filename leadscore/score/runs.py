@@ -44,7 +44,10 @@ def drift_reference(pipeline, plan, X: pd.DataFrame) -> dict:
     dict
         :meth:`leadscore.score.drift.DriftReference.to_dict`.
     """
-    columns = cleaned_columns(plan)
+    # Only what the fitted model reads (its own cleaner's plan): a column it does not use never
+    # raises drift, whatever the plan passed in says.
+    model_plan = getattr(pipeline[0], "plan", None) if hasattr(pipeline, "__getitem__") else None
+    columns = cleaned_columns(model_plan if model_plan is not None else plan)
     kinds = {name: "number" for name in columns["number"]} | {name: "category" for name in columns["category"]}
     shown = shown_values(pipeline, X)
     kinds = {name: kind for name, kind in kinds.items() if name in shown.columns}

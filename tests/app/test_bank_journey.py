@@ -75,7 +75,7 @@ def test_the_clean_page_leaves_duration_out_with_its_evidence(on_clean):
     assert at.selectbox(key=date_key).value == "(none)"
     button(at, "Use this cleaning plan").click().run()
     assert problems(at) == []
-    assert "duration" in project(at).plan.excluded
+    assert "duration" in project(at).data.plan.excluded
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_training_is_tested_on_a_stratified_random_holdout_with_a_plausible_auc(
     assert "random share with the same conversion rate" in metrics["Held-out leads"].help
     captions = " ".join(c.value for c in at.caption)
     assert "There is no date column, so a random 20% of leads (8,238" in captions
-    bundle = project(at).bundle()
+    bundle = project(at).models.bundle()
     validation = bundle.metrics["validation"]
     assert validation["method"] == "stratified"
     assert validation["holdout_converted"] == pytest.approx(CONVERTED * 0.2, abs=2)
@@ -108,7 +108,7 @@ def test_insights_rank_the_columns_without_duration(trained):
     at = go(trained, "Insights")
     assert problems(at) == []
     assert title(at) == "4. What drives conversion"
-    importance = project(at).insights().importance()
+    importance = project(at).models.insights().importance()
     assert "duration" not in set(importance["column"])
     assert len(importance) == 19
     assert "Duration" not in at.selectbox(key="insights_column").options
@@ -142,4 +142,4 @@ def test_scoring_the_whole_history_gives_one_row_per_lead(trained):
     tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric if m.label.endswith(" leads")}
     assert sum(tiers.values()) == LEADS
     # The model never read the call's length, but the user's column comes back unchanged.
-    assert "duration" in project(at).last_run.scored.columns
+    assert "duration" in project(at).scoring.last.scored.columns

@@ -29,7 +29,7 @@ def session():
     """One app session for the whole corpus (it opens on the 5,000 sample leads)."""
     at = new_app()
     assert not problems(at)
-    assert len(project(at).leads) == 5000
+    assert len(project(at).data.leads) == 5000
     return at
 
 
@@ -70,7 +70,7 @@ def _before(at) -> dict:
     message is gone, as it is after any click)."""
     at.run()
     current = project(at)
-    return {"project": current, "rows": len(current.leads), "data_name": current.data_name, "name": current.name,
+    return {"project": current, "rows": len(current.data.leads), "data_name": current.data_name, "name": current.name,
             "messages": _messages(at)}
 
 
@@ -81,7 +81,7 @@ def _check_refused(at, case: Case, before, words) -> None:
     assert not any(word in errors[0] for word in NEVER)
     # The data the user had is still there: the same project, its leads, its preview.
     assert project(at) is before["project"]
-    assert len(project(at).leads) == before["rows"]
+    assert len(project(at).data.leads) == before["rows"]
     assert _preview(at).startswith(f"**{before['data_name']}**: {before['rows']:,} leads")
     assert any(f"Still using **{before['name']}**" in i.value for i in at.info)
 
@@ -115,11 +115,11 @@ def test_an_upload_gives_its_leads_or_one_clear_message(session, case: Case):
     assert preview.startswith(f"**{case.filename}**: ")
     if case.rows is not None:
         assert f": {case.rows:,} leads, " in preview, preview
-        assert len(project(at).leads) == case.rows
+        assert len(project(at).data.leads) == case.rows
     if isinstance(case.columns, int):
         assert f" leads, {case.columns} columns." in preview
     elif case.columns is not None:
-        assert list(project(at).leads.columns) == list(case.columns)
+        assert list(project(at).data.leads.columns) == list(case.columns)
     # Later steps of the page may say what is missing (one class only, no outcome), in words.
     assert len(_messages(at)) <= 1, _messages(at)
     assert not any(word in e.value for e in at.error for word in NEVER)
@@ -148,5 +148,5 @@ def test_a_workbook_with_several_sheets_asks_which_one_holds_the_leads(case: Cas
     assert not problems(at), problems(at)
     assert project(at).data_name == "leads.xlsx"
     rows = len(_sheet_leads(case.data(), "Leads"))
-    assert rows > 0 and len(project(at).leads) == rows
+    assert rows > 0 and len(project(at).data.leads) == rows
     assert _preview(at).startswith(f"**leads.xlsx**: {rows} leads, ")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pages._ui import DONE
+from app_pages._ui import DONE
 from tests.app.conftest import button, go, new_app, problems, project, title, train_journey
 
 
@@ -40,7 +40,7 @@ def charts_on(at) -> int:
 def test_training_reports_holdout_metrics_and_the_readiness_verdict(trained):
     at = trained
     assert problems(at) == []
-    assert [v.id for v in project(at).versions()] == [1]
+    assert [v.id for v in project(at).models.list()] == [1]
     metrics = {m.label: m.value for m in at.metric}
     assert 0.6 < float(metrics["Ranks leads right"]) <= 1.0
     # 1,482 leads with an outcome, 20% held out
@@ -63,8 +63,8 @@ def test_a_refresh_opens_the_project_where_it_was_left(trained):
     assert problems(refreshed) == []
     again = project(refreshed)
     assert again.id == saved.id and again.data_name == "history.csv"
-    assert again.outcome == saved.outcome and again.choices == saved.choices
-    assert again.current_version == 1
+    assert again.data.outcome == saved.data.outcome and again.data.choices == saved.data.choices
+    assert again.models.current == 1
     metrics = {m.label: m.value for m in refreshed.metric}
     assert metrics["Ranks leads right"] == {m.label: m.value for m in trained.metric}["Ranks leads right"]
 
@@ -74,7 +74,7 @@ def test_insights_show_importance_segments_one_lead_and_what_if(trained):
     assert problems(at) == []
     assert title(at) == "4. What drives conversion"
     assert charts_on(at) == 5  # importance, beeswarm, dependence, segments, waterfall
-    top = project(at).insights().importance()["label"].iloc[0]
+    top = project(at).models.insights().importance()["label"].iloc[0]
     assert at.selectbox(key="insights_column").value == top
     reasons = table_with(at, "reason")
     assert len(reasons) >= 3
@@ -91,7 +91,7 @@ def test_moving_a_tier_slider_changes_the_table_and_asks_to_save_it_to_the_versi
     at = go(trained, "Tiers")
     assert problems(at) == []
     before = table_with(at, "share_of_conversions").set_index("tier")
-    holdout_rows = len(project(at).bundle().holdout)
+    holdout_rows = len(project(at).models.bundle().holdout)
     assert before["leads"].sum() == holdout_rows
     assert slider(at, "Hot from").value == 70
     assert any("saved with model v1" in s.value for s in at.success)
@@ -102,20 +102,20 @@ def test_moving_a_tier_slider_changes_the_table_and_asks_to_save_it_to_the_versi
     assert after.loc["Hot", "range"] == "45% and above"
     assert after.loc["Hot", "leads"] > before.loc["Hot", "leads"]
     assert after["leads"].sum() == holdout_rows
-    assert project(at).policy.hot == 0.45
-    assert [v.id for v in project(at).versions()] == [1]  # nothing retrained
+    assert project(at).models.policy.hot == 0.45
+    assert [v.id for v in project(at).models.list()] == [1]  # nothing retrained
     assert any("differ from the ones saved with model v1" in i.value for i in at.info)
 
     # Warm above Hot is refused in words; the last valid thresholds stay.
     slider(at, "Warm from").set_value(60).run()
     assert problems(at) == []
     assert any("go down from Hot to Cool" in e.value for e in at.error)
-    assert project(at).policy.warm == 0.40
+    assert project(at).models.policy.warm == 0.40
     slider(at, "Warm from").set_value(40).run()
 
     button(at, "Save these tiers to v1").click().run()
     assert problems(at) == []
-    assert project(at).bundle().policy.hot == 0.45  # in the version's model file
+    assert project(at).models.bundle().policy.hot == 0.45  # in the version's model file
     assert any("saved with model v1" in s.value for s in at.success)
 
 
@@ -127,7 +127,7 @@ def test_tiers_by_share_put_the_top_five_percent_in_hot(trained):
     table = table_with(at, "share_of_conversions").set_index("tier")
     held_out = table["leads"].sum()
     assert table.loc["Hot", "leads"] == pytest.approx(0.05 * held_out, abs=2)
-    assert project(at).policy.by == "share"
+    assert project(at).models.policy.by == "share"
     next(r for r in at.radio if r.label == "Set the tiers").set_value("By chance of converting").run()
 
 
@@ -155,7 +155,7 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
     assert list(call_list.columns) == ["lead_id", "contact_name", "lead_score", "tier", "why"]
     assert call_list["why"].str.count(" · ").eq(2).all()
     shown = [w.value for w in at.warning]
-    assert all(warning in shown for warning in project(at).last_run.warnings)
+    assert all(warning in shown for warning in project(at).scoring.last.warnings)
     tiers = {m.label: int(m.value.replace(",", "")) for m in at.metric if m.label.endswith(" leads")}
     assert sum(tiers.values()) == 500
     assert [d.label for d in at.download_button] == [
@@ -174,14 +174,14 @@ def test_the_model_download_carries_the_tiers_in_use(trained, tmp_path):
     from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
-    current.set_policy(TierPolicy(hot=0.5, warm=0.3, cool=0.1))
+    current.models.set_policy(TierPolicy(hot=0.5, warm=0.3, cool=0.1))
     path = tmp_path / "download.leadscore"
-    path.write_bytes(model_file_bytes(current.model_with_policy()))
+    path.write_bytes(model_file_bytes(current.models.with_policy()))
     loaded = load_bundle(path)
     assert loaded.policy.hot == 0.5
-    rows = current.training_rows().X.head(5)
-    assert list(loaded.predict_proba(rows)) == pytest.approx(list(current.bundle().predict_proba(rows)))
-    current.set_policy(current.bundle().policy)
+    rows = current.data.training_rows().X.head(5)
+    assert list(loaded.predict_proba(rows)) == pytest.approx(list(current.models.bundle().predict_proba(rows)))
+    current.models.set_policy(current.models.bundle().policy)
 
 
 def test_new_leads_without_the_models_columns_get_a_message_in_plain_sight(trained):
@@ -202,18 +202,18 @@ def test_picking_another_version_brings_its_own_saved_tiers(trained):
     from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
-    current.set_policy(TierPolicy(hot=0.55, warm=0.35, cool=0.12, actions={"Hot": "Ring today"}))
-    current.save_policy_to_version()
-    current.set_choices(current.choices.__class__(exclude=("timeline",)))
-    current.set_policy(TierPolicy())
-    current.train(current.settings)
-    assert current.current_version == 2
+    current.models.set_policy(TierPolicy(hot=0.55, warm=0.35, cool=0.12, actions={"Hot": "Ring today"}))
+    current.models.save_policy()
+    current.data.set_choices(current.data.choices.__class__(exclude=("timeline",)))
+    current.models.set_policy(TierPolicy())
+    current.training.train(current.training.settings)
+    assert current.models.current == 2
     at = go(new_app(current.id), "Score")
     picker = at.selectbox(key=f"score_version:{current.id}")
     picker.set_value(next(option for option in picker.options if option.startswith("v1 "))).run()
     assert problems(at) == []
-    policy = project(at).policy
-    assert project(at).current_version == 1
+    policy = project(at).models.policy
+    assert project(at).models.current == 1
     assert (policy.hot, policy.warm, policy.cool, policy.actions["Hot"]) == (0.55, 0.35, 0.12, "Ring today")
 
 
@@ -226,12 +226,12 @@ def test_clicking_during_training_never_loses_the_model(small_history):
     button(at, "Use this cleaning plan").click().run()
     go(at, "Train")
     saved = project(at)
-    saved.start_training()  # as the button does, without waiting for the page to come back
+    saved.training.start()  # as the button does, without waiting for the page to come back
     go(at, "Insights")  # the impatient user leaves while it trains
     go(at, "Train")  # and comes back: the page waits for the run, then shows it
     assert problems(at) == []
-    assert project(at).current_version == 1
-    assert project(at).training_job()["state"] == "done"
+    assert project(at).models.current == 1
+    assert project(at).training.latest()["state"] == "done"
 
 
 def test_scoring_again_shows_drift_movers_a_trend_and_outcome_feedback(trained):
@@ -257,7 +257,7 @@ def test_scoring_again_shows_drift_movers_a_trend_and_outcome_feedback(trained):
     assert len(changes) > 0 and changes["summary"].str.contains(" -> ").all()
     assert (changes["after"] >= changes["before"]).iloc[0]  # the first listed change is an upgrade
     assert "Download the movers (CSV)" in [d.label for d in at.download_button]
-    assert at.selectbox(key="score_trend_lead").value == project(at).movers()["key"].iloc[0]
+    assert at.selectbox(key="score_trend_lead").value == project(at).scoring.movers()["key"].iloc[0]
     followed = at.selectbox(key="score_trend_lead").value
     assert any(f"{followed}: chance over time" in chart.proto.spec for chart in at.get("vega_lite_chart"))
 
@@ -275,11 +275,11 @@ def test_an_empty_tier_shows_a_dash_not_none(trained):
     from leadscore.model.tiers import TierPolicy
 
     current = project(trained)
-    current.set_policy(TierPolicy(hot=0.99, warm=0.4, cool=0.15))  # nobody reaches 99%
+    current.models.set_policy(TierPolicy(hot=0.99, warm=0.4, cool=0.15))  # nobody reaches 99%
     at = go(trained, "Tiers")
     assert problems(at) == []
     table = table_with(at, "share_of_conversions").set_index("tier")
     assert table.loc["Hot", "leads"] == 0
     assert table.loc["Hot", "conversion_rate"] == "-"
     assert "None" not in table.astype(str).to_numpy().ravel().tolist()
-    current.set_policy(current.bundle().policy)
+    current.models.set_policy(current.models.bundle().policy)

@@ -14,12 +14,12 @@ from tests.network_guard import outbound_connections_refused
 def test_the_apps_journey_opens_no_connection_beyond_this_computer(small_history, monkeypatch):
     with outbound_connections_refused(monkeypatch) as attempts:
         at = train_journey(new_app(), small_history)
-        assert project(at).has_model
+        assert project(at).models.has_model
         go(at, "Insights")
         go(at, "Tiers")
         at = go(at, "Score")
         at.radio(key=f"score_source:{project(at).id}").set_value("The sample new leads").run()
         button(at, "Score 500 leads").click().run()
     assert problems(at) == []
-    assert len(project(at).last_run.scored) == 500  # the journey did run to the call list
+    assert len(project(at).scoring.last.scored) == 500  # the journey did run to the call list
     assert attempts == [], attempts

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pages._ui import DONE, NOT_DONE
+from app_pages._ui import DONE, NOT_DONE
 from tests.app.conftest import button, go, new_app, problems, project, title
 
 
@@ -15,7 +15,7 @@ def test_app_opens_on_the_sample_leads_with_the_outcome_mapped():
     assert problems(at) == []
     assert title(at) == "1. Your lead history"
     assert project(at).name == "Sample leads" and project(at).id is None  # not saved until a change
-    assert len(project(at).leads) == 5000
+    assert len(project(at).data.leads) == 5000
     metrics = {m.label: m.value for m in at.metric}
     # sample_data/facts.json: 586 converted, 4,099 not, 315 still open
     assert metrics == {"Converted": "586", "Not converted": "4,099", "Still open": "315"}
@@ -70,9 +70,9 @@ def test_confirming_the_untouched_clean_page_keeps_leadscores_suggested_plan():
     confirmed = project(at)
     from leadscore.clean.plan import CleaningChoices
 
-    assert confirmed.choices == CleaningChoices()
-    assert confirmed.plan.to_dict() == confirmed.suggested_plan().to_dict()
-    assert len(confirmed.training_rows().y) == 586 + 4099
+    assert confirmed.data.choices == CleaningChoices()
+    assert confirmed.data.plan.to_dict() == confirmed.data.suggested_plan().to_dict()
+    assert len(confirmed.data.training_rows().y) == 586 + 4099
     # Confirming a step saves the sample project, and the address names it.
     assert confirmed.id is not None and at.query_params["project"] == confirmed.id
 
@@ -92,7 +92,7 @@ def test_leaving_out_any_column_and_keeping_a_flagged_one(tmp_path):
     at.run()
     assert problems(at) == [], edits
     button(at, "Use this cleaning plan").click().run()
-    plan = project(at).plan
+    plan = project(at).data.plan
     assert "industry" not in plan.used_columns and plan.excluded["industry"] == "You chose to leave it out."
     assert "deal_stage" in plan.used_columns and "deal_stage" in plan.warned
     # The warning on the kept leak stays visible.
@@ -118,7 +118,7 @@ def test_a_bad_upload_shows_a_message_and_keeps_the_previous_data(name, content)
     assert len(message) > 30  # a sentence saying what is wrong and what to do
     assert "Traceback" not in message
     assert any("Still using **Sample leads**" in info.value for info in at.info)
-    assert len(project(at).leads) == 5000
+    assert len(project(at).data.leads) == 5000
 
 
 def test_an_upload_replaces_the_data_and_the_outcome_values_are_listed(small_history):
@@ -143,11 +143,11 @@ def test_two_sessions_never_see_each_others_data():
     mine.run()
     theirs.run()
 
-    assert len(project(mine).leads) == 4
+    assert len(project(mine).data.leads) == 4
     assert project(mine).data_name == "mine.csv"
     assert project(theirs).name == "Sample leads"
-    assert len(project(theirs).leads) == 5000
-    assert "company" not in project(theirs).leads.columns
+    assert len(project(theirs).data.leads) == 5000
+    assert "company" not in project(theirs).data.leads.columns
     assert "project" not in theirs.query_params
 
 
@@ -169,12 +169,12 @@ def test_the_sample_button_replaces_an_uploaded_file(small_history):
     at = new_app()
     at.file_uploader[0].upload("history.csv", small_history, "text/csv")
     at.run()
-    assert len(project(at).leads) == 1500
+    assert len(project(at).data.leads) == 1500
     button(at, "Use the sample leads").click().run()
     assert problems(at) == []
     at.run()  # the file is still in the uploader; it must not come back
     assert project(at).name == "Sample leads"
-    assert len(project(at).leads) == 5000
+    assert len(project(at).data.leads) == 5000
 
 
 def test_picking_a_column_that_cannot_be_the_outcome_says_why():
@@ -182,9 +182,9 @@ def test_picking_a_column_that_cannot_be_the_outcome_says_why():
     at.selectbox(key="outcome_column:None").set_value("email").run()
     assert problems(at) == []
     assert any("different values" in e.value and "yes/no" in e.value for e in at.error)
-    assert project(at).outcome.column == "converted"  # the last valid choice stays
+    assert project(at).data.outcome.column == "converted"  # the last valid choice stays
     at.selectbox(key="outcome_column:None").set_value("converted").run()
-    assert project(at).outcome.positive_values == ("yes",)
+    assert project(at).data.outcome.positive_values == ("yes",)
 
 
 def test_a_one_zero_outcome_with_blanks_reads_as_one_and_zero():
@@ -225,7 +225,7 @@ def test_a_workbook_with_several_sheets_asks_which_one_holds_the_leads():
     at.selectbox(key="data_sheet").set_value("Leads").run()
     button(at, "Use this sheet").click().run()
     assert problems(at) == []
-    assert project(at).name == "crm (Leads)" and len(project(at).leads) == 40
+    assert project(at).name == "crm (Leads)" and len(project(at).data.leads) == 40
     assert {m.label: m.value for m in at.metric} == {"Converted": "10", "Not converted": "30", "Still open": "0"}
 
 
@@ -237,4 +237,4 @@ def test_what_the_reader_noticed_is_shown_on_the_data_page():
     at.run()
     assert problems(at) == []
     assert any("more cells than the header" in w.value for w in at.warning)
-    assert list(project(at).leads.columns) == ["lead", "visits", "converted", "(extra 1)"]
+    assert list(project(at).data.leads.columns) == ["lead", "visits", "converted", "(extra 1)"]
