@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["Case", "CASES", "case"]
+__all__ = ["Case", "CASES", "case", "StreamCase", "STREAM_CASES", "stream_case", "stream_table"]
 
 
 @dataclass(frozen=True)
@@ -817,3 +817,146 @@ def random_binary():
 
     generator = random.Random(15)
     return "leads.csv", bytes(generator.randrange(256) for _ in range(4096))
+
+
+# --------------------------------------------------------------------------------------------
+# Streams: `leadscore score MODEL -`, one JSON lead per line. Each case is the bytes piped in
+# and what each line must get: "scored" (its lead_id) or words of its `error` line. The stream
+# never stops: the good leads around a bad line are scored, in order.
+
+
+@dataclass(frozen=True)
+class StreamCase:
+    """One hostile stream and what each of its lines must get.
+
+    ``lines`` holds, per non-blank line in order, ``("scored", lead_id)`` or ``("error", words)``.
+    """
+
+    name: str
+    make: Callable[[], bytes]
+    lines: tuple[tuple[str, object], ...]
+    why: str = ""
+
+    def data(self) -> bytes:
+        return self.make()
+
+
+STREAM_CASES: list[StreamCase] = []
+
+
+def stream_case(name: str, *lines: tuple[str, object]) -> Callable:
+    """Register the decorated ``() -> bytes`` function as a stream case."""
+
+    def register(make: Callable[[], bytes]) -> Callable[[], bytes]:
+        STREAM_CASES.append(StreamCase(name=name, make=make, lines=tuple(lines), why=(make.__doc__ or "").strip()))
+        return make
+
+    return register
+
+
+def _stream_lead(lead_id: str, **extra) -> str:
+    import json
+
+    return json.dumps({"lead_id": lead_id, "source": "Referral", "pages_viewed": 7, **extra}, ensure_ascii=False)
+
+
+def _around(bad: str, end: str = "\n") -> str:
+    """A bad line between two good leads, S-1 and S-2."""
+    return _stream_lead("S-1") + end + bad + end + _stream_lead("S-2") + end
+
+
+@stream_case("stream_nested_100000_deep", ("scored", "S-1"), ("error", ("Line 2", "nested 100,000 levels deep", "one flat JSON object per line")), ("scored", "S-2"))
+def stream_nested_100000_deep():
+    """An object 100,000 levels deep (Python's parser would recurse until it fails)."""
+    return _around('{"a": ' * 100_000 + "1" + "}" * 100_000).encode()
+
+
+@stream_case("stream_number_5000_digits", ("scored", "S-1"), ("error", ("Line 2", "5,000 digits", "as text in quotes")), ("scored", "S-2"))
+def stream_number_5000_digits():
+    """A 5,000-digit number (Python refuses to convert more than 4,300 digits)."""
+    return _around('{"lead_id": "X", "deal": ' + "7" * 5_000 + "}").encode()
+
+
+@stream_case("stream_line_of_5_mb", ("scored", "S-1"), ("error", ("Line 2", "5,000,000 bytes long", "at most 1,000,000 characters")), ("scored", "S-2"))
+def stream_line_of_5_mb():
+    """A 5 MB line with no line break for its length (never held whole)."""
+    return _around('{"notes": "' + "n" * (5_000_000 - 13) + '"}').encode()
+
+
+@stream_case("stream_endless_last_line", ("scored", "S-1"), ("error", ("Line 2", "6,000,000 bytes long")))
+def stream_endless_last_line():
+    """The stream ends inside a 6 MB line that never breaks."""
+    return (_stream_lead("S-1") + "\n" + "z" * 6_000_000).encode()
+
+
+@stream_case("stream_utf16_powershell", ("scored", "S-1"), ("scored", "S-2"), ("scored", "S-3"))
+def stream_utf16_powershell():
+    """What Windows PowerShell pipes: UTF-16 little-endian, no byte-order mark, CRLF; a name whose
+    letter 'Ċ' (U+010A) holds the byte of a newline."""
+    return "\r\n".join(_stream_lead(f"S-{i}", name="Ċelik Жанна") for i in (1, 2, 3)).encode("utf-16-le") + "\r\n".encode("utf-16-le")
+
+
+@stream_case("stream_utf16_with_bom", ("scored", "S-1"), ("scored", "S-2"))
+def stream_utf16_with_bom():
+    """UTF-16 with its byte-order mark (Notepad's 'Unicode')."""
+    return "\n".join(_stream_lead(f"S-{i}", name="Zoë") for i in (1, 2)).encode("utf-16")
+
+
+@stream_case("stream_utf16_big_endian", ("scored", "S-1"), ("scored", "S-2"))
+def stream_utf16_big_endian():
+    """UTF-16 big-endian with its byte-order mark."""
+    return ("\ufeff" + "\n".join(_stream_lead(f"S-{i}") for i in (1, 2)) + "\n").encode("utf-16-be")
+
+
+@stream_case("stream_utf8_with_bom", ("scored", "S-1"), ("scored", "S-2"))
+def stream_utf8_with_bom():
+    """UTF-8 with a byte-order mark before the first lead."""
+    return ("\n".join(_stream_lead(f"S-{i}", name="Zoë") for i in (1, 2)) + "\n").encode("utf-8-sig")
+
+
+@stream_case("stream_windows_1252_line", ("scored", "S-1"), ("scored", "W-1"), ("scored", "S-2"))
+def stream_windows_1252_line():
+    """One line in Windows-1252 among UTF-8 ones (scored, with a note about its letters)."""
+    return _stream_lead("S-1").encode() + b"\n" + _stream_lead("W-1", name="José").encode("cp1252") + b"\n" + _stream_lead("S-2").encode() + b"\n"
+
+
+@stream_case(
+    "stream_not_leads",
+    ("scored", "S-1"),
+    ("error", ("Line 3", "not valid JSON")),  # lines are counted as in the file, blank ones too
+    ("error", ("Line 5", "not a JSON object")),
+    ("error", ("Line 7", "broken character escape")),
+    ("error", ("Line 9", "not valid JSON")),
+    ("scored", "S-2"),
+)
+def stream_not_leads():
+    """Text, an array, a lone surrogate escape, a line cut short, blank lines between them."""
+    bad = ["this is not json", '["an", "array"]', '{"lead_id": "X", "name": "\\ud800"}', '{"lead_id": "X", "source": "Ref']
+    return (_stream_lead("S-1") + "\n\n" + "\n  \n".join(bad) + "\n\n" + _stream_lead("S-2") + "\n").encode()
+
+
+@stream_case("stream_nul_bytes_and_crlf", ("scored", "S-1"), ("error", ("Line 2", "not valid JSON")), ("scored", "S-2"))
+def stream_nul_bytes_and_crlf():
+    """CRLF line ends, and a line of NUL bytes inside a lead's text."""
+    return _around('{"lead_id": "X\x00\x00\x00', end="\r\n").encode()
+
+
+@stream_case("stream_last_line_without_break", ("scored", "S-1"), ("scored", "S-2"))
+def stream_last_line_without_break():
+    """The last lead has no line break after it."""
+    return (_stream_lead("S-1") + "\n" + _stream_lead("S-2")).encode()
+
+
+@stream_case("stream_nested_but_allowed", ("scored", "S-1"), ("scored", "N-1"), ("scored", "S-2"))
+def stream_nested_but_allowed():
+    """A lead with a list and an object in its fields (kept as their JSON text), 3 levels deep."""
+    return _around(_stream_lead("N-1", tags=["a", ["b"]], owner={"name": "Ana"}).replace("S-", "S-")).encode()
+
+
+def stream_table(results: dict[str, list[str]]) -> str:
+    """A Markdown table of the stream cases and what each line got (``results``: name -> outcomes)."""
+    rows = ["| case | what it stands for | lines (expected) | got |", "|---|---|---|---|"]
+    for stream in STREAM_CASES:
+        expected = ", ".join(f"error '{detail[1]}'" if kind == "error" else f"scored {detail}" for kind, detail in stream.lines)
+        rows.append(f"| {stream.name} | {' '.join(stream.why.split())} | {expected} | {'; '.join(results.get(stream.name, ['not run']))} |")
+    return "\n".join(rows)

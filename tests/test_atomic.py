@@ -41,13 +41,43 @@ def test_an_error_before_the_first_write_leaves_no_file_at_all(tmp_path):
 
 
 def test_the_new_file_reads_like_any_other_file(tmp_path):
-    target = tmp_path / "report.json"
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o755)  # pytest's tmp_path is private (0700): see the next test
+    target = shared / "report.json"
     with atomic_output(target, "w", encoding="utf-8") as handle:
         handle.write("{}")
     mode = stat.S_IMODE(os.stat(target).st_mode)
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask  # not the temporary file's private 0600
+
+
+def test_a_file_in_a_private_folder_stays_private_whatever_the_umask(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    previous = os.umask(0o022)
+    try:
+        with atomic_output(private / "leads.parquet") as handle:
+            handle.write(b"PAR1")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(private / "leads.parquet").st_mode) == 0o600
+
+
+def test_a_temporary_file_left_by_a_killed_writer_goes_with_the_next_write(tmp_path):
+    import subprocess
+    import sys
+
+    # A writer killed midway leaves its temporary file; its process id is in the name.
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = tmp_path / f".scored.csv.{int(dead.stdout)}-abcd1234.partial"
+    left.write_bytes(b"")
+    alive = tmp_path / f".scored.csv.{os.getpid()}-efgh5678.partial"  # a writer still at work
+    alive.write_bytes(b"half")
+    with atomic_output(tmp_path / "scored.csv") as handle:
+        handle.write(b"lead_id\n")
+    assert sorted(os.listdir(tmp_path)) == [alive.name, "scored.csv"]
 
 
 def test_outputs_that_cannot_be_written_whole_are_refused_in_plain_words(tmp_path):

@@ -323,3 +323,33 @@ def test_a_payload_that_would_run_code_is_refused_without_being_unpickled(tmp_pa
     assert main(["card", str(path)]) == 2
     assert main(["score", str(path), str(tmp_path / "leads.csv")]) == 2
     assert not marker.exists()  # the payload's code never ran
+
+
+class _FailsWhenUnpickled:
+    def __reduce__(self):
+        return (int, ("not a number",))
+
+
+@pytest.mark.parametrize("payload_kind", ["code that runs, then a file handle", "a payload that fails midway"])
+def test_a_trusted_file_that_fails_after_unpickling_says_its_code_may_have_run(tmp_path, payload_kind, capsys):
+    import hashlib
+    import pickle
+
+    path = save_bundle(_bundle(), tmp_path / "model.joblib")
+    header, _ = _split_file(path)
+    marker = tmp_path / "ran.txt"
+    if payload_kind == "a payload that fails midway":
+        evil = pickle.dumps([_WouldRunCode(marker), _FailsWhenUnpickled()])  # runs open(), then int("x") fails
+    else:
+        evil = _malicious_payload(marker)
+    header["payload"] = {"sha256": hashlib.sha256(evil).hexdigest(), "bytes": len(evil)}
+    _write_file(path, _resign(header, b"x" * 32, bundle_module._key_id(b"x" * 32)), evil)
+    from leadscore.cli import main
+
+    assert main(["card", str(path), "--trust-model"]) == 2
+    err = capsys.readouterr().err
+    assert marker.exists()  # the code did run: that is what the message must say
+    (line,) = err.strip().splitlines()
+    assert line.startswith(f"error: The model file '{path.resolve()}', opened as trusted (--trust-model), failed")
+    assert "Its code may already have run on this computer" in line
+    assert "damaged or is not a LeadScore model" not in line

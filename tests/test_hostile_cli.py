@@ -3,11 +3,16 @@
 Each file gets a correct result or one clear message: exit 0 or 2, never 1 ("something
 unexpected"), never a traceback, never a hang; and the accounting adds up: leads read = leads
 converted + not converted + still open (inspect), rows in = rows out (score).
+
+The stream cases (``leadscore score MODEL -``) never stop the stream: each bad line gets one
+``error`` line, every good lead around it is scored, in order, and the command exits 0.
+Run this file with ``LEADSCORE_STREAM_TABLE=path`` to write the stream cases' table there.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 from pathlib import Path
 
@@ -16,7 +21,7 @@ import pandas as pd
 import pytest
 
 from leadscore.cli import main
-from tests.hostile import CASES, LEAD_HEADER, SOURCES, _table
+from tests.hostile import CASES, LEAD_HEADER, SOURCES, STREAM_CASES, _table, stream_table
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -103,3 +108,35 @@ def test_scoring_gives_every_row_a_result_or_one_clear_message(case, model, tmp_
     if case.rows is not None:
         assert len(scored) == case.rows  # row in = row out
     assert scored["tier"].isin(["Hot", "Warm", "Cool", "Cold"]).all()
+
+
+def _outcome(line: dict) -> str:
+    return f"scored {line['lead_id']}" if "tier" in line else f"error: {line['error'][:60]}"
+
+
+@pytest.fixture(scope="module")
+def stream_results():
+    results: dict[str, list[str]] = {}
+    yield results
+    if os.environ.get("LEADSCORE_STREAM_TABLE"):
+        Path(os.environ["LEADSCORE_STREAM_TABLE"]).write_text(stream_table(results) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("stream", STREAM_CASES, ids=[stream.name for stream in STREAM_CASES])
+def test_a_stream_answers_every_line_and_never_stops(stream, model, tmp_path, capsys, monkeypatch, stream_results):
+    piped = tmp_path / "piped.jsonl"
+    piped.write_bytes(stream.data())
+    with piped.open("rb") as stdin:  # a real file descriptor, as a pipe gives
+        monkeypatch.setattr("sys.stdin", type("Stdin", (), {"buffer": stdin})())
+        code, out, err = _run(capsys, "score", model, "-")
+    assert code == 0, err
+    assert "Traceback" not in err and "something unexpected" not in err
+    answers = [json.loads(line) for line in out.splitlines()]
+    stream_results[stream.name] = [_outcome(answer) for answer in answers]
+    assert len(answers) == len(stream.lines), out[:2000]
+    for answer, (kind, detail) in zip(answers, stream.lines):
+        if kind == "scored":
+            assert answer["lead_id"] == detail and answer["tier"] in ("Hot", "Warm", "Cool", "Cold"), answer
+        else:
+            assert set(answer) == {"line", "error"}, answer
+            assert all(word in answer["error"] for word in detail), answer["error"]

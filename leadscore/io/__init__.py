@@ -29,6 +29,14 @@ _EXPORTS = {
     "check_output_path": "atomic",
     "bank_marketing_csv": "samples",
     "iter_lead_chunks": "chunks",
+    "parse_lead": "lead_json",
+    "LeadLimits": "lead_json",
+    "detect_json_encoding": "lead_json",
+    "lead_lines": "lead_json",
+    "fault_of": "faults",
+    "fault_advice": "faults",
+    "private_folder": "faults",
+    "private_file": "faults",
 }
 
 __all__ = sorted(_EXPORTS)

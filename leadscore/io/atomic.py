@@ -113,7 +113,9 @@ def _unwritable(path: Path, error: OSError, what: str = "the file") -> LeadScore
     else:
         advice = f"Choose a folder you can write to for {what}"
     kept = "the file already there is kept as it was" if path.exists() else "nothing was written there"
-    return LeadScoreInputError(f"LeadScore cannot write '{path}' ({reason}). {advice}; {kept}.")
+    problem = LeadScoreInputError(f"LeadScore cannot write '{path}' ({reason}). {advice}; {kept}.")
+    problem.os_error = error  # what it was, for callers that name the fault in their own words
+    return problem
 
 
 @contextlib.contextmanager
@@ -122,7 +124,13 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
 
     On an error inside the ``with`` block the temporary file is removed and ``path`` is left as
     it was (absent, or the previous version). A place that cannot take the file (no permission,
-    read-only or full disk) raises :class:`LeadScoreInputError` saying so.
+    read-only or full disk) raises :class:`LeadScoreInputError` saying so. The temporary file
+    carries the writer's process id, so one left by a writer that was killed is removed by the
+    next write of the same file.
+
+    The file gets the permissions of a file the user makes (0666 less the umask), except in a
+    private folder (no access for group or others, as the project store's): there it is private
+    too (0600), whatever the umask.
 
     Parameters
     ----------
@@ -133,8 +141,10 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
         For text mode.
     """
     path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    _sweep_partials(folder, path.name)
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent or ".")
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
     except OSError as error:
         raise _unwritable(path, error) from None
     finishing = False
@@ -144,8 +154,10 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
             finishing = True
             handle.flush()
             os.fsync(handle.fileno())
-        # A file created by mkstemp is private (0600); the output should read like any other file.
-        os.chmod(temporary, 0o666 & ~_umask())
+        # A file created by mkstemp is private (0600); an output should read like any other file,
+        # unless its folder is private.
+        if not _private(folder):
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
@@ -153,6 +165,48 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
         if isinstance(error, OSError) and (finishing or error.errno in _WRITE_ERRNOS):
             raise _unwritable(path, error) from None
         raise
+
+
+def _private(folder: Path) -> bool:
+    try:
+        return os.stat(folder).st_mode & 0o077 == 0
+    except OSError:
+        return False
+
+
+# A temporary file of the old naming (no process id) is left over once it is this old.
+_STALE_SECONDS = 3600
+
+
+def _sweep_partials(folder: Path, name: str) -> None:
+    """Remove the temporary files of ``name`` that killed writers left behind (process gone)."""
+    import time
+
+    try:
+        candidates = [entry for entry in os.scandir(folder) if entry.name.startswith(f".{name}.") and entry.name.endswith(".partial")]
+    except OSError:
+        return
+    for entry in candidates:
+        writer = entry.name[len(name) + 2 :].split("-", 1)[0]
+        try:
+            if writer.isdigit():
+                if _alive(int(writer)):
+                    continue
+            elif time.time() - entry.stat().st_mtime < _STALE_SECONDS:
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _umask() -> int:

@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from leadscore.io.atomic import atomic_output, check_output_path
+from leadscore.io.faults import fault_advice, fault_of, private_folder
 from leadscore.errors import LeadScoreInputError
 from leadscore.jsonable import jsonable
 
@@ -216,8 +217,24 @@ def leadscore_home() -> Path:
 
 
 def _signing_key(create: bool) -> bytes | None:
-    """This computer's secret signing key; created (mode 0600) on first save when ``create``."""
+    """This computer's secret signing key; created (mode 0600, in a 0700 folder) on first save when ``create``.
+
+    A home that cannot hold the key (read-only, full, not this user's) is said in plain words,
+    with what to do: the key is what lets LeadScore open only the model files made here.
+    """
     path = leadscore_home() / KEY_FILE
+    try:
+        return _read_or_make_key(path, create)
+    except OSError as error:
+        folder = path.parent
+        doing = "keep its signing key" if create else "read its signing key"
+        raise LeadScoreInputError(
+            f"LeadScore cannot {doing} in {folder}: {fault_advice(fault_of(error, folder), folder)}. "
+            "The key signs your model files, so that only models made here are opened; nothing was saved."
+        ) from None
+
+
+def _read_or_make_key(path: Path, create: bool) -> bytes | None:
     if path.exists():
         key = path.read_bytes()
         if len(key) >= 32:
@@ -230,15 +247,21 @@ def _signing_key(create: bool) -> bytes | None:
         )
     if not create:
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(path.parent)
     key = secrets.token_bytes(32)
     try:
         # O_EXCL: two sessions saving at once must not overwrite each other's new key.
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return path.read_bytes()
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)  # never a short key left behind (a full disk)
+        raise
     return key
 
 
@@ -344,6 +367,15 @@ def _damaged(path: Path, detail: str) -> LeadScoreInputError:
     )
 
 
+def _failed_trusted(path: Path, detail: str) -> LeadScoreInputError:
+    """A file opened as trusted failed after it was unpickled: whatever code it held has run."""
+    return LeadScoreInputError(
+        f"The model file '{path.resolve()}', opened as trusted (--trust-model), failed after it was opened "
+        f"({detail}). Its code may already have run on this computer: if you do not know where this file "
+        "came from, check the computer and do not open it again. Train your own model instead."
+    )
+
+
 def _read_header(handle, path: Path) -> dict:
     if handle.read(len(MAGIC)) != MAGIC:
         raise _damaged(path, "it does not start like a LeadScore model file")
@@ -442,8 +474,12 @@ def load_bundle(path, trust: bool = False) -> ModelBundle:
     try:
         bundle = joblib.load(io.BytesIO(payload))
     except Exception as error:  # the checksum matched, so this is an unusual, broken save
+        if status != "signed here":
+            raise _failed_trusted(path, f"{type(error).__name__}: {error}") from None
         raise _damaged(path, f"it could not be read: {type(error).__name__}") from None
     if not isinstance(bundle, ModelBundle):
+        if status != "signed here":
+            raise _failed_trusted(path, f"it holds a {type(bundle).__name__}, not a LeadScore model")
         raise _damaged(path, "it does not contain a LeadScore model")
     bundle.content_hash = str(expected["sha256"])
     return bundle

@@ -8,7 +8,6 @@ the model is not ready.
 
 from __future__ import annotations
 
-import os
 from leadscore.errors import LeadScoreInputError
 from leadscore.io.atomic import atomic_output
 from leadscore.project.files import check_file, check_output
@@ -117,24 +116,9 @@ class Scorer:
 
 
 def arrivals(stream, size: int = 1 << 16):
-    """The lines of a byte stream, grouped by how they arrive: every complete line available at
-    once comes in one list (a file piped in gives big groups, a workflow sending one lead at a
-    time gives one line at a time, answered at once)."""
-    try:
-        descriptor = stream.fileno()
-    except (AttributeError, OSError):
-        descriptor = None
-    if descriptor is None:
-        yield from stream
-        return
-    pending = b""
-    while True:
-        data = os.read(descriptor, size)
-        if not data:
-            break
-        lines = (pending + data).split(b"\n")
-        pending = lines.pop()
-        if lines:
-            yield lines
-    if pending:
-        yield [pending]
+    """The lines of a byte stream of JSON leads, grouped by how they arrive, in the stream's own
+    encoding (UTF-8, with or without BOM, or UTF-16), a line too long given as its error: see
+    :func:`leadscore.io.lead_json.lead_lines`."""
+    from leadscore.io.lead_json import lead_lines
+
+    yield from lead_lines(stream, size)

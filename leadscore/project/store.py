@@ -5,6 +5,7 @@
     LEADSCORE_HOME/projects/<project id>/
         project.sqlite      SQLite (WAL mode): the project's choices, model versions, jobs, and
                             every scoring run (each lead's key, probability, tier, top reason)
+        name.json           the project's name, readable when the database is not
         leads.parquet       the lead history as read (Parquet, columnar)
         models/v<n>.leadscore   each trained model version, a signed model file
         runs/run-<n>.parquet    the scored leads of a run made in the app (to show it again)
@@ -13,7 +14,10 @@ Each project has its own database, so a damaged project never takes another one 
 Every table file is written to a temporary file and renamed (see :mod:`leadscore.io.atomic`); the
 database takes one writer at a time (WAL, with a wait), so the app and a scheduled
 ``leadscore score`` can record into the same project at once and a reader never sees half of a
-write. Nothing here is ever unpickled except model files, and those only through
+write. Faults are named as what they are (a full disk, a read-only disk, permission denied, a
+damaged database; see :mod:`leadscore.io.faults`), a project is created in a hidden folder and
+renamed into place once whole, and the store is private to its user (folders 0700, files 0600).
+Nothing here is ever unpickled except model files, and those only through
 :func:`leadscore.model.bundle.load_bundle`, which checks this machine's signature first.
 
 Example
@@ -29,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import re
 import secrets
 import shutil
@@ -42,13 +47,12 @@ from leadscore.io.atomic import atomic_output
 from leadscore.model.bundle import leadscore_home
 from leadscore.errors import LeadScoreInputError
 from leadscore.jsonable import jsonable
+from leadscore.io.faults import BUSY, DAMAGED, DISK_FULL, NO_PERMISSION, READ_ONLY, fault_advice, fault_of, private_file, private_folder
+from leadscore.project.layout import CREATING, DATABASE, LEADS_FILE, MODELS, NAME_FILE, RUNS, name_key, not_created, pid_alive
+from leadscore.project.layout import project_name, saved_name, still_readable
 
-__all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now"]
+__all__ = ["ProjectStore", "ProjectDB", "ProjectInfo", "VersionInfo", "now", "project_name"]
 
-DATABASE = "project.sqlite"
-LEADS_FILE = "leads.parquet"
-MODELS = "models"
-RUNS = "runs"
 _SCHEMA_VERSION = 1
 # How long a writer waits for another writer of the same project before giving up.
 _BUSY_SECONDS = 30
@@ -112,6 +116,7 @@ class ProjectInfo:
     leads: int | None
     versions: int
     problem: str | None = None
+    damaged: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,12 +147,13 @@ class ProjectStore:
         self.root = Path(root) if root is not None else leadscore_home() / "projects"
 
     def list(self) -> list[ProjectInfo]:
-        """The projects, most recently changed first; damaged ones are listed with the problem."""
+        """The projects, most recently changed first; damaged ones are listed by their name, with
+        the problem (what is still readable, what to do) and ``damaged`` set."""
         if not self.root.is_dir():
             return []
         infos = []
         for folder in self.root.iterdir():
-            if not (folder / DATABASE).is_file():
+            if folder.name.startswith(".") or not ((folder / DATABASE).is_file() or (folder / NAME_FILE).is_file()):
                 continue
             try:
                 db = ProjectDB(folder)
@@ -155,31 +161,68 @@ class ProjectStore:
                 infos.append(
                     ProjectInfo(
                         id=folder.name,
-                        name=str(meta.get("name", folder.name)),
+                        name=project_name(meta.get("name", folder.name)),
                         updated_at=str(meta.get("updated_at", "")),
                         leads=meta.get("rows"),
                         versions=len(db.versions()),
                     )
                 )
             except LeadScoreInputError as problem:
-                infos.append(ProjectInfo(folder.name, folder.name, "", None, 0, problem.message))
+                damaged = bool(getattr(problem, "damaged", False))
+                infos.append(ProjectInfo(folder.name, saved_name(folder), "", None, 0, problem.message, damaged))
         return sorted(infos, key=lambda info: info.updated_at, reverse=True)
 
-    def create(self, name: str) -> "ProjectDB":
-        """A new, empty project named ``name`` (names need not be unique; ids are)."""
-        name = " ".join(str(name).split()) or "My leads"
+    def create(self, name: str, leads: pd.DataFrame | None = None) -> "ProjectDB":
+        """A new project named ``name`` (names need not be unique; ids are), with its leads when given.
+
+        The project is made in a hidden folder and renamed into place only once whole, so a full
+        disk, a read-only disk or a kill never leaves a half-made project in the list.
+
+        Raises
+        ------
+        LeadScoreInputError
+            The disk is full, read-only or not the user's to write: which, and that no project
+            was created.
+        """
+        name = project_name(name)
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:32] or "project"
-        self.root.mkdir(parents=True, exist_ok=True)
-        while True:
-            folder = self.root / f"{slug}-{secrets.token_hex(3)}"
-            try:
-                folder.mkdir()
-                break
-            except FileExistsError:
-                continue
-        db = ProjectDB(folder, create=True)
-        db.set_meta(name=name, created_at=now())
+        staging = None
+        try:
+            private_folder(self.root)
+            self._sweep_creating()
+            while True:
+                final = self.root / f"{slug}-{secrets.token_hex(3)}"
+                staging = self.root / f"{CREATING}{os.getpid()}-{final.name}"
+                if final.exists():
+                    continue
+                try:
+                    staging.mkdir(mode=0o700)
+                    break
+                except FileExistsError:
+                    continue
+            db = ProjectDB(staging, create=True)
+            db.set_meta(name=name, created_at=now())
+            with atomic_output(staging / NAME_FILE, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps({"name": name}, ensure_ascii=False))
+            if leads is not None:
+                db.save_leads(leads)
+            os.rename(staging, final)
+            staging = None
+        except (OSError, sqlite3.Error, LeadScoreInputError) as error:
+            raise not_created(name, self.root, error) from None
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+        db = ProjectDB(final)
+        db._fresh = leads is None  # its leads come next (save_leads); if they cannot, it goes
         return db
+
+    def _sweep_creating(self) -> None:
+        """Remove what a creation killed midway left (its process is gone)."""
+        for folder in self.root.glob(f"{CREATING}*"):
+            pid = folder.name[len(CREATING) :].split("-", 1)[0]
+            if pid.isdigit() and not pid_alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
 
     def open(self, project_id: str) -> "ProjectDB":
         """One project's store, by id.
@@ -192,7 +235,7 @@ class ProjectStore:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(project_id or "")):
             raise LeadScoreInputError(f"There is no project '{project_id}'. Open one from the list of projects.")
         folder = self.root / project_id
-        if not (folder / DATABASE).is_file():
+        if not (folder / DATABASE).is_file() and not (folder / NAME_FILE).is_file():
             raise LeadScoreInputError(
                 f"There is no project '{project_id}' on this computer (it may have been deleted). "
                 "Open another one from the list of projects, or start a new one."
@@ -200,75 +243,147 @@ class ProjectStore:
         return ProjectDB(folder)
 
     def find(self, name_or_id: str) -> str | None:
-        """The id of the project with this id or name (the most recent one of that name)."""
-        for info in self.list():
-            if info.id == name_or_id:
-                return info.id
-        for info in self.list():
-            if info.name == name_or_id:
-                return info.id
+        """The id of the project with this id or name (the most recent one of that name).
+
+        Names are compared as saved (see :func:`project_name`), ignoring case: "spring  leads"
+        finds "Spring leads".
+
+        Raises
+        ------
+        LeadScoreInputError
+            The only project of that name (or id) is damaged: says so, with what is still
+            readable, instead of "there is no project".
+        """
+        infos = self.list()
+        key = name_key(name_or_id)
+        for matches in ([info for info in infos if info.id == name_or_id], [info for info in infos if name_key(info.name) == key]):
+            intact = [info for info in matches if info.problem is None]
+            if intact:
+                return intact[0].id
+            if matches:
+                raise LeadScoreInputError(matches[0].problem)
         return None
+
+    def find_or_create(self, name: str) -> "ProjectDB":
+        """The project of this name (or id), or a new one of that name when there is none.
+
+        Never a second project behind the user's back: when the project of that name is
+        damaged (or cannot be read), this refuses with what is wrong and what to do, instead of
+        making an empty one of the same name.
+        """
+        found = self.find(name)
+        return self.open(found) if found is not None else self.create(name)
 
     def delete(self, project_id: str) -> None:
         """Remove a project and everything in it (leads, models, runs)."""
-        db = self.open(project_id)
-        shutil.rmtree(db.folder)
+        folder = self.open(project_id).folder
+        try:
+            shutil.rmtree(folder)
+        except OSError as error:
+            raise LeadScoreInputError(
+                f"The project '{project_id}' could not be deleted: {fault_advice(fault_of(error, folder), folder)}."
+            ) from None
 
 
 class ProjectDB:
     """One project's folder: its database, its leads table and its model files.
 
     Every method opens its own short connection, so one object can be used from several
-    threads and several processes can use the same project.
+    threads and several processes can use the same project. On a read-only disk (or a folder
+    the user may only read) the project is still read; writing says why it cannot.
     """
 
     def __init__(self, folder, create: bool = False):
         self.folder = Path(folder)
         self.id = self.folder.name
         if create:
-            (self.folder / MODELS).mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder / MODELS)
+            # SQLite gives its -wal and -shm files the database's own permissions: 0600.
+            os.close(os.open(self.folder / DATABASE, os.O_WRONLY | os.O_CREAT, 0o600))
+        elif not (self.folder / DATABASE).is_file():
+            raise self._damaged(FileNotFoundError(f"{DATABASE} is missing"))
         with self._connect() as connection:
-            try:
+            if connection not in self._read_only:
                 connection.executescript(_SCHEMA)
-            except sqlite3.DatabaseError as error:
-                raise self._damaged(error) from None
+                private_file(self.folder / DATABASE)
 
     # -- connections -------------------------------------------------------------------------
+    _fresh = False
+
     def _damaged(self, error: Exception) -> LeadScoreInputError:
+        problem = LeadScoreInputError(
+            f"The project '{saved_name(self.folder)}' is damaged: its database ({self.folder / DATABASE}) cannot be "
+            f"read ({error}). Your other projects are not affected. {still_readable(self.folder)} Copy out what you "
+            f"need, delete the folder {self.folder}, and start the project again from your lead file."
+        )
+        problem.damaged = True
+        return problem
+
+    def _fault(self, error: BaseException, consequence: str) -> LeadScoreInputError:
+        """The error as what it is (damaged, disk full, read-only, permission denied, busy)."""
+        fault = fault_of(error, self.folder)
+        if fault == DAMAGED:
+            return self._damaged(error)
+        if fault == BUSY:
+            return LeadScoreInputError(
+                f"The project '{saved_name(self.folder)}' is busy (another LeadScore is writing to it). Try again in a minute."
+            )
         return LeadScoreInputError(
-            f"The project '{self.id}' is damaged and cannot be opened ({error}). Your other projects "
-            f"are not affected. Delete this one from the list (its folder is {self.folder}) and "
-            "start it again from your lead file."
+            f"The project '{saved_name(self.folder)}' could not be saved: {fault_advice(fault, self.folder)}; {consequence}."
         )
 
-    @contextlib.contextmanager
-    def _connect(self):
-        try:
-            connection = sqlite3.connect(self.folder / DATABASE, timeout=_BUSY_SECONDS, isolation_level=None)
-        except sqlite3.Error as error:
-            raise self._damaged(error) from None
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            yield connection
-        except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
-                raise LeadScoreInputError(
-                    f"The project '{self.id}' is busy (another LeadScore is writing to it). Try again in a minute."
-                ) from None
-            raise self._damaged(error) from None
-        finally:
-            connection.close()
+    @property
+    def _read_only(self) -> dict:
+        # Connections opened read-only, each with the error that made it so (said when writing).
+        return self.__dict__.setdefault("_read_only_connections", {})
 
     @contextlib.contextmanager
-    def transaction(self):
+    def _connect(self, consequence: str = "nothing was changed"):
+        connection = self._open()
+        try:
+            yield connection
+        except sqlite3.Error as error:
+            raise self._fault(error, consequence) from None
+        finally:
+            self._read_only.pop(connection, None)
+            connection.close()
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection; read-only (the file as it is) when the disk or folder takes no writes
+        (read-only, not this user's, or full: SQLite cannot even make its shared-memory file)."""
+        try:
+            connection = sqlite3.connect(self.folder / DATABASE, timeout=_BUSY_SECONDS, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            return connection
+        except sqlite3.Error as error:
+            if fault_of(error, self.folder) not in (READ_ONLY, NO_PERMISSION, DISK_FULL):
+                raise self._fault(error, "nothing was changed") from None
+            cause = error
+        try:
+            uri = (self.folder / DATABASE).resolve().as_uri() + "?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as error:
+            raise self._fault(error, "nothing was changed") from None
+        self._read_only[connection] = cause
+        return connection
+
+    @contextlib.contextmanager
+    def transaction(self, consequence: str = "that change was not saved and the project is as it was"):
         """One write transaction: everything in it is saved together, or nothing is."""
-        with self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._connect(consequence) as connection:
+            if connection in self._read_only:
+                raise self._fault(self._read_only[connection], consequence)
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise self._fault(error, consequence) from None
             try:
                 yield connection
             except BaseException:
-                connection.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
 
@@ -283,6 +398,8 @@ class ProjectDB:
         """Save settings (JSON-ready values); ``updated_at`` is set too."""
         # Microseconds: the projects list sorts by it, and several changes fall in one second.
         values = {**values, "updated_at": dt.datetime.now(dt.timezone.utc).isoformat()}
+        if "name" in values:
+            values["name"] = project_name(values["name"])
         with self.transaction() as connection:
             connection.executemany(
                 "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -291,11 +408,22 @@ class ProjectDB:
 
     # -- the leads -----------------------------------------------------------------------------
     def save_leads(self, leads: pd.DataFrame) -> None:
-        """Keep the lead history as a Parquet table (written whole, then renamed)."""
+        """Keep the lead history as a Parquet table (written whole, then renamed).
+
+        A project just made by :meth:`ProjectStore.create` whose leads cannot be saved (a full
+        disk) is removed again, so no empty project is left in the list.
+        """
         table = _parquet_ready(leads)
-        with atomic_output(self.folder / LEADS_FILE) as handle:
-            table.to_parquet(handle, index=False)
-        self.set_meta(rows=len(leads), read_info=leads.attrs.get("leadscore_read", {}))
+        try:
+            with atomic_output(self.folder / LEADS_FILE) as handle:
+                table.to_parquet(handle, index=False)
+            self.set_meta(rows=len(leads), read_info=leads.attrs.get("leadscore_read", {}))
+        except LeadScoreInputError as error:
+            if not self._fresh or (self.folder / LEADS_FILE).exists():
+                raise
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise not_created(saved_name(self.folder), self.folder.parent, error) from None
+        self._fresh = False
 
     def load_leads(self) -> pd.DataFrame:
         """The lead history as saved (same columns, types and order)."""
@@ -442,10 +570,15 @@ class ProjectDB:
         int
             The run's number.
         """
+        not_recorded = "this run was not recorded in the project, which is as it was"
         table = None
         if scored is not None:
-            (self.folder / RUNS).mkdir(exist_ok=True)
-            table = self.folder / RUNS / f"pending-{secrets.token_hex(8)}.parquet"
+            try:
+                private_folder(self.folder / RUNS)
+                self._sweep_pending()
+            except OSError as error:
+                raise self._fault(error, not_recorded) from None
+            table = self.folder / RUNS / f"pending-{os.getpid()}-{secrets.token_hex(8)}.parquet"
             with atomic_output(table) as handle:
                 _parquet_ready(scored).to_parquet(handle, index=False)
         rows = list(
@@ -457,7 +590,7 @@ class ProjectDB:
             )
         )
         try:
-            with self.transaction() as connection:
+            with self.transaction(not_recorded) as connection:
                 cursor = connection.execute(
                     "INSERT INTO runs (at, version, source, rows, summary) VALUES (?, ?, ?, ?, ?)",
                     (now(), None if version is None else int(version), str(source), len(rows), json.dumps(jsonable(summary))),
@@ -472,8 +605,16 @@ class ProjectDB:
                 table.unlink(missing_ok=True)
             raise
         if table is not None:
-            table.replace(self.folder / RUNS / f"run-{run}.parquet")
+            with contextlib.suppress(OSError):  # the run is recorded; only its call list would be missing
+                table.replace(self.folder / RUNS / f"run-{run}.parquet")
         return run
+
+    def _sweep_pending(self) -> None:
+        """Remove the run tables of recordings killed midway (their process is gone)."""
+        for path in (self.folder / RUNS).glob("*pending-*"):  # the tables, and their temporary files
+            pid = path.name.lstrip(".").split("-")[1]
+            if not pid.isdigit() or not pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
 
     def runs(self) -> pd.DataFrame:
         """Every scoring run, oldest first: ``run``, ``at``, ``version``, ``source``, ``rows``, ``summary``."""
@@ -520,6 +661,70 @@ class ProjectDB:
             return pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged table only loses the call list, not the run
             return None
+
+
+    # -- leads scored as they arrive (leadscore serve and watch) ---------------------------------
+    # Appended for leadscore.automate: these take the caller's transaction (see :meth:`transaction`),
+    # so recording leads and queueing their webhooks is saved together, or not at all.
+    def open_run_in(self, connection, version, source: str, summary: dict, leads: pd.DataFrame | None = None) -> int:
+        """Start a scoring run inside ``connection``'s transaction, with ``leads`` (may be none yet).
+
+        Returns the run's number. See :meth:`add_to_run_in` to add the leads that come later.
+        """
+        cursor = connection.execute(
+            "INSERT INTO runs (at, version, source, rows, summary) VALUES (?, ?, ?, 0, ?)",
+            (now(), None if version is None else int(version), str(source), json.dumps(jsonable(summary))),
+        )
+        run = int(cursor.lastrowid)
+        if leads is not None and len(leads):
+            self.add_to_run_in(connection, run, leads)
+        return run
+
+    def add_to_run_in(self, connection, run: int, leads: pd.DataFrame) -> None:
+        """Add leads (``key``, ``probability``, ``tier``, ``reason``) to a run, inside the caller's
+        transaction; the run's row count and tier counts follow."""
+        rows = list(
+            zip(
+                leads["key"].astype(str),
+                leads["probability"].astype(float),
+                leads["tier"].astype(str),
+                leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads),
+            )
+        )
+        connection.executemany(
+            "INSERT INTO run_leads (run, key, probability, tier, reason) VALUES (?, ?, ?, ?, ?)",
+            ((int(run), *row) for row in rows),
+        )
+        (text,) = connection.execute("SELECT summary FROM runs WHERE id = ?", (int(run),)).fetchone()
+        summary = json.loads(text)
+        tiers = dict(summary.get("tiers") or {})
+        for _, _, tier, _ in rows:
+            tiers[tier] = int(tiers.get(tier, 0)) + 1
+        summary["tiers"] = tiers
+        summary["rows"] = int(summary.get("rows") or 0) + len(rows)
+        connection.execute(
+            "UPDATE runs SET rows = rows + ?, summary = ? WHERE id = ?", (len(rows), json.dumps(jsonable(summary)), int(run))
+        )
+
+    def latest_tiers_in(self, connection, keys) -> dict[str, str]:
+        """The tier each of these leads had when last recorded (leads never scored are left out)."""
+        latest = {}
+        for key in dict.fromkeys(str(k) for k in keys):
+            row = connection.execute(
+                "SELECT tier FROM run_leads WHERE key = ? ORDER BY run DESC, rowid DESC LIMIT 1", (key,)
+            ).fetchone()
+            if row is not None:
+                latest[key] = row[0]
+        return latest
+
+    def current_choice(self) -> tuple[int | None, str | None, str | None]:
+        """The version in use, the tiers drafts and that version's saved tiers (JSON text), read
+        cheaply: a server asks before every batch of leads whether the app changed either."""
+        with self._connect() as connection:
+            rows = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('current_version', 'policy_drafts')").fetchall())
+            version = json.loads(rows["current_version"]) if "current_version" in rows else None
+            saved = None if version is None else connection.execute("SELECT policy FROM versions WHERE id = ?", (int(version),)).fetchone()
+        return (None if version is None else int(version)), rows.get("policy_drafts"), (saved[0] if saved else None)
 
 
 def _version(row) -> VersionInfo:

@@ -15,42 +15,27 @@ from typing import TextIO
 import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.io.lead_json import parse_lead
 from leadscore.score.export import records
 from leadscore.score.scoring import SCORE_COLUMNS, reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
 from leadscore.model.tiers import TierPolicy
 
 __all__ = ["stream_jsonl"]
 
-def _decode(line: bytes | str, number: int) -> tuple[str, str | None]:
-    """A line as text: UTF-8, else Windows-1252 (with a note), so one odd byte never stops a stream."""
-    if isinstance(line, str):
-        return line, None
-    try:
-        return line.decode("utf-8"), None
-    except UnicodeDecodeError:
-        return line.decode("cp1252", errors="replace"), (
-            f"Line {number} was not valid UTF-8; it was read as Windows-1252 text. Check accented "
-            "letters in this lead."
-        )
-
-
 def _parse_line(raw_line, number: int) -> tuple[dict | None, str | None, str | None]:
-    """One input line as (lead, problem, note): the lead's fields, or why it cannot be scored."""
-    line, note = _decode(raw_line, number)
-    if not line.strip():
+    """One input line as (lead, problem, note): the lead's fields, or why it cannot be scored.
+
+    A line is text, bytes (its encoding found, see :func:`leadscore.io.lead_json.parse_lead`), or
+    the error :func:`leadscore.io.lead_json.lead_lines` put in place of a line too long to hold.
+    """
+    if isinstance(raw_line, LeadScoreInputError):
+        return None, raw_line.message, None
+    if not raw_line.strip(b" \t\r\n\x00" if isinstance(raw_line, bytes) else None):
         return None, None, None
     try:
-        lead = json.loads(line)
-    except json.JSONDecodeError as error:
-        return None, (
-            f"Line {number} is not valid JSON ({error.msg}). Send one lead per line as a JSON "
-            'object, e.g. {"lead_source": "LinkedIn", "pages_viewed": 4}.'
-        ), note
-    if not isinstance(lead, dict):
-        return None, (
-            f"Line {number} is not a JSON object. Send one lead per line as an object, e.g. "
-            '{"lead_source": "LinkedIn", "pages_viewed": 4}.'
-        ), note
+        lead, note = parse_lead(raw_line, number)
+    except LeadScoreInputError as error:
+        return None, error.message, None
     return lead, None, note
 
 
@@ -91,7 +76,7 @@ class _Stream:
         if len(parsed) > 1 and len({tuple(lead) for _, lead, _ in parsed}) == 1:
             try:
                 scored, report = self.score([lead for _, lead, _ in parsed])
-            except LeadScoreInputError:
+            except Exception:  # noqa: BLE001 - scored one by one below, each with its own error
                 pass
             else:
                 if not report_warnings({key: value for key, value in report.items() if key != "replaced_columns"}):
@@ -113,17 +98,19 @@ def stream_jsonl(
     Each result is the lead's own fields followed by ``lead_score``, ``conversion_probability``,
     ``tier``, ``next_action`` and ``reason_1``..``reason_3`` (plus ``warnings`` when something
     about the lead was unusual), written and flushed as soon as it is scored. A line that cannot
-    be scored gets ``{"line": n, "error": "..."}`` and the stream goes on. Blank lines are
-    skipped. Lines may be bytes (not valid UTF-8 is read as Windows-1252, with a warning).
+    be scored gets ``{"line": n, "error": "..."}`` and the stream goes on: not JSON, nested too
+    deep, a number too long, a line too long (see :mod:`leadscore.io.lead_json`). Blank lines are
+    skipped. Lines may be bytes in UTF-8 (not valid UTF-8 is read as Windows-1252, with a
+    warning) or UTF-16, with or without a byte-order mark.
 
     ``lines_in`` yields lines, or lists of lines that arrived together (a micro-batch, see
-    ``leadscore.cli``): those are scored together, each lead still answered on its own line, in
+    ``leadscore.io.lead_lines``): those are scored together, each lead still answered on its own line, in
     order. Models run on one thread: for a few leads at a time, threads cost more than they save.
 
     Parameters
     ----------
     bundle : ModelBundle
-    lines_in : iterable of str, bytes, or lists of them (e.g. ``sys.stdin.buffer``)
+    lines_in : iterable of str, bytes, or lists of them (e.g. ``lead_lines(sys.stdin.buffer)``)
     out : text stream (e.g. ``sys.stdout``)
     policy : TierPolicy, optional
         Tiers by share are taken of the model's held-out leads (one lead has no share of itself).
