@@ -18,7 +18,9 @@ pytestmark = pytest.mark.slow
 
 BANK_NAME = "bank-additional-full.csv"
 LEADS, CONVERTED = 41_188, 4_640
-HOLDOUT = 8_238  # 20% of 41,188, rounded up
+# 20% of 41,188 is 8,238; copies of a call (the same values in every column the model reads) are
+# kept on one side, so the held-out share moves by a few leads around it.
+HOLDOUT_RANGE = (8_200, 8_280)
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +93,11 @@ def test_training_is_tested_on_a_stratified_random_holdout_with_a_plausible_auc(
     assert "a random 20% of leads are held out" in " ".join(m.value for m in at.markdown)
     metrics = {m.label: m for m in at.metric}
     assert 0.70 <= float(metrics["Ranks leads right"].value) <= 0.85
-    assert metrics["Held-out leads"].value == "8,238"
+    held_out = int(metrics["Held-out leads"].value.replace(",", ""))
+    assert HOLDOUT_RANGE[0] <= held_out <= HOLDOUT_RANGE[1]
     assert "random share with the same conversion rate" in metrics["Held-out leads"].help
     captions = " ".join(c.value for c in at.caption)
-    assert "There is no date column, so a random 20% of leads (8,238" in captions
+    assert f"There is no date column, so a random 20% of leads ({held_out:,}" in captions
     bundle = project(at).models.bundle()
     validation = bundle.metrics["validation"]
     assert validation["method"] == "stratified"
@@ -122,8 +125,9 @@ def test_the_tier_table_covers_every_held_out_lead(trained):
     assert problems(at) == []
     table = table_with(at, "share_of_conversions").set_index("tier")
     assert list(table.index) == ["Hot", "Warm", "Cool", "Cold"]
-    assert table["leads"].sum() == HOLDOUT
-    assert any("**8,238 held-out leads**" in m.value for m in at.markdown)
+    held_out = len(project(at).models.bundle().holdout)
+    assert HOLDOUT_RANGE[0] <= held_out <= HOLDOUT_RANGE[1] and table["leads"].sum() == held_out
+    assert any(f"**{held_out:,} held-out leads**" in m.value for m in at.markdown)
     shares = table["share_of_conversions"].str.rstrip("%").astype(float)
     assert shares.sum() == pytest.approx(100.0, abs=0.5)  # shown rounded to a tenth of a percent
     # The tiers rank: Hot leads really converted more often than Cold ones.

@@ -166,7 +166,8 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
         "Model card (Markdown)",
     ]
     code = " ".join(block.value for block in at.code)
-    assert "leadscore score" in code and " -\n" in code  # the JSON-lines example reads stdin
+    assert "leadscore score" in code and "--sort" in code  # files: the call list, best first
+    assert f"leadscore serve --project {project(at).id}" in code and "curl" in code and "n8n-nodes-base.httpRequest" in code  # each lead as it arrives
 
 
 def test_the_model_download_carries_the_tiers_in_use(trained, tmp_path):
