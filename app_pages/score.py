@@ -40,7 +40,7 @@ if kind != "success":
 st.subheader("Which leads")
 offered = project.offered_sample_leads()
 options = ["Upload new leads", *(["The sample new leads"] if offered else []), "My lead history"]
-source = st.radio("Leads to score", options, horizontal=True, index=1 if offered else 0, key=f"score_source:{project.id}")
+source = st.radio("Leads to score", options, horizontal=True, index=1 if offered and project.is_sample else 0, key=f"score_source:{project.id}")
 leads, name = None, None
 if source == "Upload new leads":
     upload = st.file_uploader("New leads (CSV or Excel), same columns as the history", type=["csv", "txt", "tsv", "xlsx"], key="score_upload")
@@ -202,12 +202,21 @@ with st.expander("Model card"):
     st.markdown(present.model_card(model))
 
 # --- Automate -----------------------------------------------------------------------------
-with st.expander("Automate this: score every week, or each lead as it arrives, without the app"):
+with st.expander("Automate this: score each lead as it arrives, or every file a form tool drops, without the app"):
     path = str(project.db.model_path(models.current)) if project.id else "your-model.leadscore"
+    snippets = present.automation_snippets(bundle.schema, project=project.id) if project.id else present.automation_snippets(bundle.schema, model_path=path)
+    st.markdown(
+        "**Each lead the moment it arrives.** Start LeadScore's local scoring service (it listens on this "
+        "computer only, and uses whichever version you make current here):"
+    )
+    st.code(snippets["serve"], language="bash")
+    st.markdown("Then send it a lead from a script, a form tool or a CRM workflow, and route the answer by its `tier`:")
+    st.code(snippets["curl"], language="bash")
+    st.markdown("In n8n, paste this HTTP Request node into a workflow (after your form or CRM trigger):")
+    st.code(snippets["n8n"], language="json")
+    st.markdown("**Every file that lands in a folder** (a synced drive, a form tool's export): scored into another folder, whole.")
+    st.code(snippets["watch"], language="bash")
     examples = present.examples(path, bundle.schema)
-    st.markdown("Score a file of new leads into a call list, best first (`--split-tiers` adds one file per tier, `--format crm` a CRM import file):")
+    st.markdown("**Files by hand or on a schedule:** a call list, best first (`--split-tiers` adds one file per tier, `--format crm` a CRM import file):")
     st.code("\n".join([examples["sorted"], examples["tiers"], examples["crm"]]), language="bash")
-    st.markdown("Score leads one at a time from a workflow (one JSON lead per line in, one result per line out):")
-    st.code(examples["jsonl"], language="bash")
-    st.markdown("Run it on a schedule, e.g. with cron:")
     st.code(examples["weekly"], language="bash")

@@ -181,7 +181,49 @@ def _parser() -> argparse.ArgumentParser:
     _train_command(commands)
     _score_command(commands)
     _history_commands(commands)
+    _automate_commands(commands)
     return parser
+
+
+# -- serve and watch: score each lead as it arrives (leadscore.automate) ------------------------
+def _automate_commands(commands) -> None:
+    serve = commands.add_parser("serve", help="score leads over HTTP on this computer (POST /score), for workflow tools and CRMs")
+    _model_or_project(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this computer only; any other needs --token)")
+    serve.add_argument("--port", type=int, default=8765, help="the port (default 8765; 0 picks a free one)")
+    serve.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on every request (at least 16 characters; or set LEADSCORE_TOKEN)")
+    watch = commands.add_parser("watch", help="score every CSV or Excel file that appears in a folder")
+    watch.add_argument("inbox", metavar="INBOX", help="the folder a form tool or a synced drive writes lead files to")
+    _model_or_project(watch)
+    watch.add_argument("--out", metavar="OUTBOX", help="where the scored files go (default: INBOX/scored)")
+    watch.add_argument("--every", type=float, default=2.0, metavar="SECONDS", help="how often to look (default 2; a file is scored once its size stays the same)")
+    watch.add_argument("--once", action="store_true", help="score what is there now, then stop")
+
+
+def _model_or_project(parser) -> None:
+    parser.add_argument("model", nargs="?", metavar="MODEL", help="a model file saved by 'leadscore train' or the app")
+    parser.add_argument("--project", metavar="NAME", help="use the project's current model version and record every lead in its history")
+    parser.add_argument("--webhook", action="append", default=[], metavar="TIER=URL", help="POST each lead entering TIER to URL, e.g. Hot=http://127.0.0.1:5678/webhook/hot (repeatable; needs --project)")
+    parser.add_argument("--webhook-secret", metavar="SECRET", help="signs each webhook (X-LeadScore-Signature; or set LEADSCORE_WEBHOOK_SECRET)")
+    parser.add_argument("--trust-model", action="store_true", help="load a model file made on another machine (only for files you trust)")
+
+
+def _run_serve(args) -> int:
+    from leadscore.automate import Webhooks, serve
+
+    webhooks = Webhooks.from_options(args.webhook, args.webhook_secret)
+    serve(args.model, args.project, host=args.host, port=args.port, token=args.token, webhooks=webhooks,
+          trust=args.trust_model, say=lambda line: print(line, file=sys.stderr, flush=True))
+    return 0
+
+
+def _run_watch(args) -> int:
+    from leadscore.automate import Webhooks, watch
+
+    webhooks = Webhooks.from_options(args.webhook, args.webhook_secret)
+    watch(args.inbox, args.model, args.project, outbox=args.out, webhooks=webhooks, every=args.every, once=args.once,
+          trust=args.trust_model, say=lambda line: print(line, file=sys.stderr, flush=True))
+    return 0
 
 
 def _progress_line(message: str, fraction: float) -> None:
@@ -250,12 +292,12 @@ def _run_train(args) -> int:
     return 0
 
 
-def _check_outputs(outputs, inputs) -> None:
+def _check_outputs(outputs, inputs, models=()) -> None:
     from leadscore.project import check_output
 
     for path, what, example in outputs:
         if path:
-            check_output(path, inputs=inputs, what=what, example=example)
+            check_output(path, inputs=inputs, models=models, what=what, example=example)
 
 
 def _run_score(args) -> int:
@@ -275,7 +317,7 @@ def _run_score(args) -> int:
         return _score_dask(scorer, args, data)
     if args.scheduler or args.workers or args.format == "parquet":
         raise LeadScoreInputError("--scheduler, --workers and --format parquet go with --engine dask.")
-    _check_outputs([(args.out, "the scored leads", None), (args.summary_json, "the summary", "summary.json")], [p for p in (model, data) if p and p != "-"])
+    _check_outputs([(args.out, "the scored leads", None), (args.summary_json, "the summary", "summary.json")], [data] if data != "-" else [], protect)
     if data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
@@ -417,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {
         "inspect": _run_inspect, "train": _run_train, "score": _run_score, "card": _run_card, "projects": _run_projects,
         "history": _run_history, "feedback": _run_feedback,
+        "serve": _run_serve, "watch": _run_watch,
     }
     try:
         return handlers[args.command](args)

@@ -33,12 +33,13 @@ STAGES: list[tuple[str, ...]] = [
     ("explain",),
     ("score",),
     ("project",),
+    ("automate",),
     ("present",),
     ("cli",),
 ]
 STAGE = {name: number for number, names in enumerate(STAGES) for name in names}
 # What the pages and the command may import: the workflow, what the app shows, the error type.
-DRIVER_ALLOWED = ("leadscore.project", "leadscore.present", "leadscore.errors")
+DRIVER_ALLOWED = ("leadscore.project", "leadscore.automate", "leadscore.present", "leadscore.errors")
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 100
 

@@ -209,7 +209,7 @@ def test_score_by_share_sorted_and_for_a_crm(capsys, model_home, tmp_path):
     assert call_list["tier"].value_counts().to_dict() == {"Cold": 250, "Cool": 150, "Warm": 75, "Hot": 25}
 
     code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--format", "crm",
-                       "--out", str(tmp_path / "crm.csv"), "--no-reasons")
+                       "--out", str(tmp_path / "crm.csv"), "--no-reasons", "--sort")
     assert code == 0, err
     content = (tmp_path / "crm.csv").read_bytes()
     assert not content.startswith(b"\xef\xbb\xbf")
@@ -217,6 +217,13 @@ def test_score_by_share_sorted_and_for_a_crm(capsys, model_home, tmp_path):
     assert list(crm.columns)[:1] == ["lead_id"]
     assert {"lead_score", "tier", "next_action"} <= set(crm.columns)
     assert crm["conversion_probability"].is_monotonic_decreasing and len(crm) == 500
+
+    # Without --sort the CRM file keeps the file's order, to join back to the export.
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--format", "crm",
+                       "--out", str(tmp_path / "crm_in_order.csv"), "--no-reasons")
+    assert code == 0, err
+    in_order = pd.read_csv(tmp_path / "crm_in_order.csv")
+    assert in_order["lead_id"].tolist() == pd.read_csv(NEW_LEADS)["lead_id"].tolist()
 
 
 def test_score_refuses_to_write_over_its_input(capsys, model_home, tmp_path):

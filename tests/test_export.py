@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from leadscore.score.export import crm_csv, excel_safe, is_formula, jsonl, ranked, scored_csv, tier_zip
+from leadscore.io.read import read_leads
+from leadscore.score.export import call_list, crm_csv, excel_safe, is_formula, jsonl, ranked, scored_csv, tier_zip
 
 # OWASP's CSV-injection payloads, and variants spreadsheets are known to run.
 FORMULAS = [
@@ -36,8 +37,25 @@ FORMULAS = [
     "-1+1",
     "+1+1",
 ]
-PHONES = ["+61 98 361 5373", "+1 (555) 010-9999", "+44 20 7946 0958", "+33 1 23 45 67 89", "+49 (0)30 1234567", "0049 30 1234567"]
-PLAIN_NUMBERS = ["-12.5", "+3", "-10%", "1e5", "-1,200", "12"]
+# The signs a spreadsheet may read as = + - @: fullwidth (U+FF1D, U+FF0B, U+FF0D, U+FF20) and
+# small forms (U+FE66, U+FE62, U+FE63, U+FE6B), even before digits; and a leading tab or CR.
+LOOK_ALIKES = [
+    "\uff0b1+1",
+    "\uff0d1+1",
+    "\uff20SUM(A1)",
+    "\ufe661+1",
+    "\ufe621+1",
+    "\ufe63 2+3",
+    "\ufe6bSUM(A1)",
+    "\ufe62 61 98 361 5373",  # a phone number only with the ASCII plus
+    "\ufe6312.5",  # a negative number only with the ASCII minus
+    " \ufe66HYPERLINK(\"http://evil.example\")",
+    "\t+1 555 0100",
+    "\r-12.5",
+]
+FORMULAS += LOOK_ALIKES
+PHONES = ["+61 98 361 5373", "+1 (555) 010-9999", "+44 20 7946 0958", "+33 1 23 45 67 89", "+49 (0)30 1234567", "0049 30 1234567", "+1 555 0100"]
+PLAIN_NUMBERS = ["-12.5", "+3", "-10%", "1e5", "-1,200", "12", "-7"]
 
 
 def cells(content: bytes) -> list[list[str]]:
@@ -122,16 +140,27 @@ def _scored() -> pd.DataFrame:
     )
 
 
-def test_the_crm_file_is_best_first_identifier_first_and_unescaped():
+def test_the_crm_file_is_in_the_files_order_identifier_first_and_unescaped():
     content = crm_csv(_scored(), identifiers=["lead_id", "email"])
     assert not content.startswith(b"\xef\xbb\xbf")  # UTF-8 without a byte-order mark
     content.decode("utf-8")
     table = cells(content)
     assert table[0] == ["lead_id", "email", "lead_score", "conversion_probability", "tier", "next_action", "reason_1"]
     rows = table[1:]
-    assert [row[0] for row in rows] == ["L-2", "L-3", "L-1", "L-4"]  # best first
-    assert [row[6] for row in rows] == ["Timeline is this month: +18 points", "=cmd", "Source is Event: +2 points", "Pages viewed is 0: -4 points"]
+    assert [row[0] for row in rows] == ["L-1", "L-2", "L-3", "L-4"]  # the file's order, to join back
+    assert [row[6] for row in rows] == ["Source is Event: +2 points", "Timeline is this month: +18 points", "=cmd", "Pages viewed is 0: -4 points"]
     assert not any(cell.startswith("'") for row in rows for cell in row)  # a CRM stores what it gets
+
+
+def test_the_crm_file_is_best_first_when_sorting_is_asked_for():
+    rows = cells(crm_csv(_scored(), identifiers=["lead_id"], sort=True))[1:]
+    assert [row[0] for row in rows] == ["L-2", "L-3", "L-1", "L-4"]  # 0.85, 0.55, 0.2, 0.05
+
+
+def test_the_crm_file_of_ranked_leads_is_back_in_the_files_order():
+    """The app hands over its call list (best first): the CRM file still follows the file."""
+    rows = cells(crm_csv(ranked(_scored()), identifiers=["lead_id"]))[1:]
+    assert [row[0] for row in rows] == ["L-1", "L-2", "L-3", "L-4"]
 
 
 def test_ranked_ties_keep_the_files_order():
@@ -162,3 +191,75 @@ def test_a_carriage_return_in_a_column_of_text_and_numbers_stays_inside_its_lead
     mixed = pd.DataFrame({"note": pd.Series(["call\rback", 1.5, "=1+1"], dtype=object), "deal": [1, 2, 3]})
     rows = cells(scored_csv(mixed))
     assert rows == [["note", "deal"], ["call\rback", "1"], ["1.5", "2"], ["'=1+1", "3"]]
+
+
+@pytest.mark.parametrize("payload", LOOK_ALIKES)
+def test_each_look_alike_sign_is_written_as_text_in_every_file_for_excel(payload):
+    scored = _scored()
+    scored["notes"] = payload
+    assert cells(scored_csv(scored))[1][2] == "'" + payload
+    with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
+        assert cells(archive.read("hot.csv"))[1][2] == "'" + payload
+
+
+# --------------------------------------------------------------------------------------------
+# Cells as the export wrote them, and a key for every lead
+
+# An export without an ID column: dates without times, "1.0", leading zeros, blanks.
+EXPORT = (
+    "signed_up,zip,deal,source,note\n"
+    "2018-05-07,007,1.0,Referral,\n"
+    "2018-05-08,010,2.5,LinkedIn,call back\n"
+    "2018-05-09,,12,Google Ads,\n"
+)
+WRITTEN = [
+    ["2018-05-07", "007", "1.0", "Referral", ""],
+    ["2018-05-08", "010", "2.5", "LinkedIn", "call back"],
+    ["2018-05-09", "", "12", "Google Ads", ""],
+]
+
+
+def _scored_export() -> pd.DataFrame:
+    """The export as read, with scores (the second lead best) and its row in the file, last."""
+    leads = read_leads(EXPORT.encode())
+    return leads.assign(
+        lead_score=[40, 90, 10],
+        conversion_probability=[0.4, 0.9, 0.1],
+        tier=["Warm", "Hot", "Cold"],
+        next_action=["Email", "Call", "Wait"],
+        reason_1=["a", "b", "c"],
+        row=[1, 2, 3],
+    )
+
+
+def test_every_file_shows_the_cells_as_the_export_wrote_them():
+    scored = _scored_export()
+    assert scored["zip"].tolist()[:2] == [7.0, 10.0]  # the model read numbers
+    excel = cells(scored_csv(scored))
+    assert [row[:5] for row in excel[1:]] == WRITTEN
+    crm = cells(crm_csv(scored, identifiers=["zip"]))
+    assert [row[:2] for row in crm[1:]] == [["1", "007"], ["2", "010"], ["3", ""]]
+    with zipfile.ZipFile(io.BytesIO(tier_zip(scored))) as archive:
+        assert cells(archive.read("hot.csv"))[1][:5] == WRITTEN[1]
+        assert cells(archive.read("cold.csv"))[1][:5] == WRITTEN[2]
+    lines = [json.loads(line) for line in jsonl(scored).splitlines()]
+    assert [[line[c] for c in ("signed_up", "zip", "deal", "source", "note")] for line in lines] == WRITTEN
+
+
+def test_the_call_list_puts_the_row_first_and_shows_blanks_as_blanks():
+    table = call_list(_scored_export(), identifiers=["zip"])
+    assert list(table.columns) == ["row", "zip", "lead_score", "tier", "why"]
+    assert table["row"].tolist() == [2, 1, 3]  # best first, each with its row in the file
+    assert table["zip"].tolist() == ["010", "007", ""]
+
+
+def test_the_crm_file_of_an_export_without_id_starts_with_the_row_in_the_files_order():
+    table = cells(crm_csv(ranked(_scored_export())))
+    assert table[0] == ["row", "lead_score", "conversion_probability", "tier", "next_action", "reason_1"]
+    assert [row[0] for row in table[1:]] == ["1", "2", "3"]
+    assert [row[0] for row in cells(crm_csv(_scored_export(), sort=True))[1:]] == ["2", "1", "3"]
+
+
+def test_dates_of_a_table_built_in_code_are_written_without_a_time_when_they_have_none():
+    frame = pd.DataFrame({"signed_up": pd.to_datetime(["2018-05-07", None]), "called": pd.to_datetime(["2018-05-07 09:30", "2018-05-08 00:00"])})
+    assert cells(scored_csv(frame))[1:] == [["2018-05-07", "2018-05-07 09:30:00"], ["", "2018-05-08 00:00:00"]]

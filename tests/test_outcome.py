@@ -68,11 +68,19 @@ def test_unknown_value_becomes_a_question_not_a_guess():
 
 
 def test_pipeline_stages_ask_which_mean_converted():
-    leads = pd.DataFrame({"lead status": ["New", "Contacted", "Qualified", "Won", "Lost", "Lost"]})
+    leads = pd.DataFrame({"lead status": ["New", "Contacted", "Qualified", "Nurture hold", "Won", "Lost", "Lost"]})
     suggestion = suggest_outcome(leads)
     assert suggestion.mapping is None
-    assert set(suggestion.unmapped_values) == {"Contacted", "Qualified"}
-    assert "'lead status' has 5 different values" in suggestion.question
+    # "Contacted" is a stage still in the pipeline; "Qualified" and "Nurture hold" could mean either.
+    assert set(suggestion.unmapped_values) == {"Qualified", "Nurture hold"}
+    assert "'lead status' has 6 different values" in suggestion.question
+
+
+def test_crm_stages_still_in_the_pipeline_are_open_without_asking():
+    leads = pd.DataFrame({"deal_stage": ["Won", "Lost", "Engaging", "Prospecting", "Won", "Lost"]})
+    suggestion = suggest_outcome(leads)
+    assert suggestion.question is None
+    assert suggestion.mapping.counts(leads) == {"converted": 2, "not_converted": 2, "open": 2}
 
 
 def test_users_answer_is_applied():

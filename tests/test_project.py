@@ -338,3 +338,39 @@ def test_a_column_the_model_does_not_read_never_raises_drift(home):
     watched = {column["column"] for column in result.drift["columns"]}
     assert not any(name.startswith(("Close date", "Last activity", "Activity index")) for name in watched)
     assert result.drift["verdict"] != "retrain"
+
+
+def test_two_hundred_plan_edits_keep_memory_bounded(history):
+    """Every edit on the Clean page derives a plan and its training rows; a long session must not
+    keep them all (the cache is bounded: a few plans, one set of rows)."""
+    import gc
+    import tracemalloc
+
+    project = LeadProject.new(history, "Edits")
+    project.data.set_outcome(project.data.outcome_suggestion().mapping)
+    columns = [c for c in history.columns if c != project.data.outcome.column]
+
+    def edit(number: int) -> None:
+        draft = CleaningChoices(rare_share=0.001 * (number % 40 + 1), exclude=(columns[number % len(columns)],))
+        project.data.training_rows(project.data.plan_for(draft))
+
+    for number in range(20):
+        edit(number)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for number in range(20, 40):
+            edit(number)
+        gc.collect()
+        after_40 = tracemalloc.get_traced_memory()[0]
+        for number in range(40, 220):
+            edit(number)
+        gc.collect()
+        after_220 = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    rows_copy = history.memory_usage(deep=True).sum()
+    print(f"memory held after 40 edits: {after_40 / 1e6:.1f} MB, after 220: {after_220 / 1e6:.1f} MB; one copy of the leads {rows_copy / 1e6:.1f} MB")
+    # 180 more edits may not keep even one more copy of the leads.
+    assert after_220 - after_40 < rows_copy
+    assert len(project._state.cache) <= 16 + 4 + 4 + 2 + 8

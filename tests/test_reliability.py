@@ -281,7 +281,7 @@ def test_a_full_disk_while_saving_a_projects_tables_keeps_what_was_saved(files, 
     assert disk.failures == 1
     assert (db.folder / "leads.parquet").read_bytes() == saved
     assert _listing(db.folder) == listing
-    assert len(LeadProject.open(store, db.id).leads) == len(leads)  # the project opens with its leads
+    assert len(LeadProject.open(store, db.id).data.leads) == len(leads)  # the project opens with its leads
 
     # A scoring run's table: the run is not recorded at all, and no table is left.
     with pytest.raises(LeadScoreInputError, match=r"\(the disk is full\)"):

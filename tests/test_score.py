@@ -324,3 +324,31 @@ def test_a_value_too_rare_in_training_is_not_called_never_seen():
     assert result.report["unseen_values"]["source"]["leads"] == 1
     assert result.report["unseen_values"]["source"]["examples"] == ["TikTok"]
 
+
+
+# An export without an ID column (an e-mail campaign list): the model's columns, a date, a zip code.
+NO_ID_EXPORT = (
+    "signed_up,zip,source,pages_viewed,visited_pricing_page,emails_opened\n"
+    "2018-05-07,007,Referral,1.0,yes,2\n"
+    "2018-05-08,010,LinkedIn,12,no,\n"
+    ",,Google Ads,6,yes,1\n"
+)
+
+
+def test_an_export_without_id_gets_each_leads_row_in_the_file(bundle):
+    from leadscore.score.export import call_list, crm_csv
+
+    result = score_leads(bundle, read_leads(NO_ID_EXPORT.encode()))
+    scored = result.scored
+    assert scored["row"].tolist() == [1, 2, 3]  # 1 = the first lead under the header
+    assert list(scored.columns)[-1] == "row"
+    crm = pd.read_csv(io.BytesIO(crm_csv(scored)), dtype=str, keep_default_na=False)
+    assert list(crm.columns)[0] == "row" and crm["row"].tolist() == ["1", "2", "3"]  # the file's order
+    calls = call_list(scored, ["zip"])
+    assert list(calls.columns)[:2] == ["row", "zip"]
+    assert dict(zip(calls["row"], calls["zip"])) == {1: "007", 2: "010", 3: ""}
+
+
+def test_an_export_with_an_id_column_needs_no_row_number(bundle):
+    result = score_leads(bundle, new_leads())
+    assert "row" not in result.scored.columns

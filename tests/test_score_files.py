@@ -336,3 +336,53 @@ def test_a_quote_never_closed_is_named_by_its_line_as_the_reader_names_it(bundle
     assert all(word in str(error.value) for word in case.message_words), str(error.value)
     assert "Error tokenizing" not in str(error.value)
     assert not out.exists()
+
+
+def test_an_excel_export_is_scored_into_files_with_its_cells_as_written(bundle, tmp_path):
+    """Dates without times stay dates, text cells of digits keep their zeros, blanks stay blank,
+    and without an ID column every lead carries its row in the file."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["signed_up", "zip", "source", "pages_viewed", "visited_pricing_page", "emails_opened", "note"])
+    sheet.append([dt.datetime(2018, 5, 7), "007", "Referral", 12, "yes", 3, None])
+    sheet.append([dt.datetime(2018, 5, 8), "010", "LinkedIn", 1, "no", None, "call back"])
+    sheet.append([None, None, "Google Ads", 6, "yes", 1, None])
+    source = tmp_path / "export.xlsx"
+    book.save(source)
+    out, tiers = tmp_path / "scored.csv", tmp_path / "tiers"
+    score_file(bundle, source, out, split_dir=tiers, reasons=False)
+    scored = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    columns = ["signed_up", "zip", "source", "pages_viewed", "visited_pricing_page", "emails_opened", "note"]
+    assert scored[columns].values.tolist() == [
+        ["2018-05-07", "007", "Referral", "12", "yes", "3", ""],
+        ["2018-05-08", "010", "LinkedIn", "1", "no", "", "call back"],
+        ["", "", "Google Ads", "6", "yes", "1", ""],
+    ]
+    assert scored["row"].tolist() == ["1", "2", "3"]
+    by_tier = pd.concat(
+        [pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig") for path in sorted(tiers.iterdir())]
+    ).sort_values("row")
+    assert by_tier[columns].values.tolist() == scored[columns].values.tolist()
+
+    score_file(bundle, source, tmp_path / "scored.jsonl", fmt="jsonl", reasons=False)
+    lines = [json.loads(line) for line in (tmp_path / "scored.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(line["signed_up"], line["zip"], line["note"], line["row"]) for line in lines] == [
+        ("2018-05-07", "007", "", 1), ("2018-05-08", "010", "call back", 2), ("", "", "", 3)
+    ]
+
+
+def test_a_csv_without_id_gets_each_leads_row_also_when_sorted(bundle, tmp_path):
+    source = tmp_path / "leads.csv"
+    _ladder().drop(columns="lead_id").to_csv(source, index=False)
+    score_file(bundle, source, tmp_path / "as_is.csv", reasons=False, chunksize=7)
+    score_file(bundle, source, tmp_path / "sorted.csv", reasons=False, sort=True)
+    as_is = pd.read_csv(tmp_path / "as_is.csv")
+    assert as_is["row"].tolist() == list(range(1, 21))
+    best_first = pd.read_csv(tmp_path / "sorted.csv")
+    # The ladder's leads, best first: the one with 19 pages viewed is in the file's row ...
+    pages = _ladder()["pages_viewed"].tolist()
+    assert best_first["row"].tolist() == [pages.index(float(p)) + 1 for p in range(19, -1, -1)]

@@ -162,7 +162,11 @@ def test_random_leads_keep_every_row_and_cell_and_get_a_score_or_a_clear_refusal
     scored = result.scored
     pd.testing.assert_frame_equal(leads, given_copy)  # the user's table is not changed
     assert list(scored.index) == list(leads.index)  # every row, in order
-    assert list(scored.columns) == [*leads.columns, *SCORE_COLUMNS]
+    # A table without an ID column gets each lead's row in the file, last (1 = the first lead).
+    numbered = ["row"] if not any(str(c).strip().lower() == "row" for c in leads.columns) else []
+    assert list(scored.columns) == [*leads.columns, *SCORE_COLUMNS, *numbered]
+    if numbered:
+        assert scored["row"].tolist() == [label + 1 for label in leads.index]
     for position, name in enumerate(leads.columns):
         assert _same_cells(scored.iloc[:, position], leads.iloc[:, position]), name
     probability = scored["conversion_probability"].to_numpy(dtype=float)

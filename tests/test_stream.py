@@ -94,3 +94,21 @@ def test_a_line_that_is_not_utf8_is_scored_with_a_warning_and_the_stream_goes_on
     ]
     assert results[1]["conversion_probability"] == results[0]["conversion_probability"]
     assert "warnings" not in results[0] and "warnings" not in results[2]
+
+
+def test_leads_answered_together_keep_their_fields_as_they_sent_them(bundle):
+    """A batch's table would turn 1 into 1.0 next to a blank, and a list into its JSON text."""
+    leads = [
+        {"source": "Referral", "pages_viewed": 1, "deal": 1.0, "signed_up": "2018-05-07", "zip": "007",
+         "visited_pricing_page": "yes", "emails_opened": 2, "note": None, "tags": ["a", "b"]},
+        {"source": "Referral", "pages_viewed": None, "deal": 2, "signed_up": "", "zip": "010",
+         "visited_pricing_page": "no", "emails_opened": None, "note": "", "tags": []},
+    ]
+    out = io.StringIO()
+    counts = stream_jsonl(bundle, [[json.dumps(lead) + "\n" for lead in leads]], out, reasons=False)
+    assert counts == {"scored": 2, "errors": 0}
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    for lead, answer in zip(leads, answers):
+        assert {key: answer[key] for key in lead} == lead
+        assert list(answer)[: len(lead)] == list(lead)
+    assert '"pages_viewed": 1,' in out.getvalue().splitlines()[0] and '"deal": 2,' in out.getvalue().splitlines()[1]

@@ -56,6 +56,7 @@ _EXPORTS = {
     "version_rows": "words",
     "examples": "automation",
     "example_lead": "automation",
+    "automation_snippets": "automation",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -4,29 +4,9 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["examples", "example_lead"]
+from leadscore.automate.snippets import automation_snippets, example_lead
 
-
-def example_lead(schema: list[dict] | None) -> dict[str, object]:
-    """One made-up lead with every column a model reads (typical values), for the JSON example."""
-    if not schema:
-        return {"source": "Referral", "pages_viewed": 7}
-    lead: dict[str, object] = {}
-    for column in schema:
-        kind, fill = column.get("kind"), column.get("fill")
-        if kind == "date":
-            value: object = "2026-11-27 09:30"
-        elif kind == "category" and column.get("categories"):
-            # A fill for blanks ("Unknown", "(blank)") is no answer to show in an example.
-            value = fill if fill not in (None, "", "Unknown") and not str(fill).startswith("(blank") else column["categories"][0]
-        elif kind == "number":
-            value = round(float(fill), 2) if isinstance(fill, (int, float)) and fill == fill else 1
-        elif kind == "boolean":
-            value = "yes"
-        else:
-            value = fill if fill not in (None, "") else ""
-        lead[column["name"]] = value
-    return lead
+__all__ = ["examples", "example_lead", "automation_snippets"]
 
 
 def examples(model_path: str = "models/leadscore-model.joblib", schema: list[dict] | None = None) -> dict[str, str]:

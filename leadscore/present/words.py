@@ -3,7 +3,7 @@
 Example
 -------
 >>> plain("[here](http://x)")
-'\\\\[here\\\\]\\\\(http:\u200b//x\\\\)'
+'\\\\[here\\\\](http:\u200b//x)'
 """
 
 from __future__ import annotations
@@ -15,7 +15,11 @@ from leadscore.model.tiers import TIERS
 
 __all__ = ["plain", "verdict_box", "tier_gap_note", "version_rows"]
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
+# Signs that make emphasis, links, code, HTML, tables or maths anywhere in a line.
+# (An underscore inside a word, as in "deal_size", makes no emphasis and is left as it is.)
+_MARKDOWN = re.compile(r"([\\`*\[\]|~<>$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
+# Signs that make a heading, a list or a quote at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([#>+\-]|\d+[.)])", re.MULTILINE)
 _LINKISH = re.compile(r"(://|www\.|@)", re.IGNORECASE)
 
 
@@ -27,6 +31,7 @@ def plain(text) -> str:
     reads as typed.
     """
     escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
     return _LINKISH.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:] if m.group(0) != "@" else "@\u200b", escaped)
 
 

@@ -27,9 +27,12 @@ def check_file(path) -> Path:
     return file
 
 
-def check_output(path, *, inputs=(), what: str = "the output", example: str | None = None) -> Path:
-    """Refuse, before any work, an output that cannot be written or would overwrite an input."""
+def check_output(path, *, inputs=(), models=(), what: str = "the output", example: str | None = None) -> Path:
+    """Refuse, before any work, an output that cannot be written or would overwrite an input
+    (``inputs``: lead files; ``models``: model files, named as such in the message)."""
     options = {"example": example} if example else {}
+    if models:
+        check_output_path(path, inputs=[Path(p) for p in models], what=what, read="your model", **options)
     return check_output_path(path, inputs=[Path(p) for p in inputs], what=what, **options)
 
 

@@ -9,8 +9,8 @@ the model is not ready.
 from __future__ import annotations
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.io.atomic import atomic_output, check_output_path
-from leadscore.project.files import check_file
+from leadscore.io.atomic import atomic_output
+from leadscore.project.files import check_file, check_output
 from leadscore.model.bundle import ModelBundle, load_bundle
 from leadscore.model.card import model_card
 from leadscore.model.tiers import TierPolicy
@@ -77,7 +77,7 @@ class Scorer:
 
         data = check_file(data)
         if out:
-            check_output_path(out, inputs=[data, *protect], what="the scored leads")
+            check_output(out, inputs=[data], models=protect, what="the scored leads")
         return score_file(self.bundle, data, out, policy=self.policy, fmt=fmt, split_dir=split_dir, reasons=reasons,
                           sort=sort, on_batch=on_batch, sheet=sheet)
 
@@ -89,9 +89,9 @@ class Scorer:
 
         data = check_file(data)
         if out:
-            check_output_path(out, inputs=[data, *protect], what="the CRM file")
+            check_output(out, inputs=[data], models=protect, what="the CRM file")
         result = self.score_frame(read_leads(data, **({"sheet": sheet} if sheet else {})), reasons=reasons)
-        content = crm_csv(result.scored, identifier_columns(self.bundle.plan, result.scored.columns))
+        content = crm_csv(result.scored, identifier_columns(self.bundle.plan, result.scored.columns), sort=sort)
         if out:
             with atomic_output(out) as handle:
                 handle.write(content)

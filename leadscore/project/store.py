@@ -670,6 +670,70 @@ class ProjectDB:
             return None
 
 
+    # -- leads scored as they arrive (leadscore serve and watch) ---------------------------------
+    # Appended for leadscore.automate: these take the caller's transaction (see :meth:`transaction`),
+    # so recording leads and queueing their webhooks is saved together, or not at all.
+    def open_run_in(self, connection, version, source: str, summary: dict, leads: pd.DataFrame | None = None) -> int:
+        """Start a scoring run inside ``connection``'s transaction, with ``leads`` (may be none yet).
+
+        Returns the run's number. See :meth:`add_to_run_in` to add the leads that come later.
+        """
+        cursor = connection.execute(
+            "INSERT INTO runs (at, version, source, rows, summary) VALUES (?, ?, ?, 0, ?)",
+            (now(), None if version is None else int(version), str(source), json.dumps(jsonable(summary))),
+        )
+        run = int(cursor.lastrowid)
+        if leads is not None and len(leads):
+            self.add_to_run_in(connection, run, leads)
+        return run
+
+    def add_to_run_in(self, connection, run: int, leads: pd.DataFrame) -> None:
+        """Add leads (``key``, ``probability``, ``tier``, ``reason``) to a run, inside the caller's
+        transaction; the run's row count and tier counts follow."""
+        rows = list(
+            zip(
+                leads["key"].astype(str),
+                leads["probability"].astype(float),
+                leads["tier"].astype(str),
+                leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads),
+            )
+        )
+        connection.executemany(
+            "INSERT INTO run_leads (run, key, probability, tier, reason) VALUES (?, ?, ?, ?, ?)",
+            ((int(run), *row) for row in rows),
+        )
+        (text,) = connection.execute("SELECT summary FROM runs WHERE id = ?", (int(run),)).fetchone()
+        summary = json.loads(text)
+        tiers = dict(summary.get("tiers") or {})
+        for _, _, tier, _ in rows:
+            tiers[tier] = int(tiers.get(tier, 0)) + 1
+        summary["tiers"] = tiers
+        summary["rows"] = int(summary.get("rows") or 0) + len(rows)
+        connection.execute(
+            "UPDATE runs SET rows = rows + ?, summary = ? WHERE id = ?", (len(rows), json.dumps(jsonable(summary)), int(run))
+        )
+
+    def latest_tiers_in(self, connection, keys) -> dict[str, str]:
+        """The tier each of these leads had when last recorded (leads never scored are left out)."""
+        latest = {}
+        for key in dict.fromkeys(str(k) for k in keys):
+            row = connection.execute(
+                "SELECT tier FROM run_leads WHERE key = ? ORDER BY run DESC, rowid DESC LIMIT 1", (key,)
+            ).fetchone()
+            if row is not None:
+                latest[key] = row[0]
+        return latest
+
+    def current_choice(self) -> tuple[int | None, str | None, str | None]:
+        """The version in use, the tiers drafts and that version's saved tiers (JSON text), read
+        cheaply: a server asks before every batch of leads whether the app changed either."""
+        with self._connect() as connection:
+            rows = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('current_version', 'policy_drafts')").fetchall())
+            version = json.loads(rows["current_version"]) if "current_version" in rows else None
+            saved = None if version is None else connection.execute("SELECT policy FROM versions WHERE id = ?", (int(version),)).fetchone()
+        return (None if version is None else int(version)), rows.get("policy_drafts"), (saved[0] if saved else None)
+
+
 def _version(row) -> VersionInfo:
     return VersionInfo(
         id=int(row[0]),

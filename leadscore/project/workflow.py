@@ -41,7 +41,7 @@ import pandas as pd
 from leadscore.clean.plan import CleaningChoices
 from leadscore.errors import LeadScoreInputError
 from leadscore.io.read import read_leads
-from leadscore.io.samples import SAMPLE_NEW_LEADS
+from leadscore.io.samples import SAMPLE_LEADS, SAMPLE_NEW_LEADS
 from leadscore.jsonable import jsonable
 from leadscore.project.data import ProjectData
 from leadscore.project.jobs import TrainingJobs
@@ -195,6 +195,11 @@ class LeadProject:
         """The earlier step that must be done before ``step`` can run, or None."""
         status = self.step_status()
         return next((earlier for earlier in _NEEDS[step] if not status[earlier]), None)
+
+    @property
+    def is_sample(self) -> bool:
+        """Whether this project is the bundled sample history (its new leads are the ones to score first)."""
+        return self.data_name == SAMPLE_LEADS.name
 
     def offered_sample_leads(self) -> tuple[str, pd.DataFrame] | None:
         """The bundled sample new leads, when the version in use can score them (they have

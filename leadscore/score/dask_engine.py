@@ -144,12 +144,56 @@ def score_with_dask(
     files, kind = find_lead_files(pattern)
     out = Path(out)
     _check_output(out, files)
-    input_meta = _csv_meta(files) if kind == "csv" else _parquet_meta(files)
-    # On the first file's columns, before any cluster starts: a missing column the model needs
-    # gives exactly the one-machine message, and the output's columns and types are known.
-    scored_meta = _scored_meta(bundle, input_meta, policy, reasons)
-    schema = _arrow_schema(scored_meta) if output_format == "parquet" else None
+    input_meta, schema = _input_and_output_meta(bundle, files, kind, policy, reasons, output_format)
+    written, cluster = _score_on_cluster(
+        (dask, dd, distributed), bundle, files, kind, out, input_meta=input_meta, schema=schema,
+        policy=policy, reasons=reasons, output_format=output_format, scheduler=scheduler, workers=workers,
+        progress=progress,
+    )
+    summary = _summary(list(written["report"]))
+    summary.update(
+        cluster,
+        partitions=len(written),
+        inputs=[str(f) for f in files],
+        outputs=[str(out / Path(path).name) for path in written["path"]],
+        out=str(out),
+        format=output_format,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+    return summary
 
+
+def _input_and_output_meta(bundle, files: list[Path], kind: str, policy: TierPolicy, reasons: bool, output_format: str):
+    """The input partitions' empty frame, and the Arrow schema of Parquet parts (None for CSV).
+
+    Found on the first file's columns, before any cluster starts: a missing column the model needs
+    gives exactly the one-machine message, and the output's columns and types are known."""
+    input_meta = _csv_meta(files) if kind == "csv" else _parquet_meta(files)
+    scored_meta = _scored_meta(bundle, input_meta, policy, reasons)
+    return input_meta, (_arrow_schema(scored_meta) if output_format == "parquet" else None)
+
+
+def _score_on_cluster(
+    modules: tuple,
+    bundle,
+    files: list[Path],
+    kind: str,
+    out: Path,
+    *,
+    input_meta: pd.DataFrame,
+    policy: TierPolicy,
+    reasons: bool,
+    output_format: str,
+    schema,
+    scheduler: str | None,
+    workers: int | None,
+    progress,
+) -> tuple[pd.DataFrame, dict]:
+    """Score every partition on the cluster into a hidden folder beside ``out``, renamed to ``out``
+    when every part is written (removed if anything fails). ``modules`` are dask, dask.dataframe
+    and distributed. Returns the parts written (partition, path, report; in partition order) and
+    the scheduler's address and number of workers."""
+    dask, dd, distributed = modules
     staging = out.parent / f".{out.name}.partial-{secrets.token_hex(4)}"
     with contextlib.ExitStack() as stack, dask.config.set({"dataframe.convert-string": False}):
         client = _connect(stack, distributed, scheduler, workers)
@@ -188,17 +232,7 @@ def score_with_dask(
             "scheduler": client.scheduler.address,
             "workers": len(client.scheduler_info(n_workers=-1).get("workers", {})),
         }
-    summary = _summary(list(written["report"]))
-    summary.update(
-        cluster,
-        partitions=len(written),
-        inputs=[str(f) for f in files],
-        outputs=[str(out / Path(path).name) for path in written["path"]],
-        out=str(out),
-        format=output_format,
-        seconds=round(time.perf_counter() - started, 3),
-    )
-    return summary
+    return written, cluster
 
 
 def _summary(reports: list[dict]) -> dict:

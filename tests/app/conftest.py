@@ -69,6 +69,25 @@ def title(at: AppTest) -> str:
     return at.title[0].value
 
 
+def wait_for_training(at: AppTest, limit: float = 600.0) -> AppTest:
+    """Wait until the session's background training ends, then draw the page again.
+
+    The Train page redraws only its progress bar while a job runs (a fragment that reruns every
+    second in a browser, which AppTest does not run by itself), so a test waits here as a user
+    waits for the bar, polling the job's state in the project's store.
+    """
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        job = project(at).training.latest()
+        if job is None or job["state"] != "running":
+            break
+        time.sleep(0.25)
+    project(at).sync()
+    return at.run()
+
+
 def go(at: AppTest, page: str) -> AppTest:
     """Open a page by its name (as in the sidebar) and run it."""
     return at.switch_page(f"app_pages/{page.lower()}.py").run()
@@ -77,8 +96,8 @@ def go(at: AppTest, page: str) -> AppTest:
 def train_journey(at: AppTest, history: bytes, name: str = "history.csv") -> AppTest:
     """Upload ``history``, keep the suggested outcome, confirm cleaning, train a logistic model.
 
-    Training runs in the background; the Train page comes back every second while it runs, so
-    the run returns once the new model is there.
+    Training runs in the background; the run returns once the new model is there
+    (:func:`wait_for_training`).
     """
     at.file_uploader[0].upload(name, history, "text/csv")
     at.run()
@@ -87,4 +106,4 @@ def train_journey(at: AppTest, history: bytes, name: str = "history.csv") -> App
     go(at, "Train")
     at.radio(key="train_model_choice").set_value("Logistic regression (simple, fast)").run()
     button(at, "Train the model").click().run()
-    return at
+    return wait_for_training(at)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from app_pages._ui import DONE
-from tests.app.conftest import button, go, new_app, problems, project, title, train_journey
+from tests.app.conftest import button, go, new_app, problems, project, title, train_journey, wait_for_training
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,6 @@ def test_picking_another_version_brings_its_own_saved_tiers(trained):
     current.models.set_policy(TierPolicy(hot=0.55, warm=0.35, cool=0.12, actions={"Hot": "Ring today"}))
     current.models.save_policy()
     current.data.set_choices(current.data.choices.__class__(exclude=("timeline",)))
-    current.models.set_policy(TierPolicy())
     current.training.train(current.training.settings)
     assert current.models.current == 2
     at = go(new_app(current.id), "Score")
@@ -228,7 +227,8 @@ def test_clicking_during_training_never_loses_the_model(small_history):
     saved = project(at)
     saved.training.start()  # as the button does, without waiting for the page to come back
     go(at, "Insights")  # the impatient user leaves while it trains
-    go(at, "Train")  # and comes back: the page waits for the run, then shows it
+    go(at, "Train")  # and comes back: the page shows the run's progress, then the model
+    wait_for_training(at)
     assert problems(at) == []
     assert project(at).models.current == 1
     assert project(at).training.latest()["state"] == "done"
