@@ -419,7 +419,7 @@ class ProjectDB:
                 table.to_parquet(handle, index=False)
             self.set_meta(rows=len(leads), read_info=leads.attrs.get("leadscore_read", {}))
         except LeadScoreInputError as error:
-            if not self._fresh or (self.folder / LEADS_FILE).exists():
+            if not self._fresh or (self.folder / LEADS_FILE).exists() or not self._holds_nothing():
                 raise
             shutil.rmtree(self.folder, ignore_errors=True)
             raise not_created(saved_name(self.folder), self.folder.parent, error) from None
@@ -441,6 +441,13 @@ class ProjectDB:
             ) from None
         leads.attrs["leadscore_read"] = self.meta().get("read_info", {})
         return leads
+
+    def _holds_nothing(self) -> bool:
+        """No model version and no run recorded: removing the project loses nothing."""
+        try:
+            return not self.versions() and self.runs().empty
+        except LeadScoreInputError:
+            return False
 
     # -- model versions ------------------------------------------------------------------------
     def model_path(self, version: int) -> Path:
