@@ -52,7 +52,7 @@ def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_p
     wait_for_table_text(page, "duration")
     text = main_text(page)
     assert "duration (left out)" in text and "AUC 0.8" in text
-    assert "Is it known when a new lead arrives?" in text
+    assert "known when a new lead arrives" in text
     page.get_by_role("button", name="Use this cleaning plan").click()
     page.get_by_text("This cleaning plan is in use.").wait_for()
     settle(page)
