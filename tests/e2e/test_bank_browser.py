@@ -67,9 +67,11 @@ def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_p
     page.get_by_role("heading", name="Is it ready?").wait_for(timeout=TRAINING_TIMEOUT)
     settle(page)
     text = main_text(page)
-    assert "There is no date column, so a random 20% of leads (8,238, with the same conversion rate" in text
     metrics = metric_values(page)
-    assert metrics["Held-out leads"] == "8,238"
+    # 20% of 41,188 is 8,238; copies of a call are kept on one side, so a few leads either way.
+    held_out = int(metrics["Held-out leads"].replace(",", ""))
+    assert 8_200 <= held_out <= 8_280
+    assert f"There is no date column, so a random 20% of leads ({held_out:,}, with the same conversion rate" in text
     assert 0.70 <= float(metrics["Ranks leads right"]) <= 0.85
     wait_for_charts(page, 2)
     shoot(page, "bank-train")
@@ -84,7 +86,7 @@ def test_the_bank_history_goes_from_upload_to_a_scored_file(page, app_url, tmp_p
     # Tiers: the table counts the held-out leads.
     open_page(page, "Tiers", "5. Set the tiers")
     wait_for_table_text(page, "70% and above")
-    assert "use the 8,238 held-out leads" in main_text(page)
+    assert f"use the {held_out:,} held-out leads" in main_text(page)
     shoot(page, "bank-tiers")
 
     # Score: the whole history, then download it.
