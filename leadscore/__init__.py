@@ -14,7 +14,7 @@ Example
 
 from __future__ import annotations
 
-import importlib
+from leadscore._lazy import lazy_exports
 
 __version__ = "0.5.0"
 
@@ -53,13 +53,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module = importlib.import_module(f"leadscore.{_EXPORTS[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'leadscore' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -22,7 +22,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "leadscore"
 
-BASE = ("errors", "jsonable", "labels", "_parallel")
+BASE = ("errors", "jsonable", "labels", "_parallel", "_lazy")
 # Stages in the order a lead passes them; a stage may import only from itself and stages before it.
 STAGES: list[tuple[str, ...]] = [
     BASE,

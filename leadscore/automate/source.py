@@ -7,7 +7,6 @@ a model file is loaded again when the file changes.
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -109,29 +108,21 @@ class ModelSource:
 
     @classmethod
     def from_project(cls, name: str) -> "ModelSource":
-        """A project's version in use, with its tiers in use (a draft from the Tiers page, else
-        the tiers saved with the version), as the app scores with them."""
-        from leadscore.model.bundle import load_bundle
-        from leadscore.model.tiers import TierPolicy
-        from leadscore.project.store import ProjectStore
+        """A project's version in use, with its tiers in use, exactly as the app scores with them
+        (the workflow's own rule: a draft from the Tiers page, else the tiers saved with the version)."""
+        from leadscore.project import LeadProject
 
-        store = ProjectStore()
-        found = store.find(name)
-        if found is None:
-            names = ", ".join(f"'{info.name}'" for info in store.list()[:10]) or "none yet"
-            raise LeadScoreInputError(f"There is no project '{name}' on this computer (projects: {names}).")
-        db = store.open(found)
-        shown = str(db.meta().get("name", found))
-        if db.current_choice()[0] is None:
-            raise LeadScoreInputError(f"The project '{shown}' has no model yet. Train one in the app (Train step) first.")
+        project = LeadProject.named(name)
+        if not project.models.has_model:
+            raise LeadScoreInputError(f"The project '{project.name}' has no model yet. Train one in the app (Train step) first.")
 
         def load(key):
-            version, drafts, _ = key
-            bundle = load_bundle(db.model_path(version))
-            draft = json.loads(drafts or "{}").get(str(version))
-            return Scoring.of(bundle, TierPolicy.from_dict(draft) if draft else bundle.policy, version, version)
+            project.sync()  # the app or the command may have made another version current,
+            project.models.reload()  # or saved tiers into its model file
+            version = project.models.current
+            return Scoring.of(project.models.bundle(), project.models.policy, version, version)
 
-        source = cls(load, db=db, name=shown)
+        source = cls(load, db=project.db, name=project.name)
         source.current()
         return source
 

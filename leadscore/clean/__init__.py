@@ -5,7 +5,7 @@ Names are imported lazily, so that importing one stage does not load the librari
 
 from __future__ import annotations
 
-import importlib
+from leadscore._lazy import lazy_exports
 
 # public name -> module of this package that defines it
 _EXPORTS = {
@@ -20,12 +20,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from leadscore.errors import LeadScoreInputError
 
-__all__ = ["atomic_output", "check_output_path", "same_file"]
+__all__ = ["atomic_output", "check_output_path", "same_file", "pid_alive"]
 
 
 def same_file(first, second) -> bool:
@@ -190,7 +190,7 @@ def _sweep_partials(folder: Path, name: str) -> None:
         writer = entry.name[len(name) + 2 :].split("-", 1)[0]
         try:
             if writer.isdigit():
-                if _alive(int(writer)):
+                if pid_alive(int(writer)):
                     continue
             elif time.time() - entry.stat().st_mtime < _STALE_SECONDS:
                 continue
@@ -199,7 +199,8 @@ def _sweep_partials(folder: Path, name: str) -> None:
             continue
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this machine with this id still runs (for files its writer left)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

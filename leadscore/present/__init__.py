@@ -9,7 +9,7 @@ modules of this stage hold what is about showing alone: :mod:`~leadscore.present
 
 from __future__ import annotations
 
-import importlib
+from leadscore._lazy import lazy_exports
 
 # public name -> the module that defines it
 _EXPORTS = {
@@ -61,15 +61,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module = _EXPORTS[name]
-        if name == "charts":
-            return importlib.import_module(module)
-        return getattr(importlib.import_module(module if module.startswith("leadscore.") else f"{__name__}.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -9,7 +9,7 @@ workflow does not load the training libraries.
 
 from __future__ import annotations
 
-import importlib
+from leadscore._lazy import lazy_exports
 
 # public name -> the module that defines it
 _EXPORTS = {
@@ -48,13 +48,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        module = _EXPORTS[name]
-        return getattr(importlib.import_module(module if module.startswith("leadscore.") else f"{__name__}.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

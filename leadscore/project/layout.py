@@ -21,6 +21,7 @@ import unicodedata
 from pathlib import Path
 
 from leadscore.errors import LeadScoreInputError
+from leadscore.io.atomic import pid_alive
 from leadscore.io.faults import fault_advice, fault_of
 
 __all__ = [
@@ -46,16 +47,6 @@ def project_name(name) -> str:
 
 def name_key(name) -> str:
     return project_name(name).casefold()
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def saved_name(folder: Path) -> str:

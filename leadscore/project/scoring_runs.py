@@ -79,7 +79,7 @@ class ScoringRuns:
         bundle = scorer.bundle
         scheme = key_scheme(bundle, scored, key_column)
         summary = run_summary(bundle, scored, drift, scorer.policy, scheme, warnings)
-        version = self._versions.version_of(bundle) if self._versions.has_model or self._state.db is not None else None
+        version = self._versions.version_of(bundle)
         summary["model_version"] = version
         summary["readiness"] = scorer.readiness
         if self._state.db is not None:

@@ -588,14 +588,7 @@ class ProjectDB:
             table = self.folder / RUNS / f"pending-{os.getpid()}-{secrets.token_hex(8)}.parquet"
             with atomic_output(table) as handle:
                 _parquet_ready(scored).to_parquet(handle, index=False)
-        rows = list(
-            zip(
-                leads["key"].astype(str),
-                leads["probability"].astype(float),
-                leads["tier"].astype(str),
-                leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads),
-            )
-        )
+        rows = _lead_rows(leads)
         try:
             with self.transaction(not_recorded) as connection:
                 cursor = connection.execute(
@@ -690,14 +683,7 @@ class ProjectDB:
     def add_to_run_in(self, connection, run: int, leads: pd.DataFrame) -> None:
         """Add leads (``key``, ``probability``, ``tier``, ``reason``) to a run, inside the caller's
         transaction; the run's row count and tier counts follow."""
-        rows = list(
-            zip(
-                leads["key"].astype(str),
-                leads["probability"].astype(float),
-                leads["tier"].astype(str),
-                leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads),
-            )
-        )
+        rows = _lead_rows(leads)
         connection.executemany(
             "INSERT INTO run_leads (run, key, probability, tier, reason) VALUES (?, ?, ?, ?, ?)",
             ((int(run), *row) for row in rows),
@@ -732,6 +718,12 @@ class ProjectDB:
             version = json.loads(rows["current_version"]) if "current_version" in rows else None
             saved = None if version is None else connection.execute("SELECT policy FROM versions WHERE id = ?", (int(version),)).fetchone()
         return (None if version is None else int(version)), rows.get("policy_drafts"), (saved[0] if saved else None)
+
+
+def _lead_rows(leads: pd.DataFrame) -> list[tuple]:
+    """A run's leads as database rows: key, probability, tier, top reason."""
+    reasons = leads["reason"].fillna("").astype(str) if "reason" in leads else [""] * len(leads)
+    return list(zip(leads["key"].astype(str), leads["probability"].astype(float), leads["tier"].astype(str), reasons))
 
 
 def _version(row) -> VersionInfo:

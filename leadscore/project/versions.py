@@ -73,6 +73,10 @@ class ModelVersions:
             raise LeadScoreInputError(f"There is no model version {version} in this project.")
         return self._state.cache.get("bundle", version, lambda: load_bundle(self._state.db.model_path(version)))
 
+    def reload(self) -> None:
+        """Forget the model files loaded so far (another process may have saved tiers into one)."""
+        self._state.cache.drop("bundle")
+
     def make_current(self, version: int) -> None:
         """Use an earlier (or later) model version again; its tiers (saved or draft) come with it."""
         self.bundle(version)  # refuses a version that does not exist or does not load
