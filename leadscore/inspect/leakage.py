@@ -104,6 +104,9 @@ AFTER_OWN_DATE_SHARE = 0.99
 # A pure value alone warns only when it holds this share of the converted leads: a value held
 # by a few dozen leads of thousands is a small group, not the column giving the answer away.
 PURE_ALONE_SHARE = 0.1
+# ... and at least this many leads: under a hundred is "a few dozen", whatever the file's size
+# (30 all-converted 'Partner site' leads are 16% of the conversions of a 1,500-lead export).
+PURE_ALONE_MIN_LEADS = 100
 # Ordinal grades ("01.High", "02.Medium", "3 - Low"): a number, a separator, a word.
 _GRADE_VALUE = r"^\s*\d{1,2}\s*[.)\-:]\s*[A-Za-z]"
 # A grade column "follows the outcome" when it ranks leads at least this well on its own.
@@ -554,7 +557,7 @@ def _action(evidence: dict, base_rate: float) -> str | None:
         or post_outcome_name
         or judgement_or_snapshot
         # A value held by a few dozen leads is a small group, not the column giving the answer away.
-        or (pure_converted and converted_leads > 0 and sold_leads >= PURE_ALONE_SHARE * converted_leads)
+        or (pure_converted and converted_leads > 0 and sold_leads >= max(PURE_ALONE_SHARE * converted_leads, PURE_ALONE_MIN_LEADS))
         or dates_after
     )
     return "warn" if moderate else None
