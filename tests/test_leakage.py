@@ -471,6 +471,10 @@ def test_a_few_dozen_all_converted_leads_do_not_flag_their_column_in_a_small_exp
     suspects = _suspects(leads, "Status", date_column="Create date")[0]
     partner = table["Lead source"] == "Partner site"
     assert partner.sum() == 30 and (table.loc[partner, "Status"] == "won").all()
+    # The rating's telling value is quoted as the file writes it ('1'), not as parsed ('1.0').
+    rating = suspects["Lead rating"]
+    assert rating.evidence["pure_values"] and all(p["value"] in set(table["Lead rating"]) for p in rating.evidence["pure_values"])
+    assert "'1.0'" not in rating.reason
     assert "Lead source" not in suspects
     assert "What is your current occupation?" not in suspects  # 'current', in a question
     assert set(suspects) == {"Last activity date", "Close date", "Lead rating", "Activity index", "Profile index"}

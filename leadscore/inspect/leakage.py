@@ -285,7 +285,11 @@ def _pure_values(values: pd.Series, y: np.ndarray, kind: str) -> list[dict]:
         return []
     if kind == "number" and values.nunique() > _NUMBER_BANDS:
         return []
-    text = values.astype("str").where(values.notna()).str.strip()
+    if kind == "number":
+        # A rating written "1" reads as '1', not as the parsed 1.0.
+        text = pd.Series([None if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v) for v in values], index=values.index, dtype=object)
+    else:
+        text = values.astype("str").where(values.notna()).str.strip()
     table = pd.DataFrame({"value": text.to_numpy(), "y": y}).dropna()
     if table.empty:
         return []
