@@ -60,7 +60,7 @@ from leadscore.model.metrics import holdout_metrics, reliability_curve
 from leadscore.model.pipeline import base_estimator, build_pipeline
 from leadscore.model.honest import describes, honest_figures, warned_plan
 from leadscore.model.readiness import SUSPICIOUS_AUC, honest_range_sentence, judge_readiness, learning_curve_answer
-from leadscore.model.uncertainty import auc_interval, lift_interval
+from leadscore.model.uncertainty import holdout_intervals
 from leadscore.clean.rows import TrainingRows
 from leadscore.model.splits import (
     SMALL_TRAINING_ROWS,
@@ -464,9 +464,7 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
         "holdout_rows": int(len(y_hold)),
         "holdout_converted": int(y_hold.sum()),
         **{k: metrics[k] for k in ("roc_auc", "average_precision", "brier", "log_loss", "ece", "lift_top_decile", "conversion_rate")},
-        # 90% bootstrap ranges on the held-out leads (leadscore.model.uncertainty).
-        "roc_auc_interval": auc_interval(y_hold, trained.p_hold),
-        "lift_top_decile_interval": lift_interval(y_hold, trained.p_hold),
+        **holdout_intervals(y_hold, trained.p_hold),  # 90% bootstrap ranges (model.uncertainty)
         "without_warned": without_warned,
         # Which model these figures describe: the one that scores the leads.
         "describes": describes(plan, without_warned),

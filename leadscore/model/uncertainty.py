@@ -80,6 +80,11 @@ def rate_interval(converted: int, leads: int, *, level: float = LEVEL, resamples
     return _bounds(rates.astype(float), level)
 
 
+def holdout_intervals(y, p) -> dict:
+    """The report's ``roc_auc_interval`` and ``lift_top_decile_interval`` for held-out outcomes y, chances p."""
+    return {"roc_auc_interval": auc_interval(y, p), "lift_top_decile_interval": lift_interval(y, p)}
+
+
 def interval_words(value, interval, digits: int = 2, suffix: str = "") -> str:
     """'0.87, most likely between 0.85 and 0.89' (the value alone when there is no interval)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
