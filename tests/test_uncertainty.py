@@ -48,3 +48,11 @@ def test_words_and_verdict_rest_on_the_low_end():
     verdict = judge_readiness({**metrics, "roc_auc_interval": [0.66, 0.90]}, 300, 900)
     assert verdict["verdict"] == "usable with caution"
     assert "as low as 0.66" in verdict["message"]
+
+
+def test_train_page_words_give_the_figure_with_its_range():
+    from leadscore.present import holdout_ranges
+
+    words = holdout_ranges({"roc_auc": 0.871, "roc_auc_interval": [0.852, 0.889], "lift_top_decile": 3.42, "lift_top_decile_interval": [3.1, 3.8]})
+    assert words.startswith("Ranks leads right: 0.87, most likely between 0.85 and 0.89. Top 10% vs average: 3.4×, most likely between 3.1× and 3.8×.")
+    assert holdout_ranges({"roc_auc": 0.8}) == ""
