@@ -75,6 +75,8 @@ else:
     a.metric("Ranks leads right", f"{validation['roc_auc']:.2f}", help="ROC AUC: 0.5 = coin toss, 1.0 = perfect. The chance a converter scores above a non-converter.")
 b.metric("Top 10% vs average", f"{validation['lift_top_decile']:.1f}×", help="How much more often the top-scored 10% convert than an average lead")
 c.metric("Percentages off by", f"{validation['ece']:.1%}", help="Average gap between the predicted and the real conversion rate (calibration error)")
+if present.holdout_ranges(validation):
+    st.caption(present.holdout_ranges(validation))
 d.metric("Held-out leads", f"{int(validation['holdout_rows']):,}", help={
     "time": "Tested on the newest leads, by date.",
     "stratified": "Tested on a random share with the same conversion rate as the rest.",

@@ -142,6 +142,11 @@ def test_sample_run_is_calibrated_and_ranks_well(sample):
     assert validation["ece"] <= 0.03
     assert validation["roc_auc"] >= 0.78
     assert validation["lift_top_decile"] >= 3.0
+    # 90% bootstrap ranges around each holdout figure, narrow enough on this holdout to stay "ready".
+    low, high = validation["roc_auc_interval"]
+    assert low < validation["roc_auc"] < high and low >= 0.70
+    low, high = validation["lift_top_decile_interval"]
+    assert low < validation["lift_top_decile"] < high
     assert bundle.metrics["readiness"]["verdict"] == "ready"
     # Reliability on the holdout: the top group's predicted and observed rates are close.
     top = bundle.metrics["reliability"][-1]

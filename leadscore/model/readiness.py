@@ -139,6 +139,12 @@ def _verdict(metrics: dict, holdout_converted: int, known_converted: int) -> dic
             ),
         }
     cautions = []
+    interval = metrics.get("roc_auc_interval")
+    if interval and interval[0] < 0.70 <= auc:
+        cautions.append(
+            f"on this few held-out leads its ROC AUC could be as low as {interval[0]:.2f} "
+            f"(most likely between {interval[0]:.2f} and {interval[1]:.2f})"
+        )
     if auc < 0.70:
         cautions.append("it separates converters from the rest only moderately")
     if ece > 0.05:

@@ -60,6 +60,7 @@ from leadscore.model.metrics import holdout_metrics, reliability_curve
 from leadscore.model.pipeline import base_estimator, build_pipeline
 from leadscore.model.honest import describes, honest_figures, warned_plan
 from leadscore.model.readiness import SUSPICIOUS_AUC, honest_range_sentence, judge_readiness, learning_curve_answer
+from leadscore.model.uncertainty import holdout_intervals
 from leadscore.clean.rows import TrainingRows
 from leadscore.model.splits import (
     SMALL_TRAINING_ROWS,
@@ -463,13 +464,14 @@ def _train(rows, plan, settings: TrainingSettings, progress: Progress | None) ->
         "holdout_rows": int(len(y_hold)),
         "holdout_converted": int(y_hold.sum()),
         **{k: metrics[k] for k in ("roc_auc", "average_precision", "brier", "log_loss", "ece", "lift_top_decile", "conversion_rate")},
+        **holdout_intervals(y_hold, trained.p_hold),  # 90% bootstrap ranges (model.uncertainty)
         "without_warned": without_warned,
         # Which model these figures describe: the one that scores the leads.
         "describes": describes(plan, without_warned),
     }
     suspicious = metrics["roc_auc"] == metrics["roc_auc"] and metrics["roc_auc"] >= SUSPICIOUS_AUC
     readiness = judge_readiness(
-        metrics,
+        {**metrics, "roc_auc_interval": validation["roc_auc_interval"]},
         int(y_hold.sum()),
         converted,
         without_warned=without_warned,

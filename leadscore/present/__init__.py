@@ -52,6 +52,7 @@ _EXPORTS = {
     "identifier_columns": "leadscore.score.identity",
     "plain": "words",
     "verdict_box": "words",
+    "holdout_ranges": "words",
     "tier_gap_note": "words",
     "version_rows": "words",
     "examples": "automation",

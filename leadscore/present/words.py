@@ -75,3 +75,15 @@ def version_rows(versions, current: int | None) -> list[dict]:
         }
         for v in versions
     ]
+
+
+def holdout_ranges(validation: dict) -> str:
+    """'Ranks leads right: 0.87, most likely between 0.85 and 0.89. Top 10% vs average: ...' ('' without ranges)."""
+    from leadscore.model.uncertainty import interval_words
+
+    parts = []
+    if validation.get("roc_auc_interval"):
+        parts.append("Ranks leads right: " + interval_words(validation.get("roc_auc"), validation["roc_auc_interval"]) + ".")
+    if validation.get("lift_top_decile_interval"):
+        parts.append("Top 10% vs average: " + interval_words(validation.get("lift_top_decile"), validation["lift_top_decile_interval"], 1, "×") + ".")
+    return " ".join(parts) + (" (90% ranges from the held-out leads)" if parts else "")

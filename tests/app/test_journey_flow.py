@@ -45,6 +45,8 @@ def test_training_reports_holdout_metrics_and_the_readiness_verdict(trained):
     assert 0.6 < float(metrics["Ranks leads right"]) <= 1.0
     # 1,482 leads with an outcome, 20% held out
     assert int(metrics["Held-out leads"].replace(",", "")) == pytest.approx(1482 * 0.2, abs=2)
+    ranges = " ".join(c.value for c in at.caption)
+    assert f"Ranks leads right: {metrics['Ranks leads right']}, most likely between" in ranges
     verdicts = [box.value for box in (*at.success, *at.warning, *at.error)]
     assert any(v.startswith(("**Ready.**", "**Usable with caution.**", "**Not ready.**")) for v in verdicts)
     plain = table_with(at, "fit_seconds")
