@@ -101,7 +101,8 @@ if flagged:
     st.markdown("**Columns that may give the answer away**")
     for suspect in flagged:
         used = suspect.column in plan.used_columns
-        status = "**used, by your choice**" if used and suspect.action == "exclude" else "used" if used else "left out"
+        # Every flagged column is left out unless the user keeps it.
+        status = "**used, by your choice**" if used else "left out"
         box = st.warning if used else st.info
         # The reason already says the evidence in sentences and the question to ask.
         box(f"**{present.plain(suspect.column)}** ({status}): {present.plain(suspect.reason)}")
