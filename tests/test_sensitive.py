@@ -29,3 +29,12 @@ def test_business_columns_are_not_flagged():
         "Country": ["UK", "FR"], "budget_range": ["$5k", "$10k"], "DateOfBirth": ["1990", "1980"],
     })
     assert [item["column"] for item in find_sensitive_columns(df)] == ["Gender", "DateOfBirth"]
+
+
+def test_inspect_text_says_why_and_how_to_leave_them_out():
+    from leadscore.inspect.inspection import format_inspection
+
+    leads = pd.DataFrame({"age": [30, 41, 52, 23] * 20, "pages": list(range(80)), "won": ["yes", "no"] * 40})
+    text = format_inspection(inspect_leads(leads, target="won"))
+    assert "'age' (its name says it holds a person's age)" in text
+    assert "unlawful in some places" in text and "--exclude COLUMN" in text

@@ -207,6 +207,11 @@ def format_inspection(inspection: Inspection) -> str:
             f"Enough data? {inspection.sufficiency.verdict.upper()}. {inspection.sufficiency.message}",
             f"What to do: {inspection.sufficiency.advice}",
         ]
+    if inspection.sensitive:
+        from leadscore.inspect.sensitive import SENSITIVE_ADVICE
+
+        names = ", ".join(f"'{item['column']}' ({item['why']})" for item in inspection.sensitive)
+        lines += ["", f"About people: {names}.", f"  {SENSITIVE_ADVICE} To leave one out: --exclude COLUMN."]
     lines += ["", "Columns:"]
     width = max((len(p.name) for p in inspection.profiles), default=6)
     for p in inspection.profiles:
