@@ -147,3 +147,10 @@ def test_scoring_the_whole_history_gives_one_row_per_lead(trained):
     assert sum(tiers.values()) == LEADS
     # The model never read the call's length, but the user's column comes back unchanged.
     assert "duration" in project(at).scoring.last.scored.columns
+
+
+def test_the_clean_page_names_age_and_marital_status_as_about_people(on_clean):
+    warnings = [w.value for w in on_clean.warning if "unlawful in some places" in w.value]
+    assert len(warnings) == 1
+    assert "**age**: its name says it holds a person's age" in warnings[0]
+    assert "**marital**: its name says it holds a person's marital status" in warnings[0]
