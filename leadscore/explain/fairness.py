@@ -51,3 +51,15 @@ def fairness_table(leads: pd.DataFrame, holdout: pd.DataFrame, sensitive: list, 
         ]
         out.append({"column": column, "why": item["why"], "groups": groups})
     return out
+
+
+def fairness_display(entry: dict) -> pd.DataFrame:
+    """One sensitive column's groups as the Insights page shows them (words, shares as percents)."""
+    return pd.DataFrame(
+        {
+            "group": [g["group"] for g in entry["groups"]],
+            "held-out leads": [f"{g['leads']:,}" for g in entry["groups"]],
+            "in Hot": [f"{g['hot_share']:.1%}" for g in entry["groups"]],
+            "really converted": [f"{g['converted']:.1%}" for g in entry["groups"]],
+        }
+    )
