@@ -26,6 +26,10 @@ draft = confirmed or CleaningChoices()
 checked = data.inspection()
 key = f"{project.id}:{data.outcome.column}"
 
+if checked.sensitive:  # columns about people: the choice to leave them out, in plain words
+    about = "; ".join(f"**{item['column']}**: {item['why']}" for item in checked.sensitive)
+    st.warning(f"{present.SENSITIVE_ADVICE} Leave any of them out in the table of columns below. ({about})")
+
 # --- Controls: dates and time window ------------------------------------------------------
 st.subheader("Dates and time window")
 suggested_date = data.suggested_plan().date_column

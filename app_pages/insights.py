@@ -73,4 +73,12 @@ if choices:
     st.markdown("Change one or two of the lead's answers and see its new chance, tier and reasons at once.")
     _ui.what_if_panel(insights, insights.X.loc[[index]], key="insights_whatif")
 
+fairness = project.training_report().get("fairness", [])
+if fairness:
+    st.subheader("Does the score treat groups of people differently?")
+    st.markdown(present.SENSITIVE_ADVICE + " Per group, the held-out leads: how many the model puts in Hot, and how many really converted.")
+    for entry in fairness:
+        st.markdown(f"**{entry['column']}** ({entry['why']})")
+        st.dataframe(present.fairness_display(entry), hide_index=True)
+
 _ui.next_step("Tiers", "Next: set the tiers →")

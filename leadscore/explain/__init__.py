@@ -9,6 +9,7 @@ from leadscore._lazy import lazy_exports
 
 # public name -> module of this package that defines it
 _EXPORTS = {
+    "fairness_table": "fairness",
     "explain_reference": "contributions",
     "ModelInsights": "insights",
     "segment_rates": "segments",

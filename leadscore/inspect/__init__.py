@@ -17,6 +17,8 @@ _EXPORTS = {
     "judge_sufficiency": "sufficiency",
     "LeakageSuspect": "leakage",
     "find_leakage_suspects": "leakage",
+    "find_sensitive_columns": "sensitive",
+    "SENSITIVE_ADVICE": "sensitive",
     "Inspection": "inspection",
     "inspect_leads": "inspection",
 }

@@ -23,6 +23,7 @@ import pandas as pd
 
 from leadscore.inspect.leakage import default_exclusions, examine_columns
 from leadscore.inspect.outcome import OutcomeMapping, OutcomeSuggestion, require_two_outcomes, suggest_outcome
+from leadscore.inspect.sensitive import find_sensitive_columns
 from leadscore.inspect.profile import ColumnProfile, profile_columns
 from leadscore.inspect.sufficiency import Sufficiency, judge_sufficiency
 
@@ -64,6 +65,7 @@ class Inspection:
     excluded_columns: dict = field(default_factory=dict)
     column_auc: dict = field(default_factory=dict)
     read_info: dict = field(default_factory=dict)
+    sensitive: list = field(default_factory=list)
 
     @property
     def mapping(self) -> OutcomeMapping | None:
@@ -109,6 +111,7 @@ class Inspection:
             "column_auc": {str(k): round(float(v), 3) for k, v in self.column_auc.items()},
             "excluded_columns": {str(k): str(v) for k, v in self.excluded_columns.items()},
             "file": _json_native(self.read_info),
+            "sensitive": [dict(item) for item in self.sensitive],
         }
 
 
@@ -158,6 +161,7 @@ def inspect_leads(
         outcome_counts=None,
         sufficiency=None,
         read_info=dict(df.attrs.get("leadscore_read", {})),
+        sensitive=find_sensitive_columns(df),
     )
     if suggestion.mapping is None:
         return inspection
@@ -203,6 +207,11 @@ def format_inspection(inspection: Inspection) -> str:
             f"Enough data? {inspection.sufficiency.verdict.upper()}. {inspection.sufficiency.message}",
             f"What to do: {inspection.sufficiency.advice}",
         ]
+    if inspection.sensitive:
+        from leadscore.inspect.sensitive import SENSITIVE_ADVICE
+
+        names = ", ".join(f"'{item['column']}' ({item['why']})" for item in inspection.sensitive)
+        lines += ["", f"About people: {names}.", f"  {SENSITIVE_ADVICE} To leave one out: --exclude COLUMN."]
     lines += ["", "Columns:"]
     width = max((len(p.name) for p in inspection.profiles), default=6)
     for p in inspection.profiles:

@@ -14,6 +14,8 @@ from leadscore._lazy import lazy_exports
 # public name -> the module that defines it
 _EXPORTS = {
     "charts": "leadscore.present.charts",
+    "SENSITIVE_ADVICE": "leadscore.inspect.sensitive",
+    "fairness_display": "leadscore.explain.fairness",
     "profile_table": "leadscore.inspect.profile",
     "value_table": "leadscore.inspect.outcome",
     "mapping_from_table": "leadscore.inspect.outcome",

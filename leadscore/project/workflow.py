@@ -237,4 +237,16 @@ class LeadProject:
                 }
             )
         )
+        report["fairness"] = self._fairness(bundle, policy, report.get("sensitive", []))
         return report
+
+    def _fairness(self, bundle, policy, sensitive) -> list:
+        """Per sensitive column, the held-out leads of each group in Hot and how they converted."""
+        from leadscore.explain.fairness import fairness_table
+        from leadscore.model.tiers import assign_tiers
+
+        holdout = bundle.holdout
+        if holdout is None or not sensitive:
+            return []
+        hot = assign_tiers(holdout["conversion_probability"].to_numpy(), policy) == "Hot"
+        return jsonable(fairness_table(self.data.leads, holdout, sensitive, hot))

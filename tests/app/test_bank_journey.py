@@ -118,6 +118,15 @@ def test_insights_rank_the_columns_without_duration(trained):
     assert len(at.get("vega_lite_chart")) == 5
     story = next(m.value for m in at.markdown if m.value.startswith("**What stands out in your history**"))
     assert "converted at" in story and "against 11% overall" in story  # 4,640 of 41,188 converted
+    # A fair score: per group of age and marital status, held-out leads in Hot and how they converted.
+    assert "Does the score treat groups of people differently?" in [h.value for h in at.subheader]
+    fairness = {f["column"]: f for f in project(at).training_report()["fairness"]}
+    assert set(fairness) == {"age", "marital"}
+    held_out = len(project(at).models.bundle().holdout)
+    for entry in fairness.values():
+        assert sum(g["leads"] for g in entry["groups"]) == held_out
+    shown = [frame.value for frame in at.dataframe if "really converted" in frame.value.columns]
+    assert len(shown) == 2 and "married" in set(shown[1]["group"])
 
 
 def test_the_tier_table_covers_every_held_out_lead(trained):
@@ -147,3 +156,11 @@ def test_scoring_the_whole_history_gives_one_row_per_lead(trained):
     assert sum(tiers.values()) == LEADS
     # The model never read the call's length, but the user's column comes back unchanged.
     assert "duration" in project(at).scoring.last.scored.columns
+
+
+def test_the_clean_page_names_age_and_marital_status_as_about_people(on_clean):
+    at = go(on_clean, "Clean")  # the shared session has moved on to later pages by now
+    warnings = [w.value for w in at.warning if "unlawful in some places" in w.value]
+    assert len(warnings) == 1
+    assert "**age**: its name says it holds a person's age" in warnings[0]
+    assert "**marital**: its name says it holds a person's marital status" in warnings[0]
