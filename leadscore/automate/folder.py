@@ -23,7 +23,7 @@ import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.io.atomic import atomic_output
-from leadscore.automate.scorer import record_in
+from leadscore.automate.recorder import record_in
 from leadscore.automate.source import ModelSource
 from leadscore.automate.webhooks import Deliverer, Webhooks, ensure_outbox
 from leadscore.score.export import records

@@ -28,7 +28,7 @@ import time
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.io.lead_json import LeadLimits, detect_json_encoding, parse_lead
-from leadscore.automate.scorer import Answer, LeadScorer
+from leadscore.automate.recorder import Answer, LeadScorer
 from leadscore.automate.source import ModelSource
 from leadscore.automate.webhooks import Deliverer, Webhooks, pending_deliveries
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadscore.errors import LeadScoreInputError
-from leadscore.score.stream import _Stream  # the very scorer of `leadscore score MODEL -`
+from leadscore.score.stream import LeadStream  # the very scorer of `leadscore score MODEL -`
 
 __all__ = ["ModelSource", "Scoring", "stable_key_scheme"]
 
@@ -41,12 +41,12 @@ class Scoring:
     policy: object
     version: object  # the project's version number, or the model file's short content hash
     project_version: int | None
-    stream: _Stream
+    stream: LeadStream
     scheme: dict
 
     @classmethod
     def of(cls, bundle, policy, version, project_version=None) -> "Scoring":
-        return cls(bundle, policy, version, project_version, _Stream(bundle, policy, True, None), stable_key_scheme(bundle))
+        return cls(bundle, policy, version, project_version, LeadStream(bundle, policy, True, None), stable_key_scheme(bundle))
 
     @property
     def verdict(self) -> str:

@@ -13,6 +13,7 @@ _EXPORTS = {
     "ScoringResult": "scoring",
     "score_file": "score_files",
     "stream_jsonl": "stream",
+    "LeadStream": "stream",
     "excel_safe": "export",
     "scored_csv": "export",
     "crm_csv": "export",

@@ -39,7 +39,7 @@ def _parse_line(raw_line, number: int) -> tuple[dict | None, str | None, str | N
     return lead, None, note
 
 
-class _Stream:
+class LeadStream:
     """Scores leads as they arrive, keeping what every lead reuses: the tiers, the reference lead
     and the tree explainer (building one per lead cost more than scoring the lead)."""
 
@@ -123,7 +123,7 @@ def stream_jsonl(
     """
     from threadpoolctl import threadpool_limits
 
-    stream = _Stream(bundle, policy or getattr(bundle, "policy", None) or TierPolicy(), reasons, labels)
+    stream = LeadStream(bundle, policy or getattr(bundle, "policy", None) or TierPolicy(), reasons, labels)
     counts = {"scored": 0, "errors": 0}
     number = 0
     with threadpool_limits(limits=1):

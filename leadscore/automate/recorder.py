@@ -24,7 +24,7 @@ from leadscore.score.runs import run_leads, run_summary
 
 __all__ = ["Answer", "LeadScorer", "record_in"]
 
-log = logging.getLogger("leadscore.automate.scorer")
+log = logging.getLogger("leadscore.automate.recorder")
 
 # Leads scored in one group at most (a group grows only while requests wait).
 _GROUP_LEADS = 5000
