@@ -138,7 +138,9 @@ def _score_command(commands) -> None:
     )
     score.add_argument("--scheduler", metavar="ADDRESS", help="with --engine dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster)")
     score.add_argument("--workers", type=int, metavar="N", help="with --engine dask and no --scheduler: worker processes (default: one per core)")
-    score.add_argument("--sort", action="store_true", help="best leads first (the call list); default: the file's order, for joining back")
+    score.add_argument("--sort", action="store_true", help="best leads first (the call list; with --value, highest expected value first); default: the file's order, for joining back")
+    score.add_argument("--value", metavar="COLUMN", help="a column with each lead's deal-size estimate known at arrival (an amount such as $12,000 or 12k, "
+                       "or a range such as $5k-$20k, read as its middle): adds expected_value = chance x value")
     score.add_argument("--split-tiers", metavar="DIR", help="also write hot.csv, warm.csv, cool.csv, cold.csv into DIR")
     score.add_argument("--sheet", metavar="SHEET", help="the Excel sheet with the leads")
     _tier_options(score)
@@ -321,15 +323,17 @@ def _run_score(args) -> int:
     if data == "-":
         if args.format not in (None, "jsonl"):
             raise LeadScoreInputError("Leads read from standard input are answered as JSON lines; leave out --format or use --format jsonl.")
+        if args.value:
+            raise LeadScoreInputError("--value works on a file of leads, not on leads read from standard input; save the leads to a file and score that.")
         _say_verdict(scorer)
         return _stream(scorer, args)
     if args.format == "crm":
-        warnings = scorer.score_crm(data, args.out, reasons=not args.no_reasons, sheet=args.sheet, sort=args.sort, protect=protect)
+        warnings = scorer.score_crm(data, args.out, reasons=not args.no_reasons, sheet=args.sheet, sort=args.sort, protect=protect, value=args.value)
         _say_verdict(scorer)
         for line in warnings:
             print(f"warning: {line}", file=sys.stderr)
         return 0
-    options = dict(fmt=args.format or "csv", split_dir=args.split_tiers, reasons=not args.no_reasons, sort=args.sort, sheet=args.sheet, protect=protect)
+    options = dict(fmt=args.format or "csv", split_dir=args.split_tiers, reasons=not args.no_reasons, sort=args.sort, sheet=args.sheet, protect=protect, value=args.value)
     if project is not None:
         summary = project.scoring.score_file(data, args.out, scorer=scorer, key_column=args.key, **options)
     else:
@@ -365,9 +369,9 @@ def _say_scored(summary: dict, args) -> None:
 def _score_dask(scorer, args, data) -> int:
     if not args.out:
         raise LeadScoreInputError("With --engine dask, name the folder for the scored parts with --out (e.g. --out scored/).")
-    if data == "-" or args.split_tiers or args.format in ("jsonl", "crm") or args.project or args.sort:
+    if data == "-" or args.split_tiers or args.format in ("jsonl", "crm") or args.project or args.sort or args.value:
         raise LeadScoreInputError(
-            "--engine dask scores files into CSV or Parquet parts; leave out '-', --split-tiers, --format jsonl/crm, --sort and --project."
+            "--engine dask scores files into CSV or Parquet parts; leave out '-', --split-tiers, --format jsonl/crm, --sort, --value and --project."
         )
     summary = scorer.score_many(data, args.out, reasons=not args.no_reasons, scheduler=args.scheduler, workers=args.workers,
                                 fmt=args.format or "csv", progress=_progress_line)

@@ -65,9 +65,13 @@ __all__ = [
     "post_outcome_name_hint",
     "single_column_auc",
     "MAX_ROWS_CHECKED",
+    "LEFT_OUT_SENTENCE",
 ]
 
 MAX_ROWS_CHECKED = 50_000
+
+# The last sentence of every leakage suspect's reason (how a left-out leak is told from other left-out columns).
+LEFT_OUT_SENTENCE = "LeadScore leaves it out unless you keep it: keep it only if it is known when a new lead arrives."
 
 # AUC of one column alone above which it is "too good to be true" for a lead-scoring input.
 # Measured (tests/test_leakage.py): the honest columns of the sample reach 0.67 at most, those
@@ -576,7 +580,7 @@ def _reason(column: str, evidence: dict, action: str) -> str:
     )
     sentences = [opening, *_signal_sentences(evidence)]
     # Both are left out unless the user keeps them; the sentence holds whichever they chose.
-    sentences.append("LeadScore leaves it out unless you keep it: keep it only if it is known when a new lead arrives.")
+    sentences.append(LEFT_OUT_SENTENCE)
     return " ".join(sentences)
 
 

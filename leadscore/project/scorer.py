@@ -61,14 +61,37 @@ class Scorer:
         """The model card (Markdown)."""
         return model_card(self.bundle)
 
-    def score_frame(self, leads, reasons: bool = True, labels=None):
-        """Score a table of leads (:func:`leadscore.score.scoring.score_leads`)."""
+    def score_frame(self, leads, reasons: bool = True, labels=None, value=None):
+        """Score a table of leads (:func:`leadscore.score.scoring.score_leads`); with ``value`` (a
+        column with a deal-size estimate) also ``expected_value`` (:mod:`leadscore.score.value`)."""
         from leadscore.score.scoring import score_leads
 
-        return score_leads(self.bundle, leads, policy=self.policy, reasons=reasons, labels=labels)
+        if value is not None:
+            self.check_value(leads.columns, value)
+        result = score_leads(self.bundle, leads, policy=self.policy, reasons=reasons, labels=labels)
+        if value is not None:
+            from leadscore.score.value import add_expected_value, unreadable_warning
+
+            result.scored, unreadable = add_expected_value(result.scored, value)
+            note = unreadable_warning(value, unreadable)
+            if note:
+                result.warnings = [*result.warnings, note]
+        return result
+
+    def check_value(self, columns, value: str) -> None:
+        """Refuse a value column that is missing or known only after the sale (a user error saying why)."""
+        from leadscore.score.value import check_value_column
+
+        check_value_column(self.bundle, columns, value)
+
+    def value_columns(self, columns) -> list[str]:
+        """The columns that may be chosen as a lead's value (the guard refuses the others)."""
+        from leadscore.score.value import value_columns
+
+        return value_columns(self.bundle, columns)
 
     def score_file(self, data, out=None, *, fmt: str = "csv", split_dir=None, reasons: bool = True, sort: bool = False,
-                   sheet=None, on_batch=None, protect=()) -> dict:
+                   sheet=None, on_batch=None, protect=(), value=None) -> dict:
         """Score a file of any size into ``out`` (standard output when None), chunk by chunk.
 
         ``protect`` are files that must not be written over (the model file itself).
@@ -79,9 +102,9 @@ class Scorer:
         if out:
             check_output(out, inputs=[data], models=protect, what="the scored leads")
         return score_file(self.bundle, data, out, policy=self.policy, fmt=fmt, split_dir=split_dir, reasons=reasons,
-                          sort=sort, on_batch=on_batch, sheet=sheet)
+                          sort=sort, on_batch=on_batch, sheet=sheet, value=value)
 
-    def score_crm(self, data, out=None, *, reasons: bool = True, sheet=None, sort: bool = False, protect=()) -> list[str]:
+    def score_crm(self, data, out=None, *, reasons: bool = True, sheet=None, sort: bool = False, protect=(), value=None) -> list[str]:
         """Write the file for a CRM import (identifier, score, tier, next action, top reason);
         returns the warnings about the leads."""
         from leadscore.io.read import read_leads
@@ -90,7 +113,7 @@ class Scorer:
         data = check_file(data)
         if out:
             check_output(out, inputs=[data], models=protect, what="the CRM file")
-        result = self.score_frame(read_leads(data, **({"sheet": sheet} if sheet else {})), reasons=reasons)
+        result = self.score_frame(read_leads(data, **({"sheet": sheet} if sheet else {})), reasons=reasons, value=value)
         content = crm_csv(result.scored, identifier_columns(self.bundle.plan, result.scored.columns), sort=sort)
         if out:
             with atomic_output(out) as handle:

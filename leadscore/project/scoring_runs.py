@@ -43,14 +43,16 @@ class ScoringRuns:
         return Scorer(self._versions.bundle(), self._versions.policy)
 
     # -- scoring -----------------------------------------------------------------------------
-    def score(self, leads: pd.DataFrame, name: str = "leads", reasons: bool = True, key_column: str | None = None) -> ScoringResult:
-        """Score leads with the version in use and the tiers in use.
+    def score(self, leads: pd.DataFrame, name: str = "leads", reasons: bool = True, key_column: str | None = None,
+              value: str | None = None) -> ScoringResult:
+        """Score leads with the version in use and the tiers in use (with ``value``, a column with
+        a deal-size estimate, also ``expected_value``: see :mod:`leadscore.score.value`).
 
         The result is kept as the last run and, in a saved project, recorded in its history
         (each lead's key, probability, tier and top reason; see :meth:`movers`).
         """
         scorer = self.scorer()
-        result = scorer.score_frame(leads, reasons=reasons, labels=self._data.labels or None)
+        result = scorer.score_frame(leads, reasons=reasons, labels=self._data.labels or None, value=value)
         self.last, self.last_name = result, name
         if self._state.db is not None:
             summary = self.record(scorer, result.scored, result.drift, list(result.warnings), name, key_column, table=result.scored)
@@ -58,7 +60,7 @@ class ScoringRuns:
         return result
 
     def score_file(self, data, out=None, *, scorer: Scorer | None = None, fmt: str = "csv", split_dir=None, reasons: bool = True,
-                   sort: bool = False, sheet=None, key_column: str | None = None, protect=()) -> dict:
+                   sort: bool = False, sheet=None, key_column: str | None = None, protect=(), value=None) -> dict:
         """Score a file (with the version in use, or ``scorer``'s model) and record the run.
 
         Returns the run's summary (``run``, ``rows``, ``tiers``, ``drift``, ``model_version``,
@@ -67,7 +69,7 @@ class ScoringRuns:
         scorer = scorer or self.scorer()
         batches: dict = {}
         summary = scorer.score_file(data, out, fmt=fmt, split_dir=split_dir, reasons=reasons, sort=sort, sheet=sheet,
-                                    on_batch=batches.__setitem__, protect=protect)
+                                    on_batch=batches.__setitem__, protect=protect, value=value)
         scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
         from pathlib import Path
 

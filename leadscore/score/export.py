@@ -147,7 +147,11 @@ def excel_safe(df: pd.DataFrame) -> pd.DataFrame:
 
 def ranked(scored: pd.DataFrame) -> pd.DataFrame:
     """Scored leads best first (highest conversion probability), the call list order; ties keep
-    the input order."""
+    the input order. With ``expected_value`` (scored with a value column), highest expected value
+    first, leads without a value after those with one, each group by chance."""
+    if "expected_value" in scored.columns:
+        return scored.sort_values(["expected_value", "conversion_probability"], ascending=[False, False],
+                                  na_position="last", kind="stable")
     return scored.sort_values("conversion_probability", ascending=False, kind="stable")
 
 
@@ -256,7 +260,7 @@ def crm_columns(scored: pd.DataFrame, identifiers=()) -> list[str]:
     carry one, then the ``identifiers``), then score, tier, action, top reason."""
     key = [ROW_COLUMN] if ROW_COLUMN in scored.columns and ROW_COLUMN not in identifiers else []
     who = [c for c in identifiers if c in scored.columns and c not in SCORE_COLUMNS]
-    wanted = ["lead_score", "conversion_probability", "tier", "next_action", "reason_1"]
+    wanted = ["lead_score", "conversion_probability", "expected_value", "tier", "next_action", "reason_1"]
     return key + who + [c for c in wanted if c in scored.columns]
 
 

@@ -21,6 +21,7 @@ from leadscore.io.atomic import atomic_output, check_output_path, same_file
 from leadscore.io.chunks import FileNotes, RaggedRows, iter_lead_chunks, widest_row
 from leadscore.errors import LeadScoreInputError
 from leadscore.score.export import TIER_FILE_ENCODING, TIER_FILES, as_written, excel_safe, jsonl, ranked, tier_frames, write_csv
+from leadscore.score.value import add_expected_value, unreadable_warning
 from leadscore.score.scoring import (
     merge_reports,
     reasons_explainer,
@@ -70,6 +71,7 @@ def score_file(
     labels=None,
     on_batch=None,
     sheet=None,
+    value=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
 
@@ -105,6 +107,9 @@ def score_file(
         come again with the same numbers.
     sheet : str or int, optional
         The Excel sheet with the leads.
+    value : str, optional
+        A column with a deal-size estimate known at arrival: adds ``expected_value`` (chance x
+        value, see :mod:`leadscore.score.value`), and ``sort`` then ranks by it.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def score_file(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = reference_lead(bundle) if reasons else None
     notes = FileNotes()
-    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes)
+    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes, value=value)
     try:
         return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
     except RaggedRows:
@@ -134,7 +139,7 @@ def score_file(
         return _score_file(bundle, in_path, out_path, policy, reference, width=widest_row(in_path, notes), **settings)
 
 
-def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes) -> dict:
+def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes, value=None) -> dict:
     chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width, notes=notes)
     first = next(chunks, None)
     if first is None or first.empty:
@@ -152,6 +157,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     resolved, note = (policy, None) if whole else resolve_policy(policy, bundle, None)
     total: dict = {}
     probabilities = []
+    unreadable_values = 0
     explainer = reasons_explainer(bundle.pipeline) if reasons else None  # one per file, not per chunk
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
@@ -159,6 +165,9 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
         for number, chunk in enumerate(_guarded(batches, out_path)):
             scored, report = score_batch(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
             scored = with_row_numbers(scored, bundle)
+            if value is not None:
+                scored, unreadable = add_expected_value(scored, value, bundle if number == 0 else None)
+                unreadable_values += unreadable
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
             if on_batch is not None:
                 on_batch(number, scored)
@@ -176,6 +185,11 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
     summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
+    value_note = unreadable_warning(value, unreadable_values) if value is not None else None
+    if value_note:
+        summary["warnings"].append(value_note)
+    if value is not None:
+        summary["value_column"] = value
     summary["out_path"] = None if out_path is None else str(out_path)
     summary["policy"] = policy.describe()
     return summary
