@@ -457,3 +457,37 @@ def test_keep_and_exclude_are_saved_in_the_report_and_the_card_with_the_honest_r
     assert code == 0, err
     assert "Last activity date" in card and "Company size" in card
     assert "without" in card.lower()  # the honest range is on the card too
+
+
+def test_score_with_value_adds_expected_value_sorts_by_it_and_refuses_a_post_sale_column(capsys, model_home, tmp_path):
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--value", "budget_range",
+                       "--sort", "--no-reasons", "--out", str(tmp_path / "by_value.csv"))
+    assert code == 0, err
+    scored = pd.read_csv(tmp_path / "by_value.csv", keep_default_na=False)
+    assert len(scored) == 500  # row in = row out, blanks kept
+    with_value = scored[scored["expected_value"] != ""]
+    assert (with_value["budget_range"] != "").all() and (scored[scored["budget_range"] == ""]["expected_value"] == "").all()
+    assert pd.to_numeric(with_value["expected_value"]).is_monotonic_decreasing
+    assert scored.index[scored["expected_value"] == ""].min() > with_value.index.max()  # no value: after the rest
+    middle = {"$5k-$20k": 12500.0, "$20k-$50k": 35000.0, "< $5k": 2500.0, "$50k+": 50000.0}
+    for _, lead in with_value.head(20).iterrows():
+        assert float(lead["expected_value"]) == pytest.approx(float(lead["conversion_probability"]) * middle[lead["budget_range"]], abs=0.01)
+
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--value", "budget_range",
+                       "--format", "crm", "--no-reasons", "--out", str(tmp_path / "crm.csv"))
+    assert code == 0, err
+    assert "expected_value" in pd.read_csv(tmp_path / "crm.csv").columns
+    code, _, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--value", "budget_range",
+                       "--format", "jsonl", "--no-reasons", "--out", str(tmp_path / "leads.jsonl"))
+    assert code == 0, err
+    lines = [json.loads(line) for line in (tmp_path / "leads.jsonl").read_text().splitlines()]
+    assert len(lines) == 500 and all("expected_value" in line for line in lines)
+
+    with_outcome = tmp_path / "closed.csv"
+    pd.read_csv(model_home["data"], dtype=str, keep_default_na=False).head(50).to_csv(with_outcome, index=False)
+    code, out, err = run(capsys, "score", str(model_home["model"]), str(with_outcome), "--value", "final_deal_size",
+                         "--out", str(tmp_path / "refused.csv"))
+    assert code == 2 and "known only after the sale" in err and "Choose a column filled in when the lead arrives" in err
+    assert not (tmp_path / "refused.csv").exists()
+    code, out, err = run(capsys, "score", str(model_home["model"]), str(NEW_LEADS), "--value", "budget", "--out", str(tmp_path / "x.csv"))
+    assert code == 2 and "no column 'budget'" in err and "Traceback" not in err
