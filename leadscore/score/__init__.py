@@ -17,6 +17,9 @@ _EXPORTS = {
     "excel_safe": "export",
     "scored_csv": "export",
     "crm_csv": "export",
+    "read_values": "value",
+    "check_value_column": "value",
+    "add_expected_value": "value",
 }
 
 __all__ = sorted(_EXPORTS)
