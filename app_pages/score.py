@@ -54,10 +54,18 @@ elif source == "The sample new leads":
 else:
     leads, name = project.data.leads, project.data_name
 
+value = None
+if leads is not None:
+    # The value of a lead: a deal-size estimate known at arrival (the guard's post-sale columns are not offered).
+    choices = ["None: rank by chance", *runs.scorer().value_columns(leads.columns)]
+    picked_value = st.selectbox("Value of a lead (a column with each lead's deal-size estimate)", choices,
+                                key=f"score_value:{project.id}",
+                                help="An amount ($12,000, 12k) or a range read as its middle ($5k-$20k). Adds expected value = chance x value, and the call list is ranked by it.")
+    value = None if picked_value == choices[0] else picked_value
 if leads is not None and st.button(f"Score {len(leads):,} leads", type="primary"):
     with st.spinner(f"Scoring {len(leads):,} leads..."):
         try:
-            runs.score(leads, name=name)
+            runs.score(leads, name=name, value=value)
         except LeadScoreInputError as problem:
             st.error(f"**These leads could not be scored.** {problem.message}")
             _ui.end_page()
@@ -93,7 +101,8 @@ st.dataframe(
     hide_index=True,
     row_height=76,  # three lines: the reasons wrap instead of running off to the right
     column_config={
-        **{column: st.column_config.TextColumn(width="medium") for column in calls.columns[:-3]},
+        **{column: st.column_config.TextColumn(width="medium") for column in calls.columns if column not in ("lead_score", "tier", "expected_value", "why")},
+        "expected_value": st.column_config.NumberColumn("Expected value", format="localized", help="Chance of converting x the lead's value"),
         "lead_score": st.column_config.ProgressColumn("Score", min_value=0, max_value=100, format="%d", width="small"),
         "tier": _ui.tier_column(),
         "why": st.column_config.TextColumn("Why (the top reasons)", width="large"),

@@ -246,7 +246,8 @@ def call_list(scored: pd.DataFrame, identifiers=()) -> pd.DataFrame:
     key = [ROW_COLUMN] if ROW_COLUMN in ordered.columns and ROW_COLUMN not in identifiers else []
     who = [c for c in identifiers if c in ordered.columns and c not in SCORE_COLUMNS][:2]
     reasons = [c for c in ("reason_1", "reason_2", "reason_3") if c in ordered.columns]
-    table = ordered[[*key, *who, "lead_score", "tier"]].copy()
+    value = ["expected_value"] if "expected_value" in ordered.columns else []
+    table = ordered[[*key, *who, "lead_score", "tier", *value]].copy()
     for column in who:
         if not pd.api.types.is_numeric_dtype(table[column].dtype):
             table[column] = table[column].astype(object).where(table[column].notna(), "")

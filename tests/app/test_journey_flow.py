@@ -172,6 +172,28 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
     assert f"leadscore serve --project {project(at).id}" in code and "curl" in code and "n8n-nodes-base.httpRequest" in code  # each lead as it arrives
 
 
+def test_the_value_of_a_lead_ranks_the_call_list_by_expected_value(trained):
+    at = go(trained, "Score")
+    at.radio(key=f"score_source:{project(at).id}").set_value("The sample new leads").run()
+    choice = at.selectbox(key=f"score_value:{project(at).id}")
+    assert "budget_range" in choice.options and "final_deal_size" not in choice.options  # post-sale: never offered
+    choice.set_value("budget_range").run()
+    button(at, "Score 500 leads").click().run()
+    assert problems(at) == []
+    call_list = table_with(at, "expected_value")
+    assert len(call_list) == 500
+    assert list(call_list.columns) == ["lead_id", "contact_name", "lead_score", "tier", "expected_value", "why"]
+    valued = call_list["expected_value"].dropna()
+    assert valued.is_monotonic_decreasing and len(valued) == 500 - call_list["expected_value"].isna().sum()
+    assert call_list["expected_value"].isna().tolist() == sorted(call_list["expected_value"].isna().tolist())  # blanks last
+    scored = project(at).scoring.last.scored.set_index("lead_id")
+    middle = {"$5k-$20k": 12500.0, "$20k-$50k": 35000.0, "< $5k": 2500.0, "$50k+": 50000.0}
+    for lead in call_list.head(10).itertuples():
+        row = scored.loc[lead.lead_id]
+        assert lead.expected_value == pytest.approx(row["conversion_probability"] * middle[row["budget_range"]], abs=0.01)
+    at.selectbox(key=f"score_value:{project(at).id}").set_value(choice.options[0]).run()
+
+
 def test_the_model_download_carries_the_tiers_in_use(trained, tmp_path):
     from leadscore.model.bundle import load_bundle, model_file_bytes
     from leadscore.model.tiers import TierPolicy
