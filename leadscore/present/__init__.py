@@ -55,6 +55,7 @@ _EXPORTS = {
     "plain": "words",
     "verdict_box": "words",
     "holdout_ranges": "words",
+    "tier_rate_ranges": "words",
     "tier_gap_note": "words",
     "version_rows": "words",
     "examples": "automation",

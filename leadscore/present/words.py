@@ -87,3 +87,17 @@ def holdout_ranges(validation: dict) -> str:
     if validation.get("lift_top_decile_interval"):
         parts.append("Top 10% vs average: " + interval_words(validation.get("lift_top_decile"), validation["lift_top_decile_interval"], 1, "×") + ".")
     return " ".join(parts) + (" (90% ranges from the held-out leads)" if parts else "")
+
+
+def tier_rate_ranges(table) -> str:
+    """'Hot converted 32%, most likely between 27% and 38%; Warm ...' from a tier table with
+    outcomes ('' without them)."""
+    from leadscore.model.uncertainty import interval_words
+
+    parts = []
+    for row in table.itertuples():
+        interval = getattr(row, "converted_interval", None)
+        if not interval or row.conversion_rate != row.conversion_rate:
+            continue
+        parts.append(f"{row.tier} {interval_words(row.conversion_rate * 100, [v * 100 for v in interval], 0, '%')}")
+    return ("Held-out leads converted: " + "; ".join(parts) + " (90% ranges).") if parts else ""
