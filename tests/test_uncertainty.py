@@ -85,7 +85,9 @@ def test_tier_ranges_are_seeded_and_in_words():
     hot = first.loc["Hot"]
     low, high = hot["converted_interval"]
     words = tier_rate_ranges(first.reset_index())
-    assert f"Hot {hot['conversion_rate']:.0%}, most likely between {low:.0%} and {high:.0%}" in words
+    from leadscore.labels import rate_text
+
+    assert f"Hot {rate_text(hot['conversion_rate'])}, most likely between {rate_text(low, high)} and {rate_text(high, low)}" in words
     from leadscore.model.tiers import tier_table
 
     assert tier_rate_ranges(tier_table([0.9, 0.2])) == ""  # no outcomes: no ranges

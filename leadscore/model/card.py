@@ -176,7 +176,7 @@ def _performance_lines(bundle: ModelBundle, validation: dict, readiness: dict, p
 
 def _range(interval) -> str:
     """'27% and 38%' for a rate's [low, high] ("-" without one)."""
-    return f"{interval[0]:.0%} and {interval[1]:.0%}" if interval else "-"
+    return f"{rate_text(interval[0], interval[1])} and {rate_text(interval[1], interval[0])}" if interval else "-"
 
 
 def _tier_lines(bundle: ModelBundle) -> list[str]:

@@ -17,6 +17,8 @@ _EXPORTS = {
     "excel_safe": "export",
     "scored_csv": "export",
     "crm_csv": "export",
+    "expected_outcomes": "expected",
+    "expected_auc": "expected",
 }
 
 __all__ = sorted(_EXPORTS)

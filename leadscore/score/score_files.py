@@ -31,6 +31,7 @@ from leadscore.score.scoring import (
     with_row_numbers,
 )
 from leadscore.model.tiers import TIERS, TierPolicy, tier_advice
+from leadscore.score.expected import expected_outcomes
 
 __all__ = ["score_file"]
 
@@ -151,7 +152,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     # Tiers by share are shares of the whole batch when it is one; of the held-out leads if not.
     resolved, note = (policy, None) if whole else resolve_policy(policy, bundle, None)
     total: dict = {}
-    probabilities = []
+    probabilities, tiers_seen = [], []
     explainer = reasons_explainer(bundle.pipeline) if reasons else None  # one per file, not per chunk
     with contextlib.ExitStack() as stack:
         out = _open_output(stack, out_path, fmt)
@@ -160,6 +161,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
             scored, report = score_batch(bundle, chunk, resolved, reasons, reference, labels, drift=number == 0, explainer=explainer)
             scored = with_row_numbers(scored, bundle)
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
+            tiers_seen.append(scored["tier"].to_numpy(dtype=object))
             if on_batch is not None:
                 on_batch(number, scored)
             # The user's cells as the file wrote them (an Excel sheet is read whole, and parsed).
@@ -175,6 +177,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
+    summary["expected"] = expected_outcomes(np.concatenate(probabilities), np.concatenate(tiers_seen))
     summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
     summary["out_path"] = None if out_path is None else str(out_path)
     summary["policy"] = policy.describe()
