@@ -86,6 +86,7 @@ summary = present.tier_summary(scored)
 columns = st.columns(len(summary))
 for column, row in zip(columns, summary.itertuples()):
     column.metric(f"{row.tier} leads", f"{row.leads:,}", help=f"About {row.expected_conversions:.0f} expected to convert")
+st.caption(present.expected_words(present.expected_outcomes(scored)))
 
 # Why the tier shares here can differ from the Tiers page's held-out figures.
 prob, converted = models.holdout()

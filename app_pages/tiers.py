@@ -88,6 +88,8 @@ st.dataframe(
     },
     key="tier_table",
 )
+if present.tier_rate_ranges(table):
+    st.caption(present.tier_rate_ranges(table))
 _ui.look_at(
     "Hot should convert far more often than Cold, and the first tiers should hold most of the "
     "conversions. 'Really converted' is measured on held-out leads, so it is what to expect next."

@@ -147,6 +147,14 @@ def test_train_writes_a_report_with_the_documented_keys(trained_model):
     known = pd.read_csv(trained_model["data"], dtype=str, keep_default_na=False)["converted"].isin(["yes", "no"]).sum()
     assert validation["holdout_rows"] == -(-known // 5)  # the newest 20%, rounded up
     assert 0.6 < validation["roc_auc"] <= 1
+    # The held-out tier table: every held-out lead in one tier, each rate inside its 90% range.
+    tiers = report["holdout_tiers"]
+    assert [row["tier"] for row in tiers] == ["Hot", "Warm", "Cool", "Cold"]
+    assert sum(row["leads"] for row in tiers) == validation["holdout_rows"]
+    for row in tiers:
+        if row["leads"]:
+            low, high = row["converted_interval"]
+            assert low <= row["conversion_rate"] <= high
     for key in ("average_precision", "brier", "log_loss", "ece", "lift_top_decile"):
         assert isinstance(validation[key], float)
     assert [row["model"] for row in report["leaderboard"]] == ["logistic"]
@@ -397,6 +405,12 @@ def test_scoring_runs_recorded_with_a_summary_history_and_feedback(capsys, model
     assert summary["drift"]["verdict"] == "retrain" and "timeline" in summary["drift"]["message"]
     assert {"column", "psi", "unseen_share"} <= set(summary["drift"]["columns"][0])
     assert summary["drift"]["columns"][0]["column"] == "timeline"
+    # What the run promises before outcomes arrive: the sum of the written chances, per tier too.
+    written = pd.read_csv(tmp_path / "out.csv")
+    assert summary["expected"]["conversions"] == pytest.approx(written["conversion_probability"].sum(), abs=1e-6)
+    hot = written.loc[written["tier"] == "Hot", "conversion_probability"].sum()
+    assert summary["expected"]["per_tier"]["Hot"] == pytest.approx(hot, abs=1e-6)
+    assert 0.5 < summary["expected"]["roc_auc"] < 1
 
     code, out, _ = run(capsys, "history", "Weekly", "--json")
     history = json.loads(out)

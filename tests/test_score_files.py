@@ -62,6 +62,11 @@ def test_split_tiers_writes_one_safe_file_per_tier_best_first(bundle, tmp_path):
     everyone = pd.concat([pd.read_csv(p, dtype=str, encoding="utf-8-sig") for p in (tmp_path / "tiers").iterdir()])
     assert sorted(everyone["lead_id"]) == ["00123", "00124", "00125", "00126"]
     assert "'=cmd" in everyone["owner"].tolist()
+    # Expected conversions without a project too: the sum of the chances written, per tier.
+    chances = pd.to_numeric(scored["conversion_probability"])
+    assert summary["expected"]["conversions"] == pytest.approx(chances.sum())
+    for tier in ("Hot", "Warm", "Cool", "Cold"):
+        assert summary["expected"]["per_tier"][tier] == pytest.approx(chances[scored["tier"] == tier].sum())
 
 
 MESSY_CSV = (

@@ -56,3 +56,53 @@ def test_train_page_words_give_the_figure_with_its_range():
     words = holdout_ranges({"roc_auc": 0.871, "roc_auc_interval": [0.852, 0.889], "lift_top_decile": 3.42, "lift_top_decile_interval": [3.1, 3.8]})
     assert words.startswith("Ranks leads right: 0.87, most likely between 0.85 and 0.89. Top 10% vs average: 3.4×, most likely between 3.1× and 3.8×.")
     assert holdout_ranges({"roc_auc": 0.8}) == ""
+
+
+def _tier_rows(leads: int):
+    from leadscore.model.tiers import TierPolicy, tier_table
+
+    rng = np.random.default_rng(3)
+    prob = rng.random(leads)
+    converted = (rng.random(leads) < prob).astype(int)
+    return tier_table(prob, TierPolicy(hot=0.7, warm=0.4, cool=0.1), converted).set_index("tier")
+
+
+def test_each_held_out_tier_has_a_range_around_its_rate_that_narrows_with_more_leads():
+    small, big = _tier_rows(200), _tier_rows(5000)
+    for tier in ("Hot", "Warm", "Cool"):
+        low, high = small.loc[tier, "converted_interval"]
+        assert low <= small.loc[tier, "conversion_rate"] <= high
+        big_low, big_high = big.loc[tier, "converted_interval"]
+        assert big_low <= big.loc[tier, "conversion_rate"] <= big_high
+        assert big_high - big_low < (high - low) / 2
+
+
+def test_tier_ranges_are_seeded_and_in_words():
+    from leadscore.present import tier_rate_ranges
+
+    first, again = _tier_rows(300), _tier_rows(300)
+    assert first["converted_interval"].tolist() == again["converted_interval"].tolist()
+    hot = first.loc["Hot"]
+    low, high = hot["converted_interval"]
+    words = tier_rate_ranges(first.reset_index())
+    from leadscore.labels import rate_text
+
+    assert f"Hot {rate_text(hot['conversion_rate'])}, most likely between {rate_text(low, high)} and {rate_text(high, low)}" in words
+    from leadscore.model.tiers import tier_table
+
+    assert tier_rate_ranges(tier_table([0.9, 0.2])) == ""  # no outcomes: no ranges
+
+
+def test_the_model_card_gives_each_held_out_tier_its_range():
+    import pandas as pd
+
+    from leadscore.model.card import _tier_lines
+    from leadscore.model.tiers import TierPolicy
+
+    class _Bundle:
+        policy = TierPolicy(hot=0.7, warm=0.4, cool=0.1)
+        holdout = pd.DataFrame({"conversion_probability": [0.9] * 40 + [0.2] * 40, "converted": [1] * 30 + [0] * 10 + [1] * 8 + [0] * 32})
+
+    hot_row = next(line for line in _tier_lines(_Bundle()) if line.startswith("| Hot"))
+    low, high = (float(v.rstrip("%")) for v in hot_row.rstrip(" |").split(" | ")[-1].split(" and "))
+    assert low < 75 < high

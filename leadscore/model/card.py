@@ -174,6 +174,11 @@ def _performance_lines(bundle: ModelBundle, validation: dict, readiness: dict, p
     return lines
 
 
+def _range(interval) -> str:
+    """'27% and 38%' for a rate's [low, high] ("-" without one)."""
+    return f"{rate_text(interval[0], interval[1])} and {rate_text(interval[1], interval[0])}" if interval else "-"
+
+
 def _tier_lines(bundle: ModelBundle) -> list[str]:
     """The tier policy in words and, with held-out leads, how each tier converted under it."""
     policy = bundle.policy
@@ -186,12 +191,13 @@ def _tier_lines(bundle: ModelBundle) -> list[str]:
         "",
         f"On the {len(holdout):,} held-out leads, with these tiers:",
         "",
-        "| Tier | Probability | Leads | Converted | Conversion rate | Expected conversions |",
-        "|---|---|---|---|---|---|",
+        "| Tier | Probability | Leads | Converted | Conversion rate | Expected conversions | Rate most likely between (90%) |",
+        "|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {row.tier} | {row.range} | {_count(row.leads)} | {_count(row.converted)} | "
-        f"{_percent(row.conversion_rate, *[r for r in table['conversion_rate'] if r != row.conversion_rate])} | {_number(row.expected_conversions, 1)} |"
+        f"{_percent(row.conversion_rate, *[r for r in table['conversion_rate'] if r != row.conversion_rate])} | "
+        f"{_number(row.expected_conversions, 1)} | {_range(row.converted_interval)} |"
         for row in table.itertuples()
     ]
     return lines + [""]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.labels import rate_text
+from leadscore.model.uncertainty import rate_interval
 
 __all__ = [
     "TIERS",
@@ -384,8 +385,9 @@ def tier_table(prob, policy: TierPolicy | None = None, converted=None) -> pd.Dat
     ``tier``, ``range`` (in words), ``action``, ``leads``, ``share_of_leads``,
     ``expected_conversions`` (sum of probabilities), ``converted`` (actual conversions, NaN
     without outcomes), ``conversion_rate`` (actual rate among leads with a known outcome, NaN
-    without outcomes or leads), ``share_of_conversions`` (share of all actual conversions that
-    fall in the tier; of expected conversions when no outcomes are given).
+    without outcomes or leads), ``converted_interval`` ([low, high] 90% range of that rate,
+    seeded bootstrap; None without outcomes), ``share_of_conversions`` (share of all actual
+    conversions that fall in the tier; of expected conversions when no outcomes are given).
 
     Example
     -------
@@ -414,10 +416,12 @@ def tier_table(prob, policy: TierPolicy | None = None, converted=None) -> pd.Dat
             "expected_conversions": part["expected"],
             "converted": np.nan,
             "conversion_rate": np.nan,
+            "converted_interval": None,
         }
         if has_outcomes:
             row["converted"] = int(round(part["converted"]))
             row["conversion_rate"] = part["converted"] / part["known"] if part["known"] else np.nan
+            row["converted_interval"] = rate_interval(row["converted"], int(round(part["known"])))
             denominator, numerator = total["converted"], part["converted"]
         else:
             denominator, numerator = total["expected"], part["expected"]

@@ -87,3 +87,33 @@ def holdout_ranges(validation: dict) -> str:
     if validation.get("lift_top_decile_interval"):
         parts.append("Top 10% vs average: " + interval_words(validation.get("lift_top_decile"), validation["lift_top_decile_interval"], 1, "×") + ".")
     return " ".join(parts) + (" (90% ranges from the held-out leads)" if parts else "")
+
+
+def tier_rate_ranges(table) -> str:
+    """'Hot converted 32%, most likely between 27% and 38%; Warm ...' from a tier table with
+    outcomes ('' without them)."""
+    from leadscore.labels import rate_text
+
+    parts = []
+    for row in table.itertuples():
+        interval = getattr(row, "converted_interval", None)
+        if not interval or row.conversion_rate != row.conversion_rate:
+            continue
+        low, high = interval
+        parts.append(f"{row.tier} {rate_text(row.conversion_rate)}, most likely between {rate_text(low, high)} and {rate_text(high, low)}")
+    return ("Held-out leads converted: " + "; ".join(parts) + " (90% ranges).") if parts else ""
+
+
+def expected_words(expected: dict | None) -> str:
+    """'If these leads convert the way your history did, expect about 41 conversions (12 of them
+    Hot); the model should rank them at about ROC AUC 0.78.' ('' without an expectation)."""
+    if not expected or expected.get("conversions") is None:
+        return ""
+    total = round(expected["conversions"])
+    text = f"If these leads convert the way your history did, expect about {total:,} conversion{'' if total == 1 else 's'}"
+    hot = (expected.get("per_tier") or {}).get("Hot")
+    if hot is not None:
+        text += f" ({round(hot):,} of them Hot)"
+    if expected.get("roc_auc") is not None:
+        text += f"; the model should rank them at about ROC AUC {expected['roc_auc']:.2f}"
+    return text + "."

@@ -12,6 +12,7 @@ import pandas as pd
 
 from leadscore.errors import LeadScoreInputError
 from leadscore.project.scorer import Scorer
+from leadscore.score.expected import expected_outcomes
 from leadscore.score.history import movers
 from leadscore.score.runs import feedback_for, key_scheme, run_leads, run_summary
 from leadscore.score.scoring import ScoringResult
@@ -54,6 +55,7 @@ class ScoringRuns:
         scorer = self.scorer()
         result = scorer.score_frame(leads, reasons=reasons, labels=self._data.labels or None, value=value)
         self.last, self.last_name = result, name
+        result.report["expected"] = expected_outcomes(result.scored)
         if self._state.db is not None:
             summary = self.record(scorer, result.scored, result.drift, list(result.warnings), name, key_column, table=result.scored)
             result.report["run"] = summary["run"]

@@ -238,7 +238,20 @@ class LeadProject:
             )
         )
         report["fairness"] = self._fairness(bundle, policy, report.get("sensitive", []))
+        report["holdout_tiers"] = self._holdout_tiers(bundle, policy)
         return report
+
+    @staticmethod
+    def _holdout_tiers(bundle, policy) -> list:
+        """The held-out tier table: per tier its leads, conversions, rate and its 90% ``converted_interval``."""
+        from leadscore.model.tiers import tier_table
+
+        holdout = bundle.holdout
+        if holdout is None or not len(holdout):
+            return []
+        table = tier_table(holdout["conversion_probability"], policy, holdout["converted"])
+        columns = ["tier", "range", "leads", "converted", "conversion_rate", "converted_interval", "expected_conversions"]
+        return jsonable(table[columns].to_dict("records"))
 
     def _fairness(self, bundle, policy, sensitive) -> list:
         """Per sensitive column, the held-out leads of each group in Hot and how they converted."""

@@ -20,6 +20,8 @@ _EXPORTS = {
     "read_values": "value",
     "check_value_column": "value",
     "add_expected_value": "value",
+    "expected_outcomes": "expected",
+    "expected_auc": "expected",
 }
 
 __all__ = sorted(_EXPORTS)

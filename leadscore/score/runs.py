@@ -24,6 +24,7 @@ from leadscore.explain.contributions import shown_values
 from leadscore.score.history import lead_keys, outcome_feedback
 from leadscore.clean.plan import cleaned_columns
 from leadscore.model.tiers import TIERS
+from leadscore.score.expected import expected_outcomes
 
 __all__ = ["drift_reference", "key_scheme", "run_leads", "run_summary", "feedback_for"]
 
@@ -108,6 +109,8 @@ def run_summary(bundle, scored: pd.DataFrame, drift: dict | None, policy, scheme
         "policy": policy.describe(),
         "keys": scheme,
         "warnings": list(warnings),
+        # What the chances promise before any outcome arrives (score.expected).
+        "expected": expected_outcomes(scored) if len(scored) else None,
     }
 
 

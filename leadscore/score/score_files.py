@@ -32,6 +32,7 @@ from leadscore.score.scoring import (
     with_row_numbers,
 )
 from leadscore.model.tiers import TIERS, TierPolicy, tier_advice
+from leadscore.score.expected import expected_outcomes
 
 __all__ = ["score_file"]
 
@@ -156,7 +157,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     # Tiers by share are shares of the whole batch when it is one; of the held-out leads if not.
     resolved, note = (policy, None) if whole else resolve_policy(policy, bundle, None)
     total: dict = {}
-    probabilities = []
+    probabilities, tiers_seen = [], []
     unreadable_values = 0
     explainer = reasons_explainer(bundle.pipeline) if reasons else None  # one per file, not per chunk
     with contextlib.ExitStack() as stack:
@@ -169,6 +170,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
                 scored, unreadable = add_expected_value(scored, value, bundle if number == 0 else None)
                 unreadable_values += unreadable
             probabilities.append(scored["conversion_probability"].to_numpy(dtype=float))
+            tiers_seen.append(scored["tier"].to_numpy(dtype=object))
             if on_batch is not None:
                 on_batch(number, scored)
             # The user's cells as the file wrote them (an Excel sheet is read whole, and parsed).
@@ -184,6 +186,7 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
+    summary["expected"] = expected_outcomes(np.concatenate(probabilities), np.concatenate(tiers_seen))
     summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
     value_note = unreadable_warning(value, unreadable_values) if value is not None else None
     if value_note:

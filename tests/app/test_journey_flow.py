@@ -97,6 +97,10 @@ def test_moving_a_tier_slider_changes_the_table_and_asks_to_save_it_to_the_versi
     assert before["leads"].sum() == holdout_rows
     assert slider(at, "Hot from").value == 70
     assert any("saved with model v1" in s.value for s in at.success)
+    # Each tier's held-out rate with its 90% range, in words.
+    ranges = next(c.value for c in at.caption if c.value.startswith("Held-out leads converted:"))
+    hot_rate = before.loc["Hot", "conversion_rate"]
+    assert f"Hot {hot_rate}, most likely between " in ranges  # the rate as the table shows it
 
     slider(at, "Hot from").set_value(45).run()
     assert problems(at) == []
@@ -152,6 +156,10 @@ def test_scoring_new_leads_gives_a_ranked_call_list_and_the_downloads(trained):
 
     call_list = table_with(at, "lead_score")
     assert len(call_list) == 500
+    # What these leads should bring, said before any outcome arrives.
+    chances = project(at).scoring.last.scored["conversion_probability"]
+    expected = next(c.value for c in at.caption if c.value.startswith("If these leads convert the way your history did"))
+    assert f"expect about {round(chances.sum()):,} conversions" in expected and "ROC AUC 0." in expected
     assert call_list["lead_score"].is_monotonic_decreasing
     # Who the lead is first, then score, tier and the reasons in one readable column.
     assert list(call_list.columns) == ["lead_id", "contact_name", "lead_score", "tier", "why"]
