@@ -70,6 +70,7 @@ def score_file(
     labels=None,
     on_batch=None,
     sheet=None,
+    before_publish=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
 
@@ -105,6 +106,10 @@ def score_file(
         come again with the same numbers.
     sheet : str or int, optional
         The Excel sheet with the leads.
+    before_publish : callable(dict) -> dict, optional
+        Called with the summary once every output is complete but none is in place yet (e.g.
+        to record the run in a project first); what it returns is added to the summary. If it
+        fails, no output is put in place.
 
     Returns
     -------
@@ -125,7 +130,8 @@ def score_file(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = reference_lead(bundle) if reasons else None
     notes = FileNotes()
-    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes)
+    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes,
+                    before_publish=before_publish)
     try:
         return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
     except RaggedRows:
@@ -134,7 +140,8 @@ def score_file(
         return _score_file(bundle, in_path, out_path, policy, reference, width=widest_row(in_path, notes), **settings)
 
 
-def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes) -> dict:
+def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes,
+                before_publish=None) -> dict:
     chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width, notes=notes)
     first = next(chunks, None)
     if first is None or first.empty:
@@ -172,13 +179,15 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
                 for tier, frame in tier_frames(shown).items():
                     write_csv(excel_safe(frame), tier_handles[tier], header=number == 0)
             merge_reports(total, report)
-    summary = dict(total)
-    summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
-    advice = tier_advice(np.concatenate(probabilities), policy)
-    summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
-    summary["out_path"] = None if out_path is None else str(out_path)
-    summary["policy"] = policy.describe()
-    return summary
+        summary = dict(total)
+        summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
+        advice = tier_advice(np.concatenate(probabilities), policy)
+        summary["warnings"] = notes.warnings() + report_warnings(total) + ([note] if note else []) + ([advice] if advice else [])
+        summary["out_path"] = None if out_path is None else str(out_path)
+        summary["policy"] = policy.describe()
+        if before_publish is not None:
+            summary.update(before_publish(summary))
+    return summary  # the outputs are renamed into place as the block ends
 
 
 def _guarded(batches: Iterator[pd.DataFrame], out_path) -> Iterator[pd.DataFrame]:
