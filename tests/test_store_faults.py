@@ -104,7 +104,10 @@ def test_a_cut_database_is_named_damaged_and_never_replaced_by_a_new_project(hom
 
     code, out, _ = _cli(capsys, "projects")
     assert code == 0
-    assert f"{project_id}  Spring leads" in out and "is damaged" in out  # by its name, not only its id
+    (listed,) = [line for line in out.splitlines() if line.startswith(project_id)]
+    assert listed.startswith(f"{project_id}  Spring leads  DAMAGED: The project 'Spring leads' is damaged")  # by its name
+    assert f"Still readable: its {HISTORY_ROWS:,} leads" in listed and f"delete the folder {folder}" in listed  # what to do
+    assert "no leads" not in listed and "model version(s)" not in listed and "changed" not in listed  # no false counts
 
     code, _, err = _cli(capsys, "history", "Spring  leads")  # typed with two spaces
     assert code == 2
