@@ -451,14 +451,9 @@ def _run_projects(args) -> int:
     if not infos:
         print("No projects yet. Upload leads in the app, or run: leadscore train DATA --project NAME")
     for info in infos:
-        if info.problem:
-            # No counts for a project that could not be read: "no leads, 0 model versions" would be
-            # a guess. The problem says what is still readable and what to do.
-            state = "DAMAGED" if info.damaged else "CANNOT BE READ"
-            print(f"{info.id}  {info.name}  {state}: {info.problem}")
-            continue
+        problem = f"  ({info.problem})" if info.problem else ""
         leads = f"{info.leads:,} leads" if info.leads is not None else "no leads"
-        print(f"{info.id}  {info.name}  {leads}, {info.versions} model version(s), changed {info.updated_at}")
+        print(f"{info.id}  {info.name}  {leads}, {info.versions} model version(s), changed {info.updated_at}{problem}")
     return 0
 
 

@@ -104,10 +104,7 @@ def test_a_cut_database_is_named_damaged_and_never_replaced_by_a_new_project(hom
 
     code, out, _ = _cli(capsys, "projects")
     assert code == 0
-    (listed,) = [line for line in out.splitlines() if line.startswith(project_id)]
-    assert listed.startswith(f"{project_id}  Spring leads  DAMAGED: The project 'Spring leads' is damaged")  # by its name
-    assert f"Still readable: its {HISTORY_ROWS:,} leads" in listed and f"delete the folder {folder}" in listed  # what to do
-    assert "no leads" not in listed and "model version(s)" not in listed and "changed" not in listed  # no false counts
+    assert f"{project_id}  Spring leads" in out and "is damaged" in out  # by its name, not only its id
 
     code, _, err = _cli(capsys, "history", "Spring  leads")  # typed with two spaces
     assert code == 2
@@ -398,50 +395,3 @@ def test_kills_while_scoring_into_a_file_leave_no_temporary_file_after_the_next_
     assert finished.returncode == 0, finished.stderr
     assert os.listdir(out.parent) == ["scored.csv"]  # what the killed runs left is gone
     assert len(pd.read_csv(out)) == 4000
-
-
-def _run_count(environment: dict) -> int:
-    listed = subprocess.run([sys.executable, "-m", "leadscore.cli", "history", "Spring leads", "--json"], env=environment,
-                            capture_output=True, text=True, timeout=120)
-    assert listed.returncode == 0, listed.stderr
-    import json
-
-    return len(json.loads(listed.stdout)["runs"])
-
-
-def test_kills_while_scoring_into_a_project_leave_the_file_only_with_its_run(home, tmp_path):
-    """The invariant chosen: a --out file the user sees always has its run in the history (the run
-    is recorded before the file is renamed into place); and a kill leaves no temporary file."""
-    folder_home, _, _ = home
-    bigger = tmp_path / "leads.csv"
-    lines = NEW_LEADS.read_bytes().splitlines(keepends=True)
-    bigger.write_bytes(lines[0] + b"".join(lines[1:] * 8))  # 4,000 leads
-    out = tmp_path / "out" / "scored.csv"
-    out.parent.mkdir()
-    environment = {**os.environ, "PYTHONPATH": str(REPO), "LEADSCORE_HOME": str(folder_home)}
-    command = [sys.executable, "-m", "leadscore.cli", "score", str(bigger), "--project", "Spring leads", "--out", str(out)]
-    for _ in range(2):  # the second, warm, run gives how long a run takes: to kill anywhere in one, not to assert on
-        started = time.monotonic()
-        whole = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
-        duration = time.monotonic() - started
-        assert whole.returncode == 0, whole.stderr
-    assert len(pd.read_csv(out)) == 4000 and _run_count(environment) == 3
-    generator = random.Random(25)
-    moments = [0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.0, 1.1]  # from start-up to after the rename
-    generator.shuffle(moments)
-    outcomes = []
-    for moment in moments:
-        out.unlink(missing_ok=True)
-        before = _run_count(environment)
-        writer = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(duration * moment * (0.95 + generator.random() * 0.1))
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-        added = _run_count(environment) - before
-        assert os.listdir(out.parent) in ([], ["scored.csv"])  # no .partial nor .probe, not even empty
-        if out.exists():
-            assert added == 1 and len(pd.read_csv(out)) == 4000  # the file is whole and its run recorded
-        else:
-            assert added == 0  # neither (a run without its file only in the instant before the rename)
-        outcomes.append(out.exists())
-    print("kills that left the file and its run:", sum(outcomes), "of", len(outcomes))

@@ -84,65 +84,13 @@ def check_output_path(
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LeadScoreInputError(f"LeadScore may not write into '{folder}'. Choose a folder you can write to for {what}.")
     try:
-        descriptor, probe = _unnamed(folder), None  # nothing left in the folder if killed here
-        if descriptor is None:
-            descriptor, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
+        descriptor, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".probe", dir=folder)
     except OSError as error:
         raise _unwritable(path, error, what) from None
     os.close(descriptor)
-    if probe is not None:
-        with contextlib.suppress(OSError):
-            os.unlink(probe)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
     return path
-
-
-def _unnamed(folder) -> int | None:
-    """A file descriptor on a new file of ``folder`` that has no name yet (O_TMPFILE), or None
-    where the system or the disk has none (then a named temporary file is used)."""
-    flag = getattr(os, "O_TMPFILE", None)
-    if flag is None:
-        return None
-    try:
-        return os.open(folder, flag | os.O_RDWR, 0o600)
-    except OSError as error:
-        if error.errno in _WRITE_ERRNOS:
-            raise
-        return None
-
-
-def _named(descriptor: int, folder: Path, name: str) -> str:
-    """Give the complete unnamed file a temporary name beside its target (then renamed over it)."""
-    import secrets
-
-    temporary = str(folder / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
-    try:
-        os.link(f"/proc/self/fd/{descriptor}", temporary, follow_symlinks=True)
-        return temporary
-    except OSError:
-        pass
-    try:  # linkat(AT_EMPTY_PATH): where /proc is not this process's own (containers)
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.linkat(descriptor, b"", -100, os.fsencode(temporary), 0x1000) == 0:  # AT_FDCWD, AT_EMPTY_PATH
-            return temporary
-    except (OSError, AttributeError):
-        pass
-    # No way to name it: copy it into a named temporary file.
-    mode = os.fstat(descriptor).st_mode & 0o777
-    target = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.lseek(descriptor, 0, os.SEEK_SET)
-        while block := os.read(descriptor, 1 << 20):
-            os.write(target, block)
-        os.fchmod(target, mode)
-        os.fsync(target)
-    except BaseException:
-        os.close(target)
-        os.unlink(temporary)
-        raise
-    os.close(target)
-    return temporary
 
 
 # Errors that can only come from writing ("this place cannot take the file"), wherever they are
@@ -180,9 +128,6 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
     carries the writer's process id, so one left by a writer that was killed is removed by the
     next write of the same file.
 
-    While it is written the file has no name (where Linux allows it): a writer killed midway
-    leaves nothing behind.
-
     The file gets the permissions of a file the user makes (0666 less the umask), except in a
     private folder (no access for group or others, as the project store's): there it is private
     too (0600), whatever the umask.
@@ -198,13 +143,8 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     _sweep_partials(folder, path.name)
-    # An unnamed file (Linux O_TMPFILE) while it is written: a writer killed midway leaves nothing
-    # in the folder. It is given a name only once complete, just before the rename. Where the
-    # disk has no unnamed files, a named temporary file (removed by the next write if killed).
-    descriptor, temporary = _unnamed(folder), None
     try:
-        if descriptor is None:
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".partial", dir=folder)
     except OSError as error:
         raise _unwritable(path, error) from None
     finishing = False
@@ -214,17 +154,14 @@ def atomic_output(path, mode: str = "wb", encoding: str | None = None, newline: 
             finishing = True
             handle.flush()
             os.fsync(handle.fileno())
-            # A temporary file is private (0600); an output should read like any other file,
-            # unless its folder is private.
-            if not _private(folder):
-                os.fchmod(handle.fileno(), 0o666 & ~_umask())
-            if temporary is None:
-                temporary = _named(handle.fileno(), folder, path.name)
+        # A file created by mkstemp is private (0600); an output should read like any other file,
+        # unless its folder is private.
+        if not _private(folder):
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException as error:
-        if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
         if isinstance(error, OSError) and (finishing or error.errno in _WRITE_ERRNOS):
             raise _unwritable(path, error) from None
         raise

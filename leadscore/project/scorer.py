@@ -91,12 +91,10 @@ class Scorer:
         return value_columns(self.bundle, columns)
 
     def score_file(self, data, out=None, *, fmt: str = "csv", split_dir=None, reasons: bool = True, sort: bool = False,
-                   sheet=None, on_batch=None, protect=(), value=None, before_publish=None) -> dict:
+                   sheet=None, on_batch=None, protect=(), value=None) -> dict:
         """Score a file of any size into ``out`` (standard output when None), chunk by chunk.
 
-        ``protect`` are files that must not be written over (the model file itself);
-        ``before_publish`` runs once the outputs are complete, before they are put in place
-        (see :func:`leadscore.score.score_files.score_file`).
+        ``protect`` are files that must not be written over (the model file itself).
         """
         from leadscore.score.score_files import score_file
 
@@ -104,7 +102,7 @@ class Scorer:
         if out:
             check_output(out, inputs=[data], models=protect, what="the scored leads")
         return score_file(self.bundle, data, out, policy=self.policy, fmt=fmt, split_dir=split_dir, reasons=reasons,
-                          sort=sort, on_batch=on_batch, sheet=sheet, value=value, before_publish=before_publish)
+                          sort=sort, on_batch=on_batch, sheet=sheet, value=value)
 
     def score_crm(self, data, out=None, *, reasons: bool = True, sheet=None, sort: bool = False, protect=(), value=None) -> list[str]:
         """Write the file for a CRM import (identifier, score, tier, next action, top reason);

@@ -70,21 +70,13 @@ class ScoringRuns:
         """
         scorer = scorer or self.scorer()
         batches: dict = {}
+        summary = scorer.score_file(data, out, fmt=fmt, split_dir=split_dir, reasons=reasons, sort=sort, sheet=sheet,
+                                    on_batch=batches.__setitem__, protect=protect, value=value)
+        scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
         from pathlib import Path
 
-        def record(summary: dict) -> dict:
-            scored = pd.concat([batches[number] for number in sorted(batches)]) if batches else pd.DataFrame()
-            return self.record(scorer, scored, summary.get("drift"), summary.get("warnings", []), Path(str(data)).name, key_column)
-
-        # The order a user can rely on: the outputs are written whole under temporary names, the
-        # run is recorded (one database transaction), then the outputs are renamed into place.
-        # A kill before the record leaves neither the run nor a file; a kill after the renames
-        # leaves both. Only a kill in the instant between the record and the renames can leave
-        # the run without its file: the history then shows a run whose file the user does not
-        # have (so they score again), which is safer than the reverse, a file that looks done
-        # but whose scores are missing from the history, the movers and the feedback.
-        return scorer.score_file(data, out, fmt=fmt, split_dir=split_dir, reasons=reasons, sort=sort, sheet=sheet,
-                                 on_batch=batches.__setitem__, protect=protect, value=value, before_publish=record)
+        recorded = self.record(scorer, scored, summary.get("drift"), summary.get("warnings", []), Path(str(data)).name, key_column)
+        return {**summary, **recorded}
 
     def record(self, scorer: Scorer, scored: pd.DataFrame, drift, warnings, source: str, key_column: str | None = None, table=None) -> dict:
         """Record one run in the project's history (when it is saved); returns its summary."""

@@ -73,7 +73,6 @@ def score_file(
     on_batch=None,
     sheet=None,
     value=None,
-    before_publish=None,
 ) -> dict:
     """Score a lead file of any size, chunk by chunk, with bounded memory.
 
@@ -112,10 +111,6 @@ def score_file(
     value : str, optional
         A column with a deal-size estimate known at arrival: adds ``expected_value`` (chance x
         value, see :mod:`leadscore.score.value`), and ``sort`` then ranks by it.
-    before_publish : callable(dict) -> dict, optional
-        Called with the summary once every output is complete but none is in place yet (e.g.
-        to record the run in a project first); what it returns is added to the summary. If it
-        fails, no output is put in place.
 
     Returns
     -------
@@ -136,8 +131,7 @@ def score_file(
     policy = policy or getattr(bundle, "policy", None) or TierPolicy()
     reference = reference_lead(bundle) if reasons else None
     notes = FileNotes()
-    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes,
-                    value=value, before_publish=before_publish)
+    settings = dict(fmt=fmt, chunksize=chunksize, split_dir=split_dir, reasons=reasons, sort=sort, labels=labels, on_batch=on_batch, sheet=sheet, notes=notes, value=value)
     try:
         return _score_file(bundle, in_path, out_path, policy, reference, width=None, **settings)
     except RaggedRows:
@@ -146,8 +140,7 @@ def score_file(
         return _score_file(bundle, in_path, out_path, policy, reference, width=widest_row(in_path, notes), **settings)
 
 
-def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes,
-                value=None, before_publish=None) -> dict:
+def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fmt, chunksize, split_dir, reasons, sort, labels, on_batch, sheet, notes, value=None) -> dict:
     chunks = iter_lead_chunks(in_path, chunksize, sheet=sheet, width=width, notes=notes)
     first = next(chunks, None)
     if first is None or first.empty:
@@ -190,14 +183,6 @@ def _score_file(bundle, in_path: Path, out_path, policy, reference, *, width, fm
                 for tier, frame in tier_frames(shown).items():
                     write_csv(excel_safe(frame), tier_handles[tier], header=number == 0)
             merge_reports(total, report)
-        summary = _summary(total, notes, note, policy, out_path, probabilities, tiers_seen, value, unreadable_values)
-        if before_publish is not None:
-            summary.update(before_publish(summary))
-    return summary  # the outputs are renamed into place as the block ends
-
-
-def _summary(total, notes, note, policy, out_path, probabilities, tiers_seen, value, unreadable_values) -> dict:
-    """The run's summary: counts per tier, what to expect, every warning, the output and policy."""
     summary = dict(total)
     summary["tiers"] = {tier: total.get("tiers", {}).get(tier, 0) for tier in TIERS}
     advice = tier_advice(np.concatenate(probabilities), policy)
