@@ -55,10 +55,12 @@ class ScoringRuns:
         scorer = self.scorer()
         result = scorer.score_frame(leads, reasons=reasons, labels=self._data.labels or None, value=value)
         self.last, self.last_name = result, name
-        result.report["expected"] = expected_outcomes(result.scored)
         if self._state.db is not None:
             summary = self.record(scorer, result.scored, result.drift, list(result.warnings), name, key_column, table=result.scored)
             result.report["run"] = summary["run"]
+            result.report["expected"] = summary["expected"]  # the run's summary already has it
+        else:
+            result.report["expected"] = expected_outcomes(result.scored)
         return result
 
     def score_file(self, data, out=None, *, scorer: Scorer | None = None, fmt: str = "csv", split_dir=None, reasons: bool = True,
